@@ -1,0 +1,136 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { CallTable } from "./call-table";
+import { hcl, hclMap, varRef } from "./hcl";
+import { MediaInsightsPipeline } from "./media-insights-pipeline";
+import { RecorderAlarms } from "./recorder-alarms";
+import { RecorderEvents } from "./recorder-events";
+import { RecorderFunction } from "./recorder-function";
+import { RecorderQueue } from "./recorder-queue";
+import { RecordingBucket } from "./recording-bucket";
+import { Variables } from "./variables";
+import { VoiceConnector } from "./voice-connector";
+
+export interface CallRecorderStackProps {
+  /** Folder holding the built recorder bundle (`dist/recorder`). */
+  readonly recorderBundleDir: string;
+}
+
+/** The whole recorder in one Terraform configuration; every per-environment choice is a variable. */
+export class CallRecorderStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: CallRecorderStackProps) {
+    super(scope, id);
+    this.addOverride("terraform.required_version", ">= 1.9");
+    const vars = new Variables(this, "variables");
+
+    new AwsProvider(this, "aws", {
+      region: vars.region.stringValue,
+      defaultTags: [{ tags: hclMap(`merge({ Application = "chime-call-recorder", ManagedBy = "terraform" }, ${varRef(vars.tags)})`) }],
+    });
+    const account = new DataAwsCallerIdentity(this, "account");
+    account.overrideLogicalId("current");
+    const accountId = account.accountId;
+    const region = vars.region.stringValue;
+    const namePrefix = vars.namePrefix.stringValue;
+
+    const local = (name: string, expression: string): string => {
+      const l = new TerraformLocal(this, name, hcl(expression));
+      l.overrideLogicalId(name);
+      return l.asString;
+    };
+    // "/a//b/" and "a/b" are the same prefix; "" means the bucket root.
+    const recordingPrefix = local(
+      "recording_prefix",
+      `join("/", compact(split("/", ${varRef(vars.recordingBucketPrefix)})))`,
+    );
+    const recordingKeyPrefix = local(
+      "recording_key_prefix",
+      `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`,
+    );
+
+    const bucket = new RecordingBucket(this, "recording-bucket", {
+      outputBucket: vars.outputBucket,
+      recordingKeyPrefix,
+      removalPolicy: vars.removalPolicy,
+      retentionDays: vars.recordingRetentionDays,
+      createdBucketName: `${namePrefix}-recordings-${accountId}-${region}`,
+    });
+
+    const calls = new CallTable(this, "call-table", { name: `${namePrefix}-calls` });
+
+    const voiceConnector = new VoiceConnector(this, "voice-connector", {
+      name: namePrefix,
+      awsRegion: region,
+      requireEncryption: vars.requireEncryption.booleanValue,
+      dataRetentionHours: vars.dataRetentionHours.numberValue,
+    });
+
+    const pipeline = new MediaInsightsPipeline(this, "media-insights-pipeline", {
+      name: `${namePrefix}-recording`,
+      accountId,
+      region,
+      bucketArn: bucket.bucketArn,
+      recordingObjectsArn: bucket.recordingObjectsArn,
+    });
+
+    const recorderQueue = new RecorderQueue(this, "recorder-queue", { namePrefix });
+    new RecorderEvents(this, "recorder-events", {
+      namePrefix,
+      voiceConnectorId: voiceConnector.connector.id,
+      queue: recorderQueue.queue,
+    });
+    const recorder = new RecorderFunction(this, "recorder-function", {
+      functionName: `${namePrefix}-recorder`,
+      bundleDir: props.recorderBundleDir,
+      accountId,
+      region,
+      queue: recorderQueue.queue,
+      callTable: calls.table,
+      recordingBucket: bucket.bucketName,
+      recordingPrefix,
+      pipelineConfigurationArn: pipeline.configuration.arn,
+      voiceConnectorId: voiceConnector.connector.id,
+      logLevel: vars.logLevel.stringValue,
+      logRetentionDays: vars.logRetentionDays.numberValue,
+      callTtlDays: vars.callTtlDays.numberValue,
+      maxConcurrency: vars.recorderMaxConcurrency.numberValue,
+    });
+    new RecorderAlarms(this, "recorder-alarms", {
+      namePrefix,
+      deadLetterQueue: recorderQueue.deadLetterQueue,
+      voiceConnectorId: voiceConnector.connector.id,
+      alarmEmail: vars.alarmEmail,
+    });
+
+    const output = (name: string, description: string, value: string): void => {
+      new TerraformOutput(this, name, { description, value }).overrideLogicalId(name);
+    };
+    output("voice_connector_id", "ID of the voice connector whose calls are recorded.", voiceConnector.connector.id);
+    output(
+      "voice_connector_host",
+      "Host name of the voice connector (<id>.voiceconnector.chime.aws): where a PBX or SBC sends calls.",
+      voiceConnector.connector.outboundHostName,
+    );
+    output("recording_bucket_name", "Bucket the recordings are written to.", bucket.bucketName);
+    output(
+      "recording_location",
+      "Where each call's WAV lands: <location><callId>.wav, caller leg on the first channel.",
+      `s3://${bucket.bucketName}/${recordingKeyPrefix}`,
+    );
+    output("call_table_name", "DynamoDB table pairing the two legs of each call.", calls.table.name);
+    output(
+      "media_insights_pipeline_configuration_arn",
+      "ARN of the media insights pipeline configuration recordings are started from.",
+      pipeline.configuration.arn,
+    );
+    output("recorder_function_name", "Lambda function that starts the recordings.", recorder.function.functionName);
+    output("recorder_log_group", "CloudWatch log group of the recorder: one JSON line per event.", recorder.logGroup.name);
+    output(
+      "dead_letter_queue_url",
+      "Calls that could not be recorded after every retry; redrive them once the cause is fixed.",
+      recorderQueue.deadLetterQueue.url,
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { Construct } from "constructs";
+
+/** The call table's schema, shared with the recorder function (lambda/recorder/call-store.ts). */
+export const CALL_TABLE_SCHEMA = {
+  partitionKey: "call_id",
+  ttlAttribute: "expires_at",
+  pendingIndex: { name: "pending-calls", partitionKey: "pending", sortKey: "pending_since" },
+} as const;
+
+export interface CallTableProps {
+  /** Table name. */
+  readonly name: string;
+}
+
+/**
+ * Pairs the two legs of each call until its recording has started. Items are small and
+ * short-lived (TTL); the sparse index lists calls still waiting for a leg.
+ */
+export class CallTable extends Construct {
+  readonly table: DynamodbTable;
+
+  constructor(scope: Construct, id: string, props: CallTableProps) {
+    super(scope, id);
+    const { partitionKey, ttlAttribute, pendingIndex } = CALL_TABLE_SCHEMA;
+    this.table = new DynamodbTable(this, "table", {
+      name: props.name,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: partitionKey,
+      attribute: [
+        { name: partitionKey, type: "S" },
+        { name: pendingIndex.partitionKey, type: "S" },
+        { name: pendingIndex.sortKey, type: "N" },
+      ],
+      globalSecondaryIndex: [
+        {
+          name: pendingIndex.name,
+          hashKey: pendingIndex.partitionKey,
+          rangeKey: pendingIndex.sortKey,
+          projectionType: "ALL",
+        },
+      ],
+      ttl: { attributeName: ttlAttribute, enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+    });
+    this.table.overrideLogicalId("calls");
+  }
+}

@@ -1,0 +1,108 @@
+import { ChimesdkmediapipelinesMediaInsightsPipelineConfiguration } from "@cdktf/provider-aws/lib/chimesdkmediapipelines-media-insights-pipeline-configuration";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Construct } from "constructs";
+import { policyDocument } from "./hcl";
+
+export interface MediaInsightsPipelineProps {
+  /** Name of the configuration and prefix of its role's name. */
+  readonly name: string;
+  /** Account the pipelines run in. */
+  readonly accountId: string;
+  /** Region the pipelines and the voice connector's streams are in. */
+  readonly region: string;
+  /** ARN of the bucket recordings are written to. */
+  readonly bucketArn: string;
+  /** ARN pattern of the recording objects (the bucket's recording prefix). */
+  readonly recordingObjectsArn: string;
+}
+
+/**
+ * The media insights pipeline configuration the recorder starts pipelines from: one S3 recording
+ * sink, and the role the service assumes to read the call's streams and write the WAV.
+ */
+export class MediaInsightsPipeline extends Construct {
+  readonly configuration: ChimesdkmediapipelinesMediaInsightsPipelineConfiguration;
+  readonly resourceAccessRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: MediaInsightsPipelineProps) {
+    super(scope, id);
+    const { accountId, region } = props;
+    const chimeSdkTagged = { StringEquals: { "aws:ResourceTag/AWSServiceName": "ChimeSDK" } };
+
+    this.resourceAccessRole = new IamRole(this, "role", {
+      name: `${props.name}-pipeline-access`,
+      description: "Assumed by Chime SDK media pipelines to read call streams and write recordings",
+      assumeRolePolicy: policyDocument([
+        {
+          Sid: "MediaPipelinesOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: "mediapipelines.chime.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": accountId },
+            ArnLike: { "aws:SourceArn": `arn:aws:chime:*:${accountId}:*` },
+          },
+        },
+      ]),
+    });
+    this.resourceAccessRole.overrideLogicalId("media_pipeline_access");
+
+    const kvsActions = [
+      "kinesisvideo:GetDataEndpoint",
+      "kinesisvideo:GetMedia",
+      "kinesisvideo:ListFragments",
+      "kinesisvideo:GetMediaForFragmentList",
+    ];
+    const streams = `arn:aws:kinesisvideo:${region}:${accountId}:stream`;
+    const access = new IamRolePolicy(this, "policy", {
+      name: "read-call-streams-write-recordings",
+      role: this.resourceAccessRole.id,
+      policy: policyDocument([
+        {
+          Sid: "ReadVoiceConnectorStreams",
+          Effect: "Allow",
+          Action: kvsActions,
+          Resource: `${streams}/Chime*`,
+        },
+        {
+          Sid: "ReadChimeSdkTaggedStreams",
+          Effect: "Allow",
+          Action: kvsActions,
+          Resource: `${streams}/*`,
+          Condition: chimeSdkTagged,
+        },
+        {
+          Sid: "UseChimeSdkTaggedKeys",
+          Effect: "Allow",
+          Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+          Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
+          Condition: chimeSdkTagged,
+        },
+        {
+          Sid: "WriteRecordings",
+          Effect: "Allow",
+          Action: ["s3:PutObject", "s3:PutObjectAcl"],
+          Resource: props.recordingObjectsArn,
+        },
+        {
+          Sid: "TagRecordingsWithChimeSdkKeysOnly",
+          Effect: "Allow",
+          Action: "s3:PutObjectTagging",
+          Resource: props.recordingObjectsArn,
+          Condition: { "ForAllValues:StringLike": { "s3:RequestObjectTagKeys": "ChimeSDK:*" } },
+        },
+      ]),
+    });
+    access.overrideLogicalId("media_pipeline_access");
+
+    this.configuration = new ChimesdkmediapipelinesMediaInsightsPipelineConfiguration(this, "configuration", {
+      name: props.name,
+      resourceAccessRoleArn: this.resourceAccessRole.arn,
+      elements: [{ type: "S3RecordingSink", s3RecordingSinkConfiguration: { destination: props.bucketArn } }],
+      // The service checks the role when the configuration is created.
+      dependsOn: [access],
+    });
+    this.configuration.overrideLogicalId("recording");
+  }
+}

@@ -1,0 +1,71 @@
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { hclNumber, varRef } from "./hcl";
+import { RECORDER_METRICS_NAMESPACE } from "./recorder-function";
+
+export interface RecorderAlarmsProps {
+  /** Prefix of the alarm and topic names. */
+  readonly namePrefix: string;
+  /** Holds the calls that could not be recorded. */
+  readonly deadLetterQueue: SqsQueue;
+  /** Dimension of the recorder's metrics. */
+  readonly voiceConnectorId: string;
+  /** Address to notify; "" notifies nobody. */
+  readonly alarmEmail: TerraformVariable;
+}
+
+/** Tells a person when a call was not recorded: dead-lettered calls and failed pipelines. */
+export class RecorderAlarms extends Construct {
+  readonly topic: SnsTopic;
+
+  constructor(scope: Construct, id: string, props: RecorderAlarmsProps) {
+    super(scope, id);
+    // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS managed key, and
+    // alarm notifications carry no call data.
+    this.topic = new SnsTopic(this, "topic", { name: `${props.namePrefix}-recorder-alarms` });
+    this.topic.overrideLogicalId("recorder_alarms");
+
+    new SnsTopicSubscription(this, "email", {
+      count: hclNumber(`${varRef(props.alarmEmail)} == "" ? 0 : 1`),
+      topicArn: this.topic.arn,
+      protocol: "email",
+      endpoint: props.alarmEmail.stringValue,
+    }).overrideLogicalId("alarm_email");
+
+    const common = {
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      evaluationPeriods: 1,
+      period: 300,
+      treatMissingData: "notBreaching",
+      alarmActions: [this.topic.arn],
+      okActions: [this.topic.arn],
+    };
+
+    new CloudwatchMetricAlarm(this, "dead-letters", {
+      ...common,
+      alarmName: `${props.namePrefix}-calls-not-recorded`,
+      alarmDescription:
+        "Calls whose recording could not be started after every retry are in the dead-letter queue. Fix the cause (see the recorder's logs), then redrive the queue.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: props.deadLetterQueue.name },
+      statistic: "Maximum",
+    }).overrideLogicalId("calls_not_recorded");
+
+    new CloudwatchMetricAlarm(this, "permanent-failures", {
+      ...common,
+      alarmName: `${props.namePrefix}-recording-pipelines-failed`,
+      alarmDescription:
+        "Media insights pipelines failed for good (chime:MediaInsightsPermanentFailure); the recorder's logs name each call and the reason.",
+      namespace: RECORDER_METRICS_NAMESPACE,
+      metricName: "PermanentPipelineFailures",
+      dimensions: { VoiceConnectorId: props.voiceConnectorId },
+      statistic: "Sum",
+    }).overrideLogicalId("recording_pipelines_failed");
+  }
+}

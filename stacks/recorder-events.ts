@@ -1,0 +1,87 @@
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
+import { Construct } from "constructs";
+import { SWEEP_EVENT } from "../lambda/recorder/sweep";
+import { policyDocument } from "./hcl";
+
+export interface RecorderEventsProps {
+  /** Prefix of the rules' names. */
+  readonly namePrefix: string;
+  /** The only voice connector whose events are forwarded. */
+  readonly voiceConnectorId: string;
+  /** The recorder's queue: the target of every rule. */
+  readonly queue: SqsQueue;
+}
+
+/**
+ * What reaches the recorder's queue, and nothing else: its connector's ENDED and FAILED streaming
+ * events (each ENDED carries all a leg's recording needs, so STARTED is not forwarded), permanent
+ * pipeline failures, and a sweep every five minutes for calls whose second leg never reported.
+ */
+export class RecorderEvents extends Construct {
+  readonly streamingRule: CloudwatchEventRule;
+  readonly pipelineFailureRule: CloudwatchEventRule;
+  readonly sweepRule: CloudwatchEventRule;
+
+  constructor(scope: Construct, id: string, props: RecorderEventsProps) {
+    super(scope, id);
+    const { namePrefix, queue } = props;
+
+    this.streamingRule = new CloudwatchEventRule(this, "streaming", {
+      name: `${namePrefix}-call-streams-ended`,
+      description: "Streaming ENDED and FAILED events of the recorded voice connector",
+      eventPattern: JSON.stringify({
+        source: ["aws.chime"],
+        "detail-type": ["Chime VoiceConnector Streaming Status"],
+        detail: {
+          voiceConnectorId: [props.voiceConnectorId],
+          streamingStatus: ["ENDED", "FAILED"],
+        },
+      }),
+    });
+    this.streamingRule.overrideLogicalId("call_streams_ended");
+
+    this.pipelineFailureRule = new CloudwatchEventRule(this, "pipeline-failure", {
+      name: `${namePrefix}-pipeline-permanent-failure`,
+      description: "Media insights pipelines that failed for good",
+      eventPattern: JSON.stringify({
+        source: ["aws.chime"],
+        "detail-type": ["Media Insights State Change"],
+        detail: { eventType: ["chime:MediaInsightsPermanentFailure"] },
+      }),
+    });
+    this.pipelineFailureRule.overrideLogicalId("pipeline_permanent_failure");
+
+    this.sweepRule = new CloudwatchEventRule(this, "sweep", {
+      name: `${namePrefix}-sweep-pending-calls`,
+      description: "Records the ended leg of calls whose other leg never reported",
+      scheduleExpression: "rate(5 minutes)",
+    });
+    this.sweepRule.overrideLogicalId("sweep_pending_calls");
+
+    const rules = [this.streamingRule, this.pipelineFailureRule, this.sweepRule];
+    for (const rule of rules) {
+      new CloudwatchEventTarget(this, `${rule.node.id}-target`, {
+        rule: rule.name,
+        arn: queue.arn,
+        input: rule === this.sweepRule ? JSON.stringify(SWEEP_EVENT) : undefined,
+      }).overrideLogicalId(rule.friendlyUniqueId);
+    }
+
+    new SqsQueuePolicy(this, "queue-policy", {
+      queueUrl: queue.url,
+      policy: policyDocument([
+        {
+          Sid: "OnlyTheRecorderRulesSend",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: queue.arn,
+          Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
+        },
+      ]),
+    }).overrideLogicalId("recorder");
+  }
+}

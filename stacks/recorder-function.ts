@@ -1,0 +1,144 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { AssetType, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { policyDocument } from "./hcl";
+import { RECORDER_RETRY } from "./recorder-queue";
+
+/** CloudWatch namespace of the recorder's own metrics (Embedded Metric Format in its logs). */
+export const RECORDER_METRICS_NAMESPACE = "ChimeCallRecorder";
+
+export interface RecorderFunctionProps {
+  /** Function name, also the name of its log group. */
+  readonly functionName: string;
+  /** Folder holding the built bundle (`index.js`). */
+  readonly bundleDir: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The queue the function consumes. */
+  readonly queue: SqsQueue;
+  /** The call table the function pairs legs in. */
+  readonly callTable: DynamodbTable;
+  /** Name of the bucket recordings are written to. */
+  readonly recordingBucket: string;
+  /** Key prefix of the recordings, without surrounding slashes. */
+  readonly recordingPrefix: string;
+  /** The pipeline configuration recordings start from. */
+  readonly pipelineConfigurationArn: string;
+  /** The voice connector whose calls are recorded. */
+  readonly voiceConnectorId: string;
+  readonly logLevel: string;
+  readonly logRetentionDays: number;
+  readonly callTtlDays: number;
+  /** Most function instances the queue runs at once. */
+  readonly maxConcurrency: number;
+}
+
+/** The recording function, its least-privilege role, its logs and its queue subscription. */
+export class RecorderFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: RecorderFunctionProps) {
+    super(scope, id);
+    const { accountId, region, callTable, queue } = props;
+
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    this.logGroup.overrideLogicalId("recorder");
+
+    const role = new IamRole(this, "role", {
+      name: props.functionName,
+      description: "Pairs call legs and starts one recording per call",
+      assumeRolePolicy: policyDocument([
+        {
+          Sid: "LambdaOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: "lambda.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+      ]),
+    });
+    role.overrideLogicalId("recorder");
+
+    const permissions = new IamRolePolicy(this, "permissions", {
+      name: "record-calls",
+      role: role.id,
+      policy: policyDocument([
+        {
+          Sid: "StartRecordingsFromTheConfiguration",
+          Effect: "Allow",
+          Action: "chime:CreateMediaInsightsPipeline",
+          Resource: [props.pipelineConfigurationArn, `arn:aws:chime:${region}:${accountId}:media-pipeline/*`],
+        },
+        {
+          Sid: "PairCallLegs",
+          Effect: "Allow",
+          Action: ["dynamodb:UpdateItem", "dynamodb:Query"],
+          Resource: [callTable.arn, `${callTable.arn}/index/*`],
+        },
+        {
+          Sid: "ConsumeTheQueue",
+          Effect: "Allow",
+          Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"],
+          Resource: queue.arn,
+        },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${this.logGroup.arn}:*`,
+        },
+      ]),
+    });
+    permissions.overrideLogicalId("recorder");
+
+    const bundle = new TerraformAsset(this, "bundle", { path: props.bundleDir, type: AssetType.ARCHIVE });
+
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      description: "Starts one Chime SDK media insights pipeline recording per call",
+      role: role.arn,
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      filename: bundle.path,
+      sourceCodeHash: bundle.assetHash,
+      memorySize: 256,
+      timeout: RECORDER_RETRY.functionTimeoutSeconds,
+      environment: {
+        variables: {
+          CALL_TABLE: callTable.name,
+          RECORDING_BUCKET: props.recordingBucket,
+          RECORDING_BUCKET_PREFIX: props.recordingPrefix,
+          MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: props.pipelineConfigurationArn,
+          VOICE_CONNECTOR_ID: props.voiceConnectorId,
+          LOG_LEVEL: props.logLevel,
+          CALL_TTL_DAYS: String(props.callTtlDays),
+          METRICS_NAMESPACE: RECORDER_METRICS_NAMESPACE,
+        },
+      },
+      // The log group must exist with its retention before Lambda would create one without it.
+      dependsOn: [this.logGroup, permissions],
+    });
+    this.function.overrideLogicalId("recorder");
+
+    new LambdaEventSourceMapping(this, "queue-subscription", {
+      eventSourceArn: queue.arn,
+      functionName: this.function.arn,
+      batchSize: 10,
+      // A short window lets both ENDED events of a call share one invocation.
+      maximumBatchingWindowInSeconds: 5,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      scalingConfig: { maximumConcurrency: props.maxConcurrency },
+    }).overrideLogicalId("recorder");
+  }
+}

@@ -1,0 +1,50 @@
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { Construct } from "constructs";
+
+/**
+ * Retry timing of a call whose recording cannot start yet (20 pipelines already running, or the
+ * API throttling): every receive that fails waits out the visibility timeout, so a call is
+ * retried for (MAX_RECEIVE_COUNT - 1) x VISIBILITY_TIMEOUT_SECONDS = 6.9 hours before it moves to
+ * the dead-letter queue; the streams' audio is kept for at least 8 hours (data_retention_hours).
+ */
+export const RECORDER_RETRY = {
+  /** Six times the function timeout, as Lambda advises for SQS event sources. */
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 70,
+  functionTimeoutSeconds: 60,
+} as const;
+
+export interface RecorderQueueProps {
+  /** Prefix of the queues' names. */
+  readonly namePrefix: string;
+}
+
+/** The recorder's work queue and the dead-letter queue that holds what could not be recorded. */
+export class RecorderQueue extends Construct {
+  readonly queue: SqsQueue;
+  readonly deadLetterQueue: SqsQueue;
+
+  constructor(scope: Construct, id: string, props: RecorderQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new SqsQueue(this, "dead-letter", {
+      name: `${props.namePrefix}-recorder-dlq`,
+      sqsManagedSseEnabled: true,
+      // The longest SQS allows: time to fix the cause and redrive before anything is lost.
+      messageRetentionSeconds: 1_209_600,
+    });
+    this.deadLetterQueue.overrideLogicalId("recorder_dead_letter");
+
+    this.queue = new SqsQueue(this, "queue", {
+      name: `${props.namePrefix}-recorder`,
+      sqsManagedSseEnabled: true,
+      visibilityTimeoutSeconds: RECORDER_RETRY.visibilityTimeoutSeconds,
+      // Longer than the whole retry window, so no message expires while it is still retried.
+      messageRetentionSeconds: 86_400,
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: this.deadLetterQueue.arn,
+        maxReceiveCount: RECORDER_RETRY.maxReceiveCount,
+      }),
+    });
+    this.queue.overrideLogicalId("recorder");
+  }
+}

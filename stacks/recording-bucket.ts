@@ -1,0 +1,118 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { TerraformLocal, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { countedAttribute, hcl, hclBool, hclNumber, policyDocument, varRef } from "./hcl";
+
+export interface RecordingBucketProps {
+  /** Existing bucket to write to; "" makes this construct create one. */
+  readonly outputBucket: TerraformVariable;
+  /** Key prefix of the recordings: "" or segments ending in "/", e.g. "originalAudio/". */
+  readonly recordingKeyPrefix: string;
+  /** DESTROY, RETAIN or SNAPSHOT: whether destroy empties and deletes the created bucket. */
+  readonly removalPolicy: TerraformVariable;
+  /** Days until recordings in the created bucket expire; 0 keeps them. */
+  readonly retentionDays: TerraformVariable;
+  /** Name for the bucket this construct creates: deterministic and globally unique. */
+  readonly createdBucketName: string;
+}
+
+/**
+ * Where recordings land: a hardened bucket created here, or the user's existing bucket. An
+ * existing bucket's policies stay the user's: a bucket policy resource would replace theirs.
+ */
+export class RecordingBucket extends Construct {
+  /** The bucket's name, created or existing. */
+  readonly bucketName: string;
+  /** The bucket's ARN. */
+  readonly bucketArn: string;
+  /** ARN pattern matching every recording object. */
+  readonly recordingObjectsArn: string;
+
+  constructor(scope: Construct, id: string, props: RecordingBucketProps) {
+    super(scope, id);
+    const createBucket = `${varRef(props.outputBucket)} == ""`;
+    const count = hclNumber(`${createBucket} ? 1 : 0`);
+
+    const bucket = new S3Bucket(this, "bucket", {
+      count,
+      bucket: props.createdBucketName,
+      forceDestroy: hclBool(`${varRef(props.removalPolicy)} == "DESTROY"`),
+    });
+    bucket.overrideLogicalId("recordings");
+    const createdId = hcl(countedAttribute(bucket, "id"));
+
+    const name = new TerraformLocal(
+      this,
+      "recording_bucket_name",
+      hcl(`${createBucket} ? ${countedAttribute(bucket, "bucket")} : ${varRef(props.outputBucket)}`),
+    );
+    name.overrideLogicalId("recording_bucket_name");
+    this.bucketName = name.asString;
+    this.bucketArn = `arn:aws:s3:::${this.bucketName}`;
+    this.recordingObjectsArn = `${this.bucketArn}/${props.recordingKeyPrefix}*`;
+
+    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
+      count,
+      bucket: createdId,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    publicAccess.overrideLogicalId("recordings");
+
+    const ownership = new S3BucketOwnershipControls(this, "ownership", {
+      count,
+      bucket: createdId,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    ownership.overrideLogicalId("recordings");
+
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      count,
+      bucket: createdId,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    });
+    encryption.overrideLogicalId("recordings");
+
+    const createdArn = hcl(countedAttribute(bucket, "arn"));
+    const tlsOnly = new S3BucketPolicy(this, "policy", {
+      count,
+      bucket: createdId,
+      policy: policyDocument([
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [createdArn, `${createdArn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+      // S3 refuses a policy while the public access block is still being applied.
+      dependsOn: [publicAccess],
+    });
+    tlsOnly.overrideLogicalId("recordings");
+
+    const retentionDays = varRef(props.retentionDays);
+    const lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      count: hclNumber(`${createBucket} && ${retentionDays} > 0 ? 1 : 0`),
+      bucket: createdId,
+      rule: [
+        {
+          id: "expire-recordings",
+          status: "Enabled",
+          filter: [{ prefix: props.recordingKeyPrefix }],
+          expiration: [{ days: hclNumber(retentionDays) }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+        },
+      ],
+    });
+    lifecycle.overrideLogicalId("recordings");
+  }
+}

@@ -1,0 +1,369 @@
+import { TerraformStack, TerraformVariable, TerraformVariableConfig } from "cdktf";
+import { Construct } from "constructs";
+
+/** Regions where Chime SDK call recording (media insights pipelines) is offered. */
+export const RECORDING_REGIONS = ["us-east-1", "us-west-2", "eu-central-1"];
+
+/** Regions whose Voice Connector address ranges the PBX security group knows (see asterisk-pbx.ts). */
+export const PBX_REGIONS = ["us-east-1", "us-west-2"];
+
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const hclList = (values: readonly (string | number)[]): string => JSON.stringify(values);
+
+/** A rule Terraform evaluates at plan time; `condition` is one HCL expression without `${}`. */
+interface Rule {
+  readonly condition: string;
+  readonly errorMessage: string;
+}
+
+interface VariableSpec extends Omit<TerraformVariableConfig, "validation"> {
+  readonly type: string;
+  readonly description: string;
+  readonly rules?: readonly Rule[];
+}
+
+/**
+ * Every setting a user changes per environment, read from tfvars at plan time so that one
+ * synthesized configuration serves every environment. Validation happens in `terraform plan`.
+ */
+export class Variables extends Construct {
+  readonly region: TerraformVariable;
+  readonly namePrefix: TerraformVariable;
+  readonly tags: TerraformVariable;
+  readonly outputBucket: TerraformVariable;
+  readonly recordingBucketPrefix: TerraformVariable;
+  readonly removalPolicy: TerraformVariable;
+  readonly recordingRetentionDays: TerraformVariable;
+  readonly dataRetentionHours: TerraformVariable;
+  readonly requireEncryption: TerraformVariable;
+  readonly logLevel: TerraformVariable;
+  readonly logRetentionDays: TerraformVariable;
+  readonly callTtlDays: TerraformVariable;
+  readonly recorderMaxConcurrency: TerraformVariable;
+  readonly alarmEmail: TerraformVariable;
+  readonly buildAsterisk: TerraformVariable;
+  readonly siprecCidrs: TerraformVariable;
+  readonly callingRegions: TerraformVariable;
+  readonly asteriskInstanceType: TerraformVariable;
+  readonly phoneNumberAreaCode: TerraformVariable;
+  readonly phoneNumberState: TerraformVariable;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = TerraformStack.of(this);
+    // Variables live at the stack root so their names in the JSON are exactly the tfvars names.
+    const variable = (name: string, spec: VariableSpec): TerraformVariable => {
+      const { rules, ...config } = spec;
+      const v = new TerraformVariable(stack, name, {
+        ...config,
+        nullable: false,
+        validation: rules?.map((r) => ({ condition: `\${${r.condition}}`, errorMessage: r.errorMessage })),
+      });
+      v.overrideLogicalId(name);
+      return v;
+    };
+
+    this.region = variable("region", {
+      type: "string",
+      default: "us-east-1",
+      description: `AWS Region to deploy to. Chime SDK call recording is offered in ${RECORDING_REGIONS.join(", ")}.`,
+      rules: [
+        {
+          condition: `contains(${hclList(RECORDING_REGIONS)}, var.region)`,
+          errorMessage: `region: "\${var.region}" does not offer Chime SDK call recording; use one of ${RECORDING_REGIONS.join(", ")}.`,
+        },
+      ],
+    });
+
+    this.namePrefix = variable("name_prefix", {
+      type: "string",
+      default: "call-recorder",
+      description:
+        "Prefix of every resource name. Lower-case letters, digits and hyphens, 3 to 24 characters, starting with a letter.",
+      rules: [
+        {
+          condition: `can(regex("^[a-z][a-z0-9-]{1,22}[a-z0-9]$", var.name_prefix))`,
+          errorMessage:
+            'name_prefix: "${var.name_prefix}" is not a valid prefix; use 3 to 24 lower-case letters, digits or hyphens, starting with a letter and not ending with a hyphen (it becomes part of the bucket name).',
+        },
+      ],
+    });
+
+    this.tags = variable("tags", {
+      type: "map(string)",
+      default: {},
+      description: "Tags added to every resource through the provider's default tags.",
+      rules: [
+        {
+          condition: `alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])`,
+          errorMessage:
+            "tags: every key must be 1 to 128 characters and must not start with \"aws:\", every value at most 256 characters; got ${jsonencode(var.tags)}.",
+        },
+      ],
+    });
+
+    this.outputBucket = variable("output_bucket", {
+      type: "string",
+      default: "",
+      description:
+        'Existing S3 bucket to write recordings to (for example the input bucket of Post Call Analytics). "" creates a bucket.',
+      rules: [
+        {
+          condition: `var.output_bucket == "" || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.output_bucket))`,
+          errorMessage:
+            'output_bucket: "${var.output_bucket}" is not an S3 bucket name; use 3 to 63 lower-case letters, digits, dots or hyphens (no s3:// or ARN), or "" to create a bucket.',
+        },
+      ],
+    });
+
+    this.recordingBucketPrefix = variable("recording_bucket_prefix", {
+      type: "string",
+      default: "",
+      description:
+        'Key prefix of the recordings, e.g. "originalAudio" for Post Call Analytics. Leading and trailing slashes are ignored; "" writes to the bucket root.',
+      rules: [
+        {
+          condition: `can(regex("^/*([A-Za-z0-9_.-]+(/+[A-Za-z0-9_.-]+)*)?/*$", var.recording_bucket_prefix)) && length(var.recording_bucket_prefix) <= 200`,
+          errorMessage:
+            'recording_bucket_prefix: "${var.recording_bucket_prefix}" cannot be used in a recording destination; use at most 200 characters of path segments made of letters, digits, "_", "." and "-", separated by "/".',
+        },
+      ],
+    });
+
+    this.removalPolicy = variable("removal_policy", {
+      type: "string",
+      default: "DESTROY",
+      description:
+        "What destroy does to the bucket this stack creates: DESTROY empties and deletes it; RETAIN and SNAPSHOT keep it (destroy stops while it holds recordings; S3 has no snapshots, so SNAPSHOT means RETAIN).",
+      rules: [
+        {
+          condition: `contains(["DESTROY", "RETAIN", "SNAPSHOT"], var.removal_policy)`,
+          errorMessage: 'removal_policy: "${var.removal_policy}" is not a policy; use DESTROY, RETAIN or SNAPSHOT.',
+        },
+      ],
+    });
+
+    this.recordingRetentionDays = variable("recording_retention_days", {
+      type: "number",
+      default: 0,
+      description:
+        "Days after which recordings in the created bucket expire. 0 keeps them. Not applied to an existing output_bucket.",
+      rules: [
+        {
+          condition: `var.recording_retention_days == floor(var.recording_retention_days) && var.recording_retention_days >= 0 && var.recording_retention_days <= 36500`,
+          errorMessage:
+            "recording_retention_days: ${var.recording_retention_days} is not a retention period; use a whole number of days from 1 to 36500, or 0 to keep recordings.",
+        },
+      ],
+    });
+
+    this.dataRetentionHours = variable("data_retention_hours", {
+      type: "number",
+      default: 24,
+      description:
+        "Hours Kinesis Video Streams keeps call audio. Recordings are made from this audio and retried for up to 7 hours when the pipeline quota is full, so at least 8.",
+      rules: [
+        {
+          condition: `var.data_retention_hours == floor(var.data_retention_hours) && var.data_retention_hours >= 8 && var.data_retention_hours <= 87600`,
+          errorMessage:
+            "data_retention_hours: ${var.data_retention_hours} is out of range; use a whole number of hours from 8 (recordings are retried for up to 7 hours) to 87600.",
+        },
+      ],
+    });
+
+    this.requireEncryption = variable("require_encryption", {
+      type: "bool",
+      default: false,
+      description:
+        "Require TLS signalling and SRTP media on the voice connector. The Asterisk test PBX speaks plain SIP over UDP, so this needs build_asterisk = false.",
+      rules: [
+        {
+          condition: `!(var.require_encryption && var.build_asterisk)`,
+          errorMessage:
+            "require_encryption: true cannot be combined with build_asterisk = true (the test PBX uses unencrypted SIP over UDP); set build_asterisk = false or require_encryption = false.",
+        },
+      ],
+    });
+
+    this.logLevel = variable("log_level", {
+      type: "string",
+      default: "INFO",
+      description: "Log level of the recorder function and the Asterisk PBX: DEBUG, INFO, WARN or ERROR.",
+      rules: [
+        {
+          condition: `contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)`,
+          errorMessage: 'log_level: "${var.log_level}" is not a level; use DEBUG, INFO, WARN or ERROR.',
+        },
+      ],
+    });
+
+    this.logRetentionDays = variable("log_retention_days", {
+      type: "number",
+      default: 30,
+      description: "Days CloudWatch keeps the recorder function's logs.",
+      rules: [
+        {
+          condition: `contains(${hclList(LOG_RETENTION_DAYS)}, var.log_retention_days)`,
+          errorMessage: `log_retention_days: \${var.log_retention_days} is not a CloudWatch retention period; use one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+        },
+      ],
+    });
+
+    this.callTtlDays = variable("call_ttl_days", {
+      type: "number",
+      default: 7,
+      description: "Days a call's pairing record stays in the call table before DynamoDB expires it.",
+      rules: [
+        {
+          condition: `var.call_ttl_days == floor(var.call_ttl_days) && var.call_ttl_days >= 1 && var.call_ttl_days <= 365`,
+          errorMessage:
+            "call_ttl_days: ${var.call_ttl_days} is out of range; use a whole number of days from 1 to 365.",
+        },
+      ],
+    });
+
+    this.recorderMaxConcurrency = variable("recorder_max_concurrency", {
+      type: "number",
+      default: 5,
+      description:
+        "Most recorder function instances the queue runs at once. Pipelines are limited to 20 running per Region, so more rarely helps.",
+      rules: [
+        {
+          condition: `var.recorder_max_concurrency == floor(var.recorder_max_concurrency) && var.recorder_max_concurrency >= 2 && var.recorder_max_concurrency <= 1000`,
+          errorMessage:
+            "recorder_max_concurrency: ${var.recorder_max_concurrency} is out of range; use a whole number from 2 to 1000 (the SQS event source's limits).",
+        },
+      ],
+    });
+
+    this.alarmEmail = variable("alarm_email", {
+      type: "string",
+      default: "",
+      description: 'E-mail address subscribed to the alarms (the address must confirm the subscription). "" subscribes nobody.',
+      rules: [
+        {
+          condition: `var.alarm_email == "" || can(regex("^[^@ ]+@[^@ ]+[.][^@ ]+$", var.alarm_email))`,
+          errorMessage: 'alarm_email: "${var.alarm_email}" is not an e-mail address; use name@example.com, or "" for none.',
+        },
+      ],
+    });
+
+    this.buildAsterisk = variable("build_asterisk", {
+      type: "bool",
+      default: true,
+      description:
+        "Deploy the Asterisk test PBX with a phone number. Set false to connect your own SBC (siprec_cidrs) or trunk.",
+      rules: [
+        {
+          condition: `!(var.build_asterisk && length(var.siprec_cidrs) > 0)`,
+          errorMessage:
+            "build_asterisk: true cannot be combined with siprec_cidrs (the PBX and a SIPREC SBC are alternatives); set build_asterisk = false to use siprec_cidrs, or siprec_cidrs = [].",
+        },
+        {
+          condition: `!var.build_asterisk || contains(${hclList(PBX_REGIONS)}, var.region)`,
+          errorMessage: `build_asterisk: the Asterisk PBX knows the Voice Connector address ranges of ${PBX_REGIONS.join(" and ")} only, not "\${var.region}"; choose one of those regions or set build_asterisk = false.`,
+        },
+      ],
+    });
+
+    // Each rule keeps the entries that break it, so a message names exactly those entries.
+    // try(): a malformed entry is reported by the format rule, not by a failed index elsewhere.
+    const cidrRule = (entryIsValid: string, problem: string): Rule => {
+      const offending = `[for c in var.siprec_cidrs : c if !(${entryIsValid})]`;
+      return { condition: `length(${offending}) == 0`, errorMessage: `siprec_cidrs: \${jsonencode(${offending})} ${problem}` };
+    };
+    const firstOctet = `tonumber(split(".", c)[0])`;
+    const secondOctet = `tonumber(split(".", c)[1])`;
+    const prefixLength = `tonumber(split("/", c)[1])`;
+    this.siprecCidrs = variable("siprec_cidrs", {
+      type: "list(string)",
+      default: [],
+      description:
+        "Public IPv4 CIDRs of your SIPREC SBCs, allowed to send calls to the voice connector. At most 10, each /27 or narrower. Needs build_asterisk = false.",
+      rules: [
+        {
+          condition: `length(var.siprec_cidrs) <= 10`,
+          errorMessage: "siprec_cidrs: ${length(var.siprec_cidrs)} entries given; a voice connector allows at most 10.",
+        },
+        cidrRule(
+          `can(regex("^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$", c)) && can(cidrhost(c, 0))`,
+          'are not IPv4 CIDRs; write each as "198.51.100.0/27".',
+        ),
+        cidrRule(
+          `try(${prefixLength} >= 27, true)`,
+          "are wider than /27; the voice connector accepts prefixes from /27 to /32.",
+        ),
+        cidrRule(
+          `try(cidrhost(c, 0) == split("/", c)[0], true)`,
+          'have host bits set; give the network address, e.g. "198.51.100.0/27" rather than "198.51.100.5/27".',
+        ),
+        cidrRule(
+          `try(!(${firstOctet} == 10 || (${firstOctet} == 172 && ${secondOctet} >= 16 && ${secondOctet} <= 31) || (${firstOctet} == 192 && ${secondOctet} == 168)), true)`,
+          "are private (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); the voice connector is reached from public addresses only.",
+        ),
+      ],
+    });
+
+    this.callingRegions = variable("calling_regions", {
+      type: "list(string)",
+      default: ["US"],
+      description: "Countries the voice connector may place outbound calls to, as ISO 3166-1 alpha-2 codes.",
+      rules: [
+        {
+          condition: `length(var.calling_regions) >= 1 && alltrue([for r in var.calling_regions : can(regex("^[A-Z]{2}$", r))])`,
+          errorMessage:
+            'calling_regions: ${jsonencode(var.calling_regions)} is not a list of country codes; give at least one ISO 3166-1 alpha-2 code in capitals, e.g. ["US", "CA"].',
+        },
+      ],
+    });
+
+    this.asteriskInstanceType = variable("asterisk_instance_type", {
+      type: "string",
+      default: "t4g.small",
+      description: "EC2 instance type of the Asterisk PBX. It runs an arm64 image, so a Graviton type (t4g, m7g, c7g, ...).",
+      rules: [
+        {
+          condition: `can(regex("^[a-z]+[0-9]+g[a-z]*[.][a-z0-9]+$", var.asterisk_instance_type))`,
+          errorMessage:
+            'asterisk_instance_type: "${var.asterisk_instance_type}" is not a Graviton (arm64) instance type; use a type such as t4g.small, t4g.medium or m7g.large.',
+        },
+      ],
+    });
+
+    this.phoneNumberAreaCode = variable("phone_number_area_code", {
+      type: "string",
+      default: "",
+      description:
+        'US area code of the test phone number ordered for the PBX, e.g. "415". "" searches by phone_number_state, or anywhere in the US when that is empty too.',
+      rules: [
+        {
+          condition: `var.phone_number_area_code == "" || can(regex("^[2-9][0-9]{2}$", var.phone_number_area_code))`,
+          errorMessage:
+            'phone_number_area_code: "${var.phone_number_area_code}" is not a US area code; use three digits not starting with 0 or 1, e.g. "415", or "".',
+        },
+        {
+          condition: `var.phone_number_area_code == "" || var.phone_number_state == ""`,
+          errorMessage:
+            "phone_number_area_code: set either phone_number_area_code or phone_number_state, not both (the number search takes one of them).",
+        },
+      ],
+    });
+
+    this.phoneNumberState = variable("phone_number_state", {
+      type: "string",
+      default: "",
+      description: 'US state of the test phone number, as a two-letter code, e.g. "WA". Used when phone_number_area_code is "".',
+      rules: [
+        {
+          condition: `var.phone_number_state == "" || can(regex("^[A-Z]{2}$", var.phone_number_state))`,
+          errorMessage:
+            'phone_number_state: "${var.phone_number_state}" is not a state code; use two capital letters, e.g. "WA", or "".',
+        },
+      ],
+    });
+  }
+}
