@@ -1,0 +1,78 @@
+import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
+
+const config = synthesizeStack();
+const accountId = "${data.aws_caller_identity.current.account_id}";
+const statements = () => parseJsonLiteral(resource(config, "aws_iam_role_policy", "media_pipeline_access").policy).Statement;
+const statement = (sid: string) => statements().find((s: { Sid: string }) => s.Sid === sid);
+
+describe("the media insights pipeline configuration", () => {
+  it("has one S3 recording sink pointing at the recording bucket", () => {
+    expect(resource(config, "aws_chimesdkmediapipelines_media_insights_pipeline_configuration", "recording").elements).toEqual([
+      { type: "S3RecordingSink", s3_recording_sink_configuration: { destination: "arn:aws:s3:::${local.recording_bucket_name}" } },
+    ]);
+  });
+
+  it("uses the resource access role, once its permissions exist", () => {
+    const configuration = resource(config, "aws_chimesdkmediapipelines_media_insights_pipeline_configuration", "recording");
+    expect(configuration.resource_access_role_arn).toBe("${aws_iam_role.media_pipeline_access.arn}");
+    expect(configuration.depends_on).toContain("aws_iam_role_policy.media_pipeline_access");
+  });
+});
+
+describe("the resource access role", () => {
+  const trust = () => parseJsonLiteral(resource(config, "aws_iam_role", "media_pipeline_access").assume_role_policy).Statement;
+
+  it("trusts only media pipelines of this account", () => {
+    expect(trust()).toEqual([
+      {
+        Sid: "MediaPipelinesOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "mediapipelines.chime.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": `arn:aws:chime:*:${accountId}:*` },
+        },
+      },
+    ]);
+  });
+
+  it("reads the voice connector's streams and Chime SDK tagged streams only", () => {
+    const actions = ["kinesisvideo:GetDataEndpoint", "kinesisvideo:GetMedia", "kinesisvideo:ListFragments", "kinesisvideo:GetMediaForFragmentList"];
+    expect(statement("ReadVoiceConnectorStreams")).toMatchObject({
+      Action: actions,
+      Resource: `arn:aws:kinesisvideo:\${var.region}:${accountId}:stream/Chime*`,
+    });
+    expect(statement("ReadChimeSdkTaggedStreams")).toMatchObject({
+      Action: actions,
+      Condition: { StringEquals: { "aws:ResourceTag/AWSServiceName": "ChimeSDK" } },
+    });
+  });
+
+  it("uses only KMS keys tagged for the Chime SDK", () => {
+    expect(statement("UseChimeSdkTaggedKeys")).toMatchObject({
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Condition: { StringEquals: { "aws:ResourceTag/AWSServiceName": "ChimeSDK" } },
+    });
+  });
+
+  it("writes objects under the recording prefix only", () => {
+    const recordings = "arn:aws:s3:::${local.recording_bucket_name}/${local.recording_key_prefix}*";
+    expect(statement("WriteRecordings")).toMatchObject({ Action: ["s3:PutObject", "s3:PutObjectAcl"], Resource: recordings });
+    expect(statement("TagRecordingsWithChimeSdkKeysOnly")).toMatchObject({
+      Action: "s3:PutObjectTagging",
+      Resource: recordings,
+      Condition: { "ForAllValues:StringLike": { "s3:RequestObjectTagKeys": "ChimeSDK:*" } },
+    });
+  });
+
+  it("grants nothing else", () => {
+    expect(statements().map((s: { Sid: string }) => s.Sid)).toEqual([
+      "ReadVoiceConnectorStreams",
+      "ReadChimeSdkTaggedStreams",
+      "UseChimeSdkTaggedKeys",
+      "WriteRecordings",
+      "TagRecordingsWithChimeSdkKeysOnly",
+    ]);
+  });
+});

@@ -1,0 +1,199 @@
+import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
+import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
+import { RECORDER_RETRY } from "../../stacks/recorder-queue";
+
+const config = synthesizeStack();
+const connectorId = "${aws_chime_voice_connector.recorded.id}";
+
+describe("the rules feeding the recorder", () => {
+  it("forward only this connector's ENDED and FAILED streaming events, as a JSON literal", () => {
+    const pattern = resource(config, "aws_cloudwatch_event_rule", "call_streams_ended").event_pattern;
+    expect(parseJsonLiteral(pattern)).toEqual({
+      source: ["aws.chime"],
+      "detail-type": ["Chime VoiceConnector Streaming Status"],
+      detail: { voiceConnectorId: [connectorId], streamingStatus: ["ENDED", "FAILED"] },
+    });
+  });
+
+  it("forward permanent pipeline failures through a second rule", () => {
+    const pattern = resource(config, "aws_cloudwatch_event_rule", "pipeline_permanent_failure").event_pattern;
+    expect(parseJsonLiteral(pattern)).toEqual({
+      source: ["aws.chime"],
+      "detail-type": ["Media Insights State Change"],
+      detail: { eventType: ["chime:MediaInsightsPermanentFailure"] },
+    });
+  });
+
+  it("sweep pending calls every five minutes with the message the function expects", () => {
+    expect(resource(config, "aws_cloudwatch_event_rule", "sweep_pending_calls").schedule_expression).toBe("rate(5 minutes)");
+    expect(parseJsonLiteral(resource(config, "aws_cloudwatch_event_target", "sweep_pending_calls").input)).toEqual(SWEEP_EVENT);
+  });
+
+  it.each(["call_streams_ended", "pipeline_permanent_failure", "sweep_pending_calls"])("%s targets the recorder queue", (rule) => {
+    expect(resource(config, "aws_cloudwatch_event_target", rule)).toMatchObject({
+      rule: `\${aws_cloudwatch_event_rule.${rule}.name}`,
+      arn: "${aws_sqs_queue.recorder.arn}",
+    });
+  });
+});
+
+describe("the recorder queue", () => {
+  const queue = resource(config, "aws_sqs_queue", "recorder");
+
+  it("is encrypted, and so is its dead-letter queue", () => {
+    expect(queue.sqs_managed_sse_enabled).toBe(true);
+    expect(resource(config, "aws_sqs_queue", "recorder_dead_letter").sqs_managed_sse_enabled).toBe(true);
+  });
+
+  it("moves a message to the dead-letter queue after maxReceiveCount receives", () => {
+    expect(parseJsonLiteral(queue.redrive_policy)).toEqual({
+      deadLetterTargetArn: "${aws_sqs_queue.recorder_dead_letter.arn}",
+      maxReceiveCount: RECORDER_RETRY.maxReceiveCount,
+    });
+  });
+
+  it("retries a call for at least 6 hours, inside the shortest allowed stream retention of 8 hours", () => {
+    const retrySeconds = (RECORDER_RETRY.maxReceiveCount - 1) * queue.visibility_timeout_seconds;
+    expect(retrySeconds).toBeGreaterThanOrEqual(6 * 3600);
+    expect(retrySeconds).toBeLessThan(8 * 3600);
+  });
+
+  it("keeps messages longer than the retry window", () => {
+    expect(queue.message_retention_seconds).toBeGreaterThan(RECORDER_RETRY.maxReceiveCount * queue.visibility_timeout_seconds);
+  });
+
+  it("hides a message for longer than the function may run", () => {
+    expect(queue.visibility_timeout_seconds).toBeGreaterThanOrEqual(6 * resource(config, "aws_lambda_function", "recorder").timeout);
+  });
+
+  it("accepts messages only from the three recorder rules", () => {
+    const [statement, ...others] = parseJsonLiteral(resource(config, "aws_sqs_queue_policy", "recorder").policy).Statement;
+    expect(others).toEqual([]);
+    expect(statement).toMatchObject({
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: "${aws_sqs_queue.recorder.arn}",
+      Condition: {
+        ArnEquals: {
+          "aws:SourceArn": [
+            "${aws_cloudwatch_event_rule.call_streams_ended.arn}",
+            "${aws_cloudwatch_event_rule.pipeline_permanent_failure.arn}",
+            "${aws_cloudwatch_event_rule.sweep_pending_calls.arn}",
+          ],
+        },
+      },
+    });
+  });
+});
+
+describe("the recorder function", () => {
+  const fn = resource(config, "aws_lambda_function", "recorder");
+
+  it("runs the bundle on Node.js 22 on arm64", () => {
+    expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler" });
+  });
+
+  it("ships the bundle as an asset whose content hash triggers updates", () => {
+    expect(fn.filename).toMatch(/^assets\/.+\/archive\.zip$/);
+    expect(fn.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
+  });
+
+  it("gets its whole configuration from the environment contract", () => {
+    expect(fn.environment.variables).toEqual({
+      CALL_TABLE: "${aws_dynamodb_table.calls.name}",
+      RECORDING_BUCKET: "${local.recording_bucket_name}",
+      RECORDING_BUCKET_PREFIX: "${local.recording_prefix}",
+      MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: "${aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording.arn}",
+      VOICE_CONNECTOR_ID: connectorId,
+      LOG_LEVEL: "${var.log_level}",
+      CALL_TTL_DAYS: "${var.call_ttl_days}",
+      METRICS_NAMESPACE: "ChimeCallRecorder",
+    });
+  });
+
+  it("logs to its own log group with a retention period", () => {
+    expect(resource(config, "aws_cloudwatch_log_group", "recorder")).toMatchObject({
+      name: "/aws/lambda/${var.name_prefix}-recorder",
+      retention_in_days: "${var.log_retention_days}",
+    });
+    expect(fn.depends_on).toContain("aws_cloudwatch_log_group.recorder");
+  });
+
+  it("consumes the queue in batches, reporting failed items, with bounded concurrency", () => {
+    expect(resource(config, "aws_lambda_event_source_mapping", "recorder")).toMatchObject({
+      event_source_arn: "${aws_sqs_queue.recorder.arn}",
+      function_name: "${aws_lambda_function.recorder.arn}",
+      batch_size: 10,
+      function_response_types: ["ReportBatchItemFailures"],
+      scaling_config: { maximum_concurrency: "${var.recorder_max_concurrency}" },
+    });
+  });
+});
+
+describe("the recorder's permissions", () => {
+  const statements = parseJsonLiteral(resource(config, "aws_iam_role_policy", "recorder").policy).Statement;
+  const actions = statements.flatMap((s: { Action: string | string[] }) => s.Action);
+
+  it("allow only starting pipelines, the table's item actions, consuming the queue and writing its logs", () => {
+    expect(actions.sort()).toEqual(
+      [
+        "chime:CreateMediaInsightsPipeline",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ReceiveMessage",
+      ].sort(),
+    );
+  });
+
+  it("start pipelines only from the recording configuration", () => {
+    const start = statements.find((s: { Action: string }) => s.Action === "chime:CreateMediaInsightsPipeline");
+    expect(start.Resource).toContain("${aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording.arn}");
+  });
+
+  it("touch the call table and its index only", () => {
+    const table = statements.find((s: { Sid: string }) => s.Sid === "PairCallLegs");
+    expect(table.Resource).toEqual(["${aws_dynamodb_table.calls.arn}", "${aws_dynamodb_table.calls.arn}/index/*"]);
+  });
+
+  it("trust only Lambda of this account", () => {
+    const [trust] = parseJsonLiteral(resource(config, "aws_iam_role", "recorder").assume_role_policy).Statement;
+    expect(trust).toMatchObject({ Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" });
+  });
+});
+
+describe("the recorder's alarms", () => {
+  it("fire when a call lands in the dead-letter queue", () => {
+    expect(resource(config, "aws_cloudwatch_metric_alarm", "calls_not_recorded")).toMatchObject({
+      namespace: "AWS/SQS",
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "${aws_sqs_queue.recorder_dead_letter.name}" },
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      alarm_actions: ["${aws_sns_topic.recorder_alarms.arn}"],
+    });
+  });
+
+  it("fire on permanent pipeline failures counted by the function", () => {
+    expect(resource(config, "aws_cloudwatch_metric_alarm", "recording_pipelines_failed")).toMatchObject({
+      namespace: "ChimeCallRecorder",
+      metric_name: "PermanentPipelineFailures",
+      dimensions: { VoiceConnectorId: connectorId },
+      statistic: "Sum",
+      threshold: 0,
+    });
+  });
+
+  it("e-mail alarm_email only when it is set", () => {
+    expect(resource(config, "aws_sns_topic_subscription", "alarm_email")).toMatchObject({
+      count: '${var.alarm_email == "" ? 0 : 1}',
+      protocol: "email",
+      endpoint: "${var.alarm_email}",
+    });
+  });
+});

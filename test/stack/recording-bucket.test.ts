@@ -1,0 +1,75 @@
+import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
+
+const config = synthesizeStack();
+const createdOnly = '${var.output_bucket == "" ? 1 : 0}';
+
+describe("the recording bucket", () => {
+  it("is created only when output_bucket is empty", () => {
+    expect(resource(config, "aws_s3_bucket", "recordings").count).toBe(createdOnly);
+  });
+
+  it("has a deterministic, account- and region-unique name", () => {
+    expect(resource(config, "aws_s3_bucket", "recordings").bucket).toBe(
+      "${var.name_prefix}-recordings-${data.aws_caller_identity.current.account_id}-${var.region}",
+    );
+  });
+
+  it("is emptied on destroy only under removal_policy DESTROY", () => {
+    expect(resource(config, "aws_s3_bucket", "recordings").force_destroy).toBe('${var.removal_policy == "DESTROY"}');
+  });
+
+  it("blocks every kind of public access", () => {
+    expect(resource(config, "aws_s3_bucket_public_access_block", "recordings")).toMatchObject({
+      count: createdOnly,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+  });
+
+  it("encrypts objects by default", () => {
+    const encryption = resource(config, "aws_s3_bucket_server_side_encryption_configuration", "recordings");
+    expect(encryption.count).toBe(createdOnly);
+    expect(encryption.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
+  });
+
+  it("denies every request that does not use TLS", () => {
+    const policy = resource(config, "aws_s3_bucket_policy", "recordings");
+    expect(policy.count).toBe(createdOnly);
+    expect(parseJsonLiteral(policy.policy).Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }),
+    );
+  });
+
+  it("disables ACLs so the account owns every recording", () => {
+    expect(resource(config, "aws_s3_bucket_ownership_controls", "recordings").rule.object_ownership).toBe("BucketOwnerEnforced");
+  });
+
+  it("expires recordings under the prefix only when a retention period is set", () => {
+    const lifecycle = resource(config, "aws_s3_bucket_lifecycle_configuration", "recordings");
+    expect(lifecycle.count).toBe('${var.output_bucket == "" && var.recording_retention_days > 0 ? 1 : 0}');
+    expect(lifecycle.rule[0]).toMatchObject({
+      status: "Enabled",
+      filter: [{ prefix: "${local.recording_key_prefix}" }],
+      expiration: [{ days: "${var.recording_retention_days}" }],
+    });
+  });
+});
+
+describe("the bucket recordings are written to", () => {
+  it("is output_bucket when set, else the created bucket", () => {
+    expect(config.locals.recording_bucket_name).toBe(
+      '${var.output_bucket == "" ? one(aws_s3_bucket.recordings[*].bucket) : var.output_bucket}',
+    );
+  });
+
+  it("takes the prefix without empty segments, so leading and trailing slashes are tolerated", () => {
+    expect(config.locals.recording_prefix).toBe('${join("/", compact(split("/", var.recording_bucket_prefix)))}');
+  });
+});
