@@ -1,12 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
-
-/** The call table's schema, shared with the recorder function (lambda/recorder/call-store.ts). */
-export const CALL_TABLE_SCHEMA = {
-  partitionKey: "call_id",
-  ttlAttribute: "expires_at",
-  pendingIndex: { name: "pending-calls", partitionKey: "pending", sortKey: "pending_since" },
-} as const;
+import { CALL_TABLE_SCHEMA } from "../lambda/recorder/table-schema";
 
 export interface CallTableProps {
   /** Table name. */

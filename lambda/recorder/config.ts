@@ -1,0 +1,95 @@
+import { ConfigurationError } from "./errors";
+import { LOG_LEVELS, type LogLevel } from "./logger";
+
+export interface Config {
+  callTable: string;
+  recordingBucket: string;
+  /** Without leading, trailing or repeated slashes; "" puts recordings at the bucket root. */
+  recordingPrefix: string;
+  pipelineConfigurationArn: string;
+  /** ARN partition of the pipeline configuration, reused for the S3 destination ARN. */
+  partition: string;
+  voiceConnectorId: string;
+  logLevel: LogLevel;
+  callTtlDays: number;
+  legWaitSeconds: number;
+  metricsNamespace: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+// The bucket and prefix become part of a destination ARN, which must match ^arn[\/\:\-\_\.a-zA-Z0-9]+$.
+const BUCKET = /^[A-Za-z0-9._-]{1,255}$/;
+const PREFIX = /^[A-Za-z0-9._:/-]*$/;
+// The API's own pattern for the configuration ARN; its second field is the partition.
+const PIPELINE_CONFIGURATION_ARN = /^arn:[a-z-]+:[/:\-_.a-zA-Z0-9]+$/;
+const NON_EMPTY = /\S/;
+
+function required(env: Env, name: string, pattern: RegExp, accepted: string): string {
+  const value = env[name];
+  if (value === undefined || value === "") {
+    throw new ConfigurationError({ field: name, value, problem: "is not set", accepted });
+  }
+  if (!pattern.test(value)) {
+    throw new ConfigurationError({ field: name, value, problem: "is invalid", accepted });
+  }
+  return value;
+}
+
+function positiveInteger(env: Env, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === "") return fallback;
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) {
+    throw new ConfigurationError({ field: name, value, problem: "is invalid", accepted: "a whole number of at least 1" });
+  }
+  return Number(value);
+}
+
+function logLevel(env: Env): LogLevel {
+  const value = env.LOG_LEVEL;
+  if (value === undefined || value === "") return "INFO";
+  const level = LOG_LEVELS.find((candidate) => candidate === value.toUpperCase());
+  if (level === undefined) {
+    throw new ConfigurationError({ field: "LOG_LEVEL", value, problem: "is invalid", accepted: LOG_LEVELS.join(", ") });
+  }
+  return level;
+}
+
+export function normalisePrefix(prefix: string): string {
+  return prefix.split("/").filter((segment) => segment !== "").join("/");
+}
+
+function recordingPrefix(env: Env): string {
+  const value = env.RECORDING_BUCKET_PREFIX ?? "";
+  if (!PREFIX.test(value)) {
+    throw new ConfigurationError({
+      field: "RECORDING_BUCKET_PREFIX",
+      value,
+      problem: "contains characters an S3 destination ARN cannot hold",
+      accepted: "letters, digits and . _ : / - (may be empty)",
+    });
+  }
+  return normalisePrefix(value);
+}
+
+/** Reads and validates the environment once, at module load. */
+export function readConfig(env: Env): Config {
+  const pipelineConfigurationArn = required(
+    env,
+    "MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN",
+    PIPELINE_CONFIGURATION_ARN,
+    "an ARN such as arn:aws:chime:<region>:<account>:media-insights-pipeline-configuration/<name>",
+  );
+  return {
+    callTable: required(env, "CALL_TABLE", /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)"),
+    recordingBucket: required(env, "RECORDING_BUCKET", BUCKET, "an S3 bucket name (a-z 0-9 . -)"),
+    recordingPrefix: recordingPrefix(env),
+    pipelineConfigurationArn,
+    partition: pipelineConfigurationArn.split(":")[1],
+    voiceConnectorId: required(env, "VOICE_CONNECTOR_ID", NON_EMPTY, "the id of the recorded voice connector"),
+    logLevel: logLevel(env),
+    callTtlDays: positiveInteger(env, "CALL_TTL_DAYS", 7),
+    legWaitSeconds: positiveInteger(env, "LEG_WAIT_SECONDS", 600),
+    metricsNamespace: env.METRICS_NAMESPACE || "ChimeCallRecorder",
+  };
+}

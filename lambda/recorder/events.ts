@@ -1,0 +1,133 @@
+import type { Leg, LegRole } from "./call";
+import { MalformedEventError } from "./errors";
+import { SWEEP_DETAIL_TYPE, SWEEP_SOURCE } from "./sweep";
+
+export const STREAMING_STATUS = "Chime VoiceConnector Streaming Status";
+export const MEDIA_INSIGHTS_STATE_CHANGE = "Media Insights State Change";
+export const PERMANENT_FAILURE = "chime:MediaInsightsPermanentFailure";
+
+/** One SQS message body, validated and reduced to what the recorder acts on. */
+export type InboundMessage =
+  | { kind: "leg"; callId: string; voiceConnectorId: string; role: LegRole; leg: Leg }
+  | { kind: "ignored"; reason: string; callId?: string }
+  | { kind: "pipeline-failure"; callId?: string; pipelineArn?: string; failureReason?: string }
+  | { kind: "sweep" };
+
+type Json = Record<string, unknown>;
+
+// callId ends up in an S3 key and the destination ARN (pattern ^arn[\/\:\-\_\.a-zA-Z0-9]+$).
+const CALL_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
+const STREAM_ARN = /^arn:\S{1,1020}$/;
+const TIMESTAMP_FORM = "an ISO-8601 timestamp such as 2023-04-05T22:14:17.788Z";
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+function malformed(field: string, value: unknown, problem: string, accepted: string): MalformedEventError {
+  return new MalformedEventError({ field, value, problem, accepted });
+}
+
+function parseJson(body: string): Json {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw malformed("body", body, "is not JSON", "an EventBridge event as a JSON object");
+  }
+  if (!isObject(parsed)) throw malformed("body", parsed, "is not a JSON object", "an EventBridge event as a JSON object");
+  return parsed;
+}
+
+function detailOf(event: Json): Json {
+  const detail = event.detail;
+  if (!isObject(detail)) throw malformed("detail", detail, "is missing or not an object", "an object with the event's fields");
+  return detail;
+}
+
+function callIdOf(detail: Json): string {
+  const value = detail.callId;
+  if (typeof value !== "string" || value === "") {
+    throw malformed("detail.callId", value, "is missing or empty", "1-128 characters of A-Z a-z 0-9 . _ -");
+  }
+  if (!CALL_ID.test(value)) throw malformed("detail.callId", value, "is invalid", "1-128 characters of A-Z a-z 0-9 . _ -");
+  return value;
+}
+
+function nonEmptyString(detail: Json, name: string, accepted: string): string {
+  const value = detail[name];
+  if (typeof value !== "string" || value === "") throw malformed(`detail.${name}`, value, "is missing or empty", accepted);
+  return value;
+}
+
+function timeOf(detail: Json, name: string): number {
+  const value = detail[name];
+  const ms = typeof value === "string" && ISO_8601.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw malformed(`detail.${name}`, value, "is not a timestamp", TIMESTAMP_FORM);
+  return ms;
+}
+
+function roleOf(detail: Json): LegRole {
+  const value = detail.isCaller;
+  if (typeof value !== "boolean") throw malformed("detail.isCaller", value, "is not a boolean", "true or false");
+  return value ? "caller" : "callee";
+}
+
+function streamingStatus(event: Json): InboundMessage {
+  const detail = detailOf(event);
+  const status = detail.streamingStatus;
+  if (status === "STARTED" || status === "UPDATED") {
+    // Only the ENDED event carries a leg's stream and times, so nothing happens before it.
+    return { kind: "ignored", reason: `streaming status ${status}`, callId: typeof detail.callId === "string" ? detail.callId : undefined };
+  }
+  if (status !== "ENDED" && status !== "FAILED") {
+    throw malformed("detail.streamingStatus", status, "is not a known status", "STARTED, UPDATED, ENDED or FAILED");
+  }
+  const callId = callIdOf(detail);
+  const voiceConnectorId = nonEmptyString(detail, "voiceConnectorId", "the id of the Voice Connector that carried the call");
+  const role = roleOf(detail);
+  if (status === "FAILED") {
+    const failureReason = typeof detail.failureReason === "string" ? detail.failureReason : "";
+    return { kind: "leg", callId, voiceConnectorId, role, leg: { state: "FAILED", failedMs: timeOf(detail, "failTime"), failureReason } };
+  }
+  const streamArn = nonEmptyString(detail, "streamArn", "a Kinesis Video stream ARN starting with arn:");
+  if (!STREAM_ARN.test(streamArn)) {
+    throw malformed("detail.streamArn", streamArn, "is not an ARN", "a Kinesis Video stream ARN starting with arn:");
+  }
+  const startMs = timeOf(detail, "startTime");
+  const endMs = timeOf(detail, "endTime");
+  if (endMs < startMs) {
+    throw malformed("detail.endTime", detail.endTime, `is before detail.startTime ${String(detail.startTime)}`, "an end at or after the start");
+  }
+  return { kind: "leg", callId, voiceConnectorId, role, leg: { state: "ENDED", streamArn, startMs, endMs } };
+}
+
+const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+function mediaInsightsStateChange(event: Json): InboundMessage {
+  const detail = detailOf(event);
+  const eventType = nonEmptyString(detail, "eventType", "a chime:MediaInsights* event type");
+  if (eventType !== PERMANENT_FAILURE) return { kind: "ignored", reason: `media insights event ${eventType}` };
+  return {
+    kind: "pipeline-failure",
+    // Present when the pipeline was started by this function (runtime metadata); optional otherwise.
+    callId: optionalString(detail.callId),
+    pipelineArn: optionalString(detail.mediaInsightsPipelineArn),
+    failureReason: optionalString(detail.failureReason),
+  };
+}
+
+/** Throws MalformedEventError for anything the recorder cannot act on. */
+export function parseMessage(body: string): InboundMessage {
+  const event = parseJson(body);
+  const detailType = event["detail-type"];
+  if (event.source === SWEEP_SOURCE && detailType === SWEEP_DETAIL_TYPE) return { kind: "sweep" };
+  if (detailType === STREAMING_STATUS) return streamingStatus(event);
+  if (detailType === MEDIA_INSIGHTS_STATE_CHANGE) return mediaInsightsStateChange(event);
+  throw malformed(
+    "detail-type",
+    detailType,
+    "is not handled",
+    `"${STREAMING_STATUS}", "${MEDIA_INSIGHTS_STATE_CHANGE}" or the sweep message {"source":"${SWEEP_SOURCE}","detail-type":"${SWEEP_DETAIL_TYPE}"}`,
+  );
+}

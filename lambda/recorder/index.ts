@@ -1,0 +1,49 @@
+import { ChimeSDKMediaPipelinesClient } from "@aws-sdk/client-chime-sdk-media-pipelines";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { createCallStore } from "./call-store";
+import { type Config, readConfig } from "./config";
+import { createLogger, writeStdout } from "./logger";
+import { createMediaPipelines } from "./media-pipelines";
+import { embeddedCountMetric } from "./metrics";
+import { createRecorder, reportFailure } from "./recorder";
+
+const SERVICE = "call-recorder";
+
+function loadConfig(): Config {
+  try {
+    return readConfig(process.env);
+  } catch (error) {
+    // Init fails, so every invocation fails and the messages wait in the queue for a fixed deployment.
+    createLogger({ service: SERVICE, level: "ERROR" }).error("invalid configuration", { error });
+    throw error;
+  }
+}
+
+const config = loadConfig();
+const log = createLogger({ service: SERVICE, level: config.logLevel });
+
+// A hung connection fails its own record only, instead of timing out the whole batch.
+const requestHandler = { connectionTimeout: 2_000, requestTimeout: 10_000, throwOnRequestTimeout: true };
+
+const recorder = createRecorder({
+  config,
+  store: createCallStore(new DynamoDBClient({ requestHandler }), config),
+  pipelines: createMediaPipelines(new ChimeSDKMediaPipelinesClient({ requestHandler })),
+  now: Date.now,
+  emitMetric: (metric) => writeStdout(`${JSON.stringify(embeddedCountMetric(metric))}\n`),
+});
+
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  const results = await Promise.allSettled(
+    event.Records.map((record) => recorder.process(record.body, log.with({ messageId: record.messageId }))),
+  );
+  const batchItemFailures: SQSBatchItemFailure[] = [];
+  results.forEach((result, index) => {
+    if (result.status === "fulfilled") return;
+    const { messageId, attributes } = event.Records[index];
+    reportFailure(log.with({ messageId, receiveCount: Number(attributes?.ApproximateReceiveCount) }), result.reason);
+    batchItemFailures.push({ itemIdentifier: messageId });
+  });
+  return { batchItemFailures };
+}

@@ -1,0 +1,94 @@
+// Measures the recorder bundle against its targets: size, cold module load, and the per-call cost
+// (invocations, DynamoDB and pipeline requests) and throughput of one instance fed realistic SQS
+// batches. Reuses the test support (plain CommonJS): dynalite, the fake media pipelines API and the
+// SQS simulator, so the bench and the tests measure the same thing. Run with `npm run bench:recorder`.
+import { spawnSync } from "node:child_process";
+import { statSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const support = (name) => require(`../test/recorder/support/${name}.js`);
+const { startCallTable } = support("call-table-server");
+const { startFakeMediaPipelines } = support("fake-media-pipelines");
+const { SqsSimulator } = support("sqs-simulator");
+const { makeCall, streamingEvent, VOICE_CONNECTOR_ID } = support("events");
+const { recorderEnv } = support("recorder-env");
+const { startRecorderProcess, BUNDLE } = support("recorder-process");
+
+const CALLS = 200;
+const COLD_LOAD_RUNS = 7;
+const TARGETS = { bundleKB: 600, coldLoadMs: 200, invocationsPerCall: 2, dynamodbPerCall: 3 };
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function coldLoadMs(env) {
+  // Module load only, in a fresh process each time: what a Lambda cold start adds to Node's own start.
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(BUNDLE)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+  const runs = Array.from({ length: COLD_LOAD_RUNS }, () => {
+    const run = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, ...env }, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`loading the bundle failed: ${run.stderr || run.stdout}`);
+    return Number(run.stdout);
+  });
+  return median(runs);
+}
+
+/** Each call's two ENDED events, in the order their streams ended; calls overlap as on a busy trunk. */
+function endedEvents(calls) {
+  return calls
+    .flatMap((call) => [
+      { at: call.caller.endMs, event: streamingEvent(call, "caller", "ENDED") },
+      { at: call.callee.endMs, event: streamingEvent(call, "callee", "ENDED") },
+    ])
+    .sort((a, b) => a.at - b.at)
+    .map(({ event }) => event);
+}
+
+async function perCallCost() {
+  const [table, pipelines] = await Promise.all([startCallTable(), startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER })]);
+  const env = recorderEnv({ tableEndpoint: table.endpoint, tableName: table.tableName, pipelinesUrl: pipelines.url, voiceConnectorId: VOICE_CONNECTOR_ID });
+  const recorder = await startRecorderProcess(env);
+  try {
+    const calls = Array.from({ length: CALLS }, (_, index) => makeCall(`bench-${index}`, { offsetMs: index * 50 }));
+    const queue = new SqsSimulator({ handlers: [recorder.handler] });
+    queue.sendAll(endedEvents(calls));
+    table.resetCounts();
+    const started = performance.now();
+    await queue.drain({ timeoutMs: 120_000 });
+    const seconds = (performance.now() - started) / 1000;
+    const recorded = calls.filter((call) => pipelines.pipelinesFor(call.callId).length === 1).length;
+    return {
+      recorded,
+      deadLetters: queue.deadLetters.length,
+      invocationsPerCall: queue.stats.invocations / CALLS,
+      dynamodbPerCall: table.total() / CALLS,
+      dynamodbByOperation: table.counts(),
+      pipelineRequestsPerCall: pipelines.stats.requests / CALLS,
+      eventsPerSecond: queue.stats.deliveries / seconds,
+    };
+  } finally {
+    await recorder.close();
+    await Promise.all([table.close(), pipelines.close()]);
+  }
+}
+
+const bundleKB = statSync(BUNDLE).size / 1024;
+const loadEnv = recorderEnv({ tableEndpoint: "http://127.0.0.1:1", tableName: "calls", pipelinesUrl: "http://127.0.0.1:1", voiceConnectorId: VOICE_CONNECTOR_ID });
+const coldMs = coldLoadMs(loadEnv);
+const cost = await perCallCost();
+
+const rows = [
+  ["bundle size", `${bundleKB.toFixed(1)} KB`, bundleKB <= TARGETS.bundleKB, `<= ${TARGETS.bundleKB} KB`],
+  [`cold module load (median of ${COLD_LOAD_RUNS})`, `${coldMs.toFixed(1)} ms`, coldMs <= TARGETS.coldLoadMs, `<= ${TARGETS.coldLoadMs} ms`],
+  ["Lambda invocations per call", cost.invocationsPerCall.toFixed(2), cost.invocationsPerCall <= TARGETS.invocationsPerCall, `<= ${TARGETS.invocationsPerCall}`],
+  ["DynamoDB requests per call", cost.dynamodbPerCall.toFixed(2), cost.dynamodbPerCall <= TARGETS.dynamodbPerCall, `<= ${TARGETS.dynamodbPerCall}`],
+  ["pipeline requests per call", cost.pipelineRequestsPerCall.toFixed(2), cost.pipelineRequestsPerCall === 1, "1"],
+  ["calls recorded exactly once", `${cost.recorded} / ${CALLS}`, cost.recorded === CALLS && cost.deadLetters === 0, `${CALLS}, no dead letters`],
+  ["events per second, one instance", cost.eventsPerSecond.toFixed(0), true, "(reported)"],
+];
+
+console.log(`recorder bench: ${CALLS} calls, two ENDED events each, SQS batches of up to 10, one instance\n`);
+for (const [name, value, ok, target] of rows) {
+  console.log(`${ok ? "ok  " : "MISS"}  ${name.padEnd(36)} ${value.padStart(12)}   target ${target}`);
+}
+console.log(`\nDynamoDB requests by operation: ${JSON.stringify(cost.dynamodbByOperation)}`);
+if (rows.some(([, , ok]) => !ok)) process.exitCode = 1;

@@ -1,0 +1,166 @@
+import {
+  type CallLegs,
+  clientRequestToken,
+  decide,
+  type EndedLeg,
+  type FailedLeg,
+  fragmentRange,
+  type RecordingSettings,
+  recordingDestination,
+  recordingRequest,
+} from "../../lambda/recorder/call";
+import { normalisePrefix } from "../../lambda/recorder/config";
+
+const caller: EndedLeg = {
+  state: "ENDED",
+  streamArn: "arn:aws:kinesisvideo:us-east-1:112233445566:stream/ChimeVoiceConnector-vc-caller/1",
+  startMs: Date.parse("2023-04-05T22:14:03.993Z"),
+  endMs: Date.parse("2023-04-05T22:14:17.788Z"),
+};
+const callee: EndedLeg = {
+  state: "ENDED",
+  streamArn: "arn:aws:kinesisvideo:us-east-1:112233445566:stream/ChimeVoiceConnector-vc-callee/1",
+  startMs: Date.parse("2023-04-05T22:14:02.238Z"),
+  endMs: Date.parse("2023-04-05T22:14:17.412Z"),
+};
+const failedLeg: FailedLeg = { state: "FAILED", failedMs: Date.parse("2023-04-05T22:14:10.120Z"), failureReason: "Internal failure" };
+
+const settings: RecordingSettings = {
+  pipelineConfigurationArn: "arn:aws:chime:us-east-1:112233445566:media-insights-pipeline-configuration/recorder",
+  partition: "aws",
+  recordingBucket: "recordings-bucket",
+  recordingPrefix: "calls",
+  voiceConnectorId: "bfggco08s5m5esgxfskzks",
+};
+
+describe("deciding what to do with a call's legs", () => {
+  const cases: [string, CallLegs, ReturnType<typeof decide>][] = [
+    ["both legs ended: record both, caller first", { caller, callee }, { action: "record", outcome: "recorded", streams: [caller, callee] }],
+    ["caller ended, callee failed: record the caller alone", { caller, callee: failedLeg }, { action: "record", outcome: "single_leg", streams: [caller] }],
+    ["caller failed, callee ended: record the callee alone", { caller: failedLeg, callee }, { action: "record", outcome: "single_leg", streams: [callee] }],
+    ["both legs failed: close without audio", { caller: failedLeg, callee: failedLeg }, { action: "close", outcome: "no_audio" }],
+    ["only the caller ended: wait for the callee", { caller }, { action: "wait" }],
+    ["only the callee ended: wait for the caller", { callee }, { action: "wait" }],
+    ["only one leg failed: wait for the other", { callee: failedLeg }, { action: "wait" }],
+  ];
+
+  it.each(cases)("%s", (_name, legs, decision) => {
+    expect(decide(legs, "may-arrive")).toEqual(decision);
+  });
+});
+
+describe("deciding in the sweep, where a missing leg is lost", () => {
+  const cases: [string, CallLegs, ReturnType<typeof decide>][] = [
+    ["only the caller ended: record it alone", { caller }, { action: "record", outcome: "single_leg", streams: [caller] }],
+    ["only the callee ended: record it alone", { callee }, { action: "record", outcome: "single_leg", streams: [callee] }],
+    ["only a failed leg: close without audio", { caller: failedLeg }, { action: "close", outcome: "no_audio" }],
+    ["no leg at all: close without audio", {}, { action: "close", outcome: "no_audio" }],
+    ["both legs ended: record both", { caller, callee }, { action: "record", outcome: "recorded", streams: [caller, callee] }],
+  ];
+
+  it.each(cases)("%s", (_name, legs, decision) => {
+    expect(decide(legs, "lost")).toEqual(decision);
+  });
+});
+
+describe("the fragment range", () => {
+  const at = (iso: string) => Date.parse(iso);
+  const leg = (start: string, end: string): EndedLeg => ({ ...caller, startMs: at(start), endMs: at(end) });
+
+  it("starts at the earliest leg start, rounded down to the second", () => {
+    expect(fragmentRange([caller, callee]).start).toEqual(new Date("2023-04-05T22:14:02.000Z"));
+  });
+
+  it("ends at the latest leg end, rounded up to the second", () => {
+    expect(fragmentRange([caller, callee]).end).toEqual(new Date("2023-04-05T22:14:18.000Z"));
+  });
+
+  it("keeps instants that are already whole seconds", () => {
+    const range = fragmentRange([leg("2023-04-05T22:14:02.000Z", "2023-04-05T22:14:09.000Z")]);
+    expect(range).toEqual({ start: new Date("2023-04-05T22:14:02.000Z"), end: new Date("2023-04-05T22:14:09.000Z") });
+  });
+
+  it("never is empty, even for a leg shorter than its first second", () => {
+    const range = fragmentRange([leg("2023-04-05T22:14:02.000Z", "2023-04-05T22:14:02.000Z")]);
+    expect(range.end.getTime() - range.start.getTime()).toBe(1000);
+  });
+
+  it("covers a single leg on its own times", () => {
+    expect(fragmentRange([callee])).toEqual({ start: new Date("2023-04-05T22:14:02.000Z"), end: new Date("2023-04-05T22:14:18.000Z") });
+  });
+});
+
+describe("the recording destination", () => {
+  const destination = (prefix: string) =>
+    recordingDestination({ ...settings, recordingPrefix: normalisePrefix(prefix) }, "call-1");
+
+  it.each([
+    ["", "arn:aws:s3:::recordings-bucket/call-1.wav"],
+    ["a", "arn:aws:s3:::recordings-bucket/a/call-1.wav"],
+    ["a/", "arn:aws:s3:::recordings-bucket/a/call-1.wav"],
+    ["/a/b/", "arn:aws:s3:::recordings-bucket/a/b/call-1.wav"],
+    ["a//b", "arn:aws:s3:::recordings-bucket/a/b/call-1.wav"],
+  ])("prefix %j gives %s", (prefix, expected) => {
+    expect(destination(prefix)).toBe(expected);
+  });
+
+  it("uses the partition of the pipeline configuration", () => {
+    expect(recordingDestination({ ...settings, partition: "aws-us-gov" }, "c")).toBe("arn:aws-us-gov:s3:::recordings-bucket/calls/c.wav");
+  });
+});
+
+describe("the client request token", () => {
+  const token = clientRequestToken("bfggco08s5m5esgxfskzks", "089b1d79-d4ca-4f74-b36b-681f606937f6");
+
+  it("matches the API's pattern", () => {
+    expect(token).toMatch(/^[-_a-zA-Z0-9]{2,64}$/);
+  });
+
+  it("is the same every time for the same call", () => {
+    expect(clientRequestToken("bfggco08s5m5esgxfskzks", "089b1d79-d4ca-4f74-b36b-681f606937f6")).toBe(token);
+  });
+
+  it("differs between calls", () => {
+    expect(clientRequestToken("bfggco08s5m5esgxfskzks", "another-call")).not.toBe(token);
+  });
+
+  it("differs between voice connectors", () => {
+    expect(clientRequestToken("othervoiceconnector", "089b1d79-d4ca-4f74-b36b-681f606937f6")).not.toBe(token);
+  });
+});
+
+describe("the CreateMediaInsightsPipeline request", () => {
+  const request = recordingRequest("call-1", [caller, callee], settings);
+
+  it("carries the whole recording specification", () => {
+    expect(request).toEqual({
+      MediaInsightsPipelineConfigurationArn: settings.pipelineConfigurationArn,
+      KinesisVideoStreamRecordingSourceRuntimeConfiguration: {
+        Streams: [{ StreamArn: caller.streamArn }, { StreamArn: callee.streamArn }],
+        FragmentSelector: {
+          FragmentSelectorType: "ProducerTimestamp",
+          TimestampRange: {
+            StartTimestamp: new Date("2023-04-05T22:14:02.000Z"),
+            EndTimestamp: new Date("2023-04-05T22:14:18.000Z"),
+          },
+        },
+      },
+      S3RecordingSinkRuntimeConfiguration: {
+        Destination: "arn:aws:s3:::recordings-bucket/calls/call-1.wav",
+        RecordingFileFormat: "Wav",
+      },
+      ClientRequestToken: clientRequestToken(settings.voiceConnectorId, "call-1"),
+      MediaInsightsRuntimeMetadata: { callId: "call-1" },
+    });
+  });
+
+  it("records a single leg with the same token as a two-leg recording", () => {
+    expect(recordingRequest("call-1", [callee], settings).ClientRequestToken).toBe(request.ClientRequestToken);
+  });
+
+  it("records a single leg as the only stream", () => {
+    expect(recordingRequest("call-1", [callee], settings).KinesisVideoStreamRecordingSourceRuntimeConfiguration?.Streams).toEqual([
+      { StreamArn: callee.streamArn },
+    ]);
+  });
+});

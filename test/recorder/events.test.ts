@@ -1,0 +1,134 @@
+import { MalformedEventError } from "../../lambda/recorder/errors";
+import { parseMessage } from "../../lambda/recorder/events";
+import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
+import ended from "./fixtures/streaming-ended.json";
+import failed from "./fixtures/streaming-failed.json";
+import permanentFailure from "./fixtures/media-insights-permanent-failure.json";
+import started from "./fixtures/streaming-started.json";
+
+const body = (event: unknown): string => JSON.stringify(event);
+const withDetail = (event: { detail: object }, changes: Record<string, unknown>) => ({
+  ...event,
+  detail: { ...event.detail, ...changes },
+});
+const without = (event: { detail: Record<string, unknown> }, field: string) => {
+  const { [field]: _removed, ...detail } = event.detail;
+  return { ...event, detail };
+};
+
+function rejection(text: string): MalformedEventError {
+  try {
+    parseMessage(text);
+  } catch (error) {
+    if (error instanceof MalformedEventError) return error;
+    throw error;
+  }
+  throw new Error(`accepted: ${text}`);
+}
+
+describe("the sample events (AWS documentation shapes)", () => {
+  it("reads an ENDED event as the ended leg with its stream and times", () => {
+    expect(parseMessage(body(ended))).toEqual({
+      kind: "leg",
+      callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
+      voiceConnectorId: "bfggco08s5m5esgxfskzks",
+      role: "caller",
+      leg: {
+        state: "ENDED",
+        streamArn: ended.detail.streamArn,
+        startMs: Date.parse("2023-04-05T22:14:03.993Z"),
+        endMs: Date.parse("2023-04-05T22:14:17.788Z"),
+      },
+    });
+  });
+
+  it("reads a FAILED event as the failed callee leg", () => {
+    expect(parseMessage(body(failed))).toEqual({
+      kind: "leg",
+      callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
+      voiceConnectorId: "bfggco08s5m5esgxfskzks",
+      role: "callee",
+      leg: { state: "FAILED", failedMs: Date.parse("2023-04-05T22:14:10.120Z"), failureReason: "Internal failure" },
+    });
+  });
+
+  it("ignores a STARTED event, which carries no end", () => {
+    expect(parseMessage(body(started))).toMatchObject({ kind: "ignored", callId: started.detail.callId });
+  });
+
+  it("ignores an UPDATED event, which carries no stream", () => {
+    expect(parseMessage(body(withDetail(started, { streamingStatus: "UPDATED" })))).toMatchObject({ kind: "ignored" });
+  });
+
+  it("reads a permanent pipeline failure with its call id, pipeline and reason", () => {
+    expect(parseMessage(body(permanentFailure))).toEqual({
+      kind: "pipeline-failure",
+      callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
+      pipelineArn: permanentFailure.detail.mediaInsightsPipelineArn,
+      failureReason: "Access denied when assuming resource access role",
+    });
+  });
+
+  it("ignores other media insights state changes", () => {
+    const inProgress = withDetail(permanentFailure, { eventType: "chime:MediaInsightsInProgress" });
+    expect(parseMessage(body(inProgress))).toMatchObject({ kind: "ignored" });
+  });
+});
+
+describe("the sweep message", () => {
+  it("is recognised from the exact JSON the schedule sends", () => {
+    expect(parseMessage('{"source":"call-recorder.sweep","detail-type":"Sweep pending calls"}')).toEqual({ kind: "sweep" });
+  });
+
+  it("is the serialisation of the exported constant", () => {
+    expect(JSON.stringify(SWEEP_EVENT)).toBe('{"source":"call-recorder.sweep","detail-type":"Sweep pending calls"}');
+  });
+});
+
+describe("a malformed event is rejected with the field at fault", () => {
+  const cases: [string, string, string][] = [
+    ["a body that is not JSON", "{not json", "body"],
+    ["a body that is JSON but not an object", "[1,2]", "body"],
+    ["a null detail", body({ ...ended, detail: null }), "detail"],
+    ["a missing detail", body({ ...ended, detail: undefined }), "detail"],
+    ["a missing callId", body(without(ended, "callId")), "detail.callId"],
+    ["an empty callId", body(withDetail(ended, { callId: "" })), "detail.callId"],
+    ["a callId with characters an S3 key or ARN cannot take", body(withDetail(ended, { callId: "a b+c" })), "detail.callId"],
+    ["a callId longer than 128 characters", body(withDetail(ended, { callId: "a".repeat(129) })), "detail.callId"],
+    ["an ENDED without streamArn", body(without(ended, "streamArn")), "detail.streamArn"],
+    ["an ENDED with an empty streamArn", body(withDetail(ended, { streamArn: "" })), "detail.streamArn"],
+    ["a streamArn that is not an ARN", body(withDetail(ended, { streamArn: "stream/ChimeVoiceConnector-x" })), "detail.streamArn"],
+    ["an unparseable startTime", body(withDetail(ended, { startTime: "yesterday" })), "detail.startTime"],
+    ["an unparseable endTime", body(withDetail(ended, { endTime: "2023-04-05 22:14" })), "detail.endTime"],
+    ["an endTime before the startTime", body(withDetail(ended, { endTime: "2023-04-05T22:14:00.000Z" })), "detail.endTime"],
+    ["an unparseable failTime", body(withDetail(failed, { failTime: 1680732850 })), "detail.failTime"],
+    ["an isCaller that is not a boolean", body(withDetail(ended, { isCaller: "true" })), "detail.isCaller"],
+    ["an unknown streamingStatus", body(withDetail(ended, { streamingStatus: "PAUSED" })), "detail.streamingStatus"],
+    ["a missing voiceConnectorId", body(without(ended, "voiceConnectorId")), "detail.voiceConnectorId"],
+    ["an unknown detail-type", body({ ...ended, "detail-type": "Chime Meeting State Change" }), "detail-type"],
+  ];
+
+  it.each(cases)("%s", (_name, text, field) => {
+    expect(rejection(text).field).toBe(field);
+  });
+});
+
+describe("the rejection message", () => {
+  const error = rejection(body(withDetail(ended, { callId: "a b" })));
+
+  it("names the field", () => {
+    expect(error.message).toContain("detail.callId");
+  });
+
+  it("quotes the value", () => {
+    expect(error.message).toContain('"a b"');
+  });
+
+  it("states the accepted form", () => {
+    expect(error.message).toContain("1-128 characters of A-Z a-z 0-9 . _ -");
+  });
+
+  it("shortens a huge value", () => {
+    expect(rejection("x".repeat(10_000)).value.length).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,298 @@
+/**
+ * The built bundle against dynalite and the fake media pipelines API, fed through the SQS
+ * simulator: how the two legs of a call become exactly one recording.
+ */
+import type { SQSBatchResponse } from "aws-lambda";
+import { type Call, callEvents, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
+import {
+  atLevel,
+  drained,
+  expectOneRecording,
+  type Harness,
+  permutations,
+  type RecorderProcess,
+  shuffled,
+  sqsEvent,
+  startHarness,
+} from "./support/harness";
+import { SqsSimulator } from "./support/sqs-simulator";
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await startHarness(VOICE_CONNECTOR_ID);
+  // The pipeline quota has its own tests (resilience); here it would only add retries.
+  harness.pipelines.reset({ maxActive: Number.MAX_SAFE_INTEGER });
+});
+
+afterAll(async () => {
+  await harness.close();
+});
+
+afterEach(async () => {
+  await harness.stopRecorders();
+});
+
+const calls = (name: string, count: number): Call[] =>
+  Array.from({ length: count }, (_, index) => makeCall(`${name}-${index}`, { offsetMs: index * 37_123 }));
+
+const ended = (call: Call) => [streamingEvent(call, "caller", "ENDED"), streamingEvent(call, "callee", "ENDED")];
+
+describe("a call's events make exactly one recording of both legs", () => {
+  it("when they arrive in order: STARTED, STARTED, ENDED, ENDED", async () => {
+    const recorder = await harness.startRecorder();
+    const call = makeCall("in-order");
+    const queue = new SqsSimulator({ handlers: [recorder.handler], batchSize: 1 });
+    queue.sendAll(callEvents(call));
+    await drained(queue);
+    expectOneRecording(harness.pipelines, call);
+  });
+
+  describe("in every order of its four events", () => {
+    const orders = permutations([0, 1, 2, 3]);
+    const orderCalls = orders.map((order, index) => ({ order, call: makeCall(`order-${order.join("")}`, { offsetMs: index * 60_000 }) }));
+
+    beforeAll(async () => {
+      const recorder = await harness.startRecorder();
+      // One poller and batches of one keep each call's events in exactly its order.
+      const queue = new SqsSimulator({ handlers: [recorder.handler], batchSize: 1 });
+      for (const { order, call } of orderCalls) {
+        const events = callEvents(call);
+        queue.sendAll(order.map((index) => events[index]));
+      }
+      await drained(queue);
+    });
+
+    it.each(orderCalls.map(({ order, call }) => [order.join(" "), call] as const))("order %s", (_order, call) => {
+      expectOneRecording(harness.pipelines, call);
+    });
+  });
+
+  it("when every event is delivered twice, in any order, to two instances", async () => {
+    const [a, b] = await Promise.all([harness.startRecorder(), harness.startRecorder()]);
+    const twice = calls("twice", 10);
+    const queue = new SqsSimulator({ handlers: [a.handler, b.handler] });
+    queue.sendAll(shuffled(twice.flatMap((call) => [...callEvents(call), ...callEvents(call)]), 7));
+    await drained(queue);
+    for (const call of twice) expectOneRecording(harness.pipelines, call);
+  });
+
+  it("when two instances process the two ENDED events at the same moment", async () => {
+    const [a, b] = await Promise.all([harness.startRecorder(), harness.startRecorder()]);
+    const together = calls("together", 10);
+    await Promise.all(
+      together.flatMap((call) => [
+        a.handler(sqsEvent(streamingEvent(call, "caller", "ENDED"))),
+        b.handler(sqsEvent(streamingEvent(call, "callee", "ENDED"))),
+      ]),
+    );
+    for (const call of together) expectOneRecording(harness.pipelines, call);
+  });
+});
+
+describe("the cost of a call", () => {
+  let queue: SqsSimulator;
+  const costed = calls("cost", 20);
+
+  beforeAll(async () => {
+    const recorder = await harness.startRecorder();
+    harness.table.resetCounts();
+    queue = new SqsSimulator({ handlers: [recorder.handler] });
+    queue.sendAll(costed.flatMap(ended));
+    await drained(queue);
+  });
+
+  it("is at most three DynamoDB requests", () => {
+    expect(harness.table.total()).toBeLessThanOrEqual(3 * costed.length);
+  });
+
+  it("is one pipeline request", () => {
+    expect(costed.map((call) => harness.pipelines.requestsFor(call.callId).length)).toEqual(costed.map(() => 1));
+  });
+
+  it("is at most two invocations", () => {
+    expect(queue.stats.invocations).toBeLessThanOrEqual(2 * costed.length);
+  });
+});
+
+describe("the call's item once recorded", () => {
+  const call = makeCall("item");
+  let item: Awaited<ReturnType<Harness["table"]["getItem"]>>;
+
+  beforeAll(async () => {
+    const recorder = await harness.startRecorder();
+    await recorder.handler(sqsEvent(...ended(call)));
+    item = await harness.table.getItem(call.callId);
+  });
+
+  it("names the pipeline and the outcome", () => {
+    expect(item).toMatchObject({
+      pipeline_arn: { S: harness.pipelines.pipelinesFor(call.callId)[0].arn },
+      outcome: { S: "recorded" },
+      recorded_at: { N: expect.any(String) },
+    });
+  });
+
+  it("has left the pending-calls index", () => {
+    expect([item?.pending, item?.pending_since]).toEqual([undefined, undefined]);
+  });
+
+  it("expires CALL_TTL_DAYS (7) after the first event", () => {
+    const expiresAt = Number(item?.expires_at?.N);
+    expect(Math.abs(expiresAt - (Date.now() / 1000 + 7 * 86_400))).toBeLessThan(120);
+  });
+});
+
+describe("the recording's destination follows RECORDING_BUCKET_PREFIX", () => {
+  it.each([
+    ["", ""],
+    ["a", "a/"],
+    ["a/", "a/"],
+    ["/a/b/", "a/b/"],
+  ])("prefix %j puts the file under %j", async (prefix, keyPrefix) => {
+    const recorder = await harness.startRecorder({ RECORDING_BUCKET_PREFIX: prefix });
+    const call = makeCall(`prefix-${keyPrefix.replace(/\//g, "_") || "root"}`);
+    await recorder.handler(sqsEvent(...ended(call)));
+    expectOneRecording(harness.pipelines, call, ["caller", "callee"], keyPrefix);
+  });
+});
+
+describe("a call with a failed leg", () => {
+  it.each([
+    ["the FAILED first", ["FAILED", "ENDED"]],
+    ["the ENDED first", ["ENDED", "FAILED"]],
+  ])("is recorded from its ended leg alone, with %s", async (name, order) => {
+    const recorder = await harness.startRecorder();
+    const call = makeCall(`one-failed-${name.replace(/\W/g, "")}`);
+    const events = { FAILED: streamingEvent(call, "callee", "FAILED"), ENDED: streamingEvent(call, "caller", "ENDED") };
+    const queue = new SqsSimulator({ handlers: [recorder.handler], batchSize: 1 });
+    queue.sendAll(order.map((status) => events[status as "FAILED" | "ENDED"]));
+    await drained(queue);
+    expectOneRecording(harness.pipelines, call, ["caller"]);
+  });
+
+  it("is marked single_leg", async () => {
+    const recorder = await harness.startRecorder();
+    const call = makeCall("single-leg-outcome");
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "FAILED")));
+    await recorder.handler(sqsEvent(streamingEvent(call, "callee", "ENDED")));
+    expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "single_leg" });
+  });
+
+  it("keeps a leg's ENDED when that leg's FAILED arrives after it", async () => {
+    const recorder = await harness.startRecorder();
+    const call = makeCall("failed-after-ended");
+    const queue = new SqsSimulator({ handlers: [recorder.handler], batchSize: 1 });
+    queue.sendAll([streamingEvent(call, "callee", "ENDED"), streamingEvent(call, "callee", "FAILED"), streamingEvent(call, "caller", "ENDED")]);
+    await drained(queue);
+    expectOneRecording(harness.pipelines, call);
+  });
+
+  describe("when both legs failed", () => {
+    const call = makeCall("both-failed");
+    let recorder: RecorderProcess;
+
+    beforeAll(async () => {
+      recorder = await harness.startRecorder();
+      await recorder.handler(sqsEvent(streamingEvent(call, "caller", "FAILED")));
+      await recorder.handler(sqsEvent(streamingEvent(call, "callee", "FAILED")));
+    });
+
+    it("starts no pipeline", () => {
+      expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
+    });
+
+    it("closes the call as no_audio, out of the pending-calls index", async () => {
+      const item = await harness.table.getItem(call.callId);
+      expect([item?.outcome, item?.pending, item?.recorded_at?.N === undefined]).toEqual([{ S: "no_audio" }, undefined, false]);
+    });
+
+    it("warns", () => {
+      expect(atLevel(recorder.logs, "WARN").some((line) => line.callId === call.callId && line.outcome === "no_audio")).toBe(true);
+    });
+  });
+});
+
+describe("a much later redelivery of a recorded call's events", () => {
+  const call = makeCall("redelivered");
+  let response: SQSBatchResponse;
+
+  beforeAll(async () => {
+    const recorder = await harness.startRecorder();
+    await recorder.handler(sqsEvent(...ended(call)));
+    response = await recorder.handler(sqsEvent(...callEvents(call)));
+  });
+
+  it("makes no new API request", () => {
+    expect(harness.pipelines.requestsFor(call.callId)).toHaveLength(1);
+  });
+
+  it("is acknowledged", () => {
+    expect(response.batchItemFailures).toEqual([]);
+  });
+});
+
+describe("events from another voice connector", () => {
+  const foreign = makeCall("foreign", { voiceConnectorId: "anothervoiceconnector1" });
+  let recorder: RecorderProcess;
+  let response: SQSBatchResponse;
+
+  beforeAll(async () => {
+    recorder = await harness.startRecorder({ LOG_LEVEL: "DEBUG" });
+    response = await recorder.handler(sqsEvent(...callEvents(foreign)));
+  });
+
+  it("start no pipeline", () => {
+    expect(harness.pipelines.requestsFor(foreign.callId)).toEqual([]);
+  });
+
+  it("leave no trace in the table", async () => {
+    expect(await harness.table.getItem(foreign.callId)).toBeUndefined();
+  });
+
+  it("are acknowledged", () => {
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it("are logged at debug level", () => {
+    expect(atLevel(recorder.logs, "DEBUG").filter((line) => line.voiceConnectorId === "anothervoiceconnector1")).toHaveLength(2);
+  });
+});
+
+describe("malformed events", () => {
+  const call = makeCall("malformed");
+  const good = streamingEvent(call, "caller", "ENDED");
+  const detail = good.detail;
+  const malformed: [string, string | object][] = [
+    ["body", "not json"],
+    ["detail", { ...good, detail: null }],
+    ["detail.callId", { ...good, detail: { ...detail, callId: "" } }],
+    ["detail.streamArn", { ...good, detail: { ...detail, streamArn: undefined } }],
+    ["detail.endTime", { ...good, detail: { ...detail, endTime: "not a time" } }],
+    ["detail.isCaller", { ...good, detail: { ...detail, isCaller: "yes" } }],
+    ["detail.streamingStatus", { ...good, detail: { ...detail, streamingStatus: "PAUSED" } }],
+  ];
+  let recorder: RecorderProcess;
+  let queue: SqsSimulator;
+  let ids: string[];
+
+  beforeAll(async () => {
+    recorder = await harness.startRecorder();
+    queue = new SqsSimulator({ handlers: [recorder.handler] });
+    ids = queue.sendAll(malformed.map(([, body]) => body));
+    await drained(queue);
+  });
+
+  it("are acknowledged and never retried", () => {
+    expect(queue.stats).toMatchObject({ deliveries: malformed.length, failedRecords: 0 });
+  });
+
+  it("start nothing", () => {
+    expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
+  });
+
+  it.each(malformed.map(([field], index) => [field, index] as const))("log one error naming %s", (field, index) => {
+    const errors = atLevel(recorder.logs, "ERROR").filter((line) => line.messageId === ids[index]);
+    expect(errors.map((line) => line.field)).toEqual([field]);
+  });
+});

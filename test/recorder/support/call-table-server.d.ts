@@ -1,0 +1,13 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+
+export declare const TABLE_NAME: string;
+export interface CallTableServer {
+  readonly endpoint: string;
+  readonly tableName: string;
+  counts(): Record<string, number>;
+  total(): number;
+  resetCounts(): void;
+  getItem(callId: string): Promise<Record<string, AttributeValue> | undefined>;
+  close(): Promise<void>;
+}
+export declare function startCallTable(options?: { region?: string }): Promise<CallTableServer>;

@@ -1,0 +1,113 @@
+"use strict";
+/**
+ * EventBridge events shaped like the samples in /work/shared/events (Chime Voice Connector
+ * streaming status and Media Insights state change), for one synthetic call at a time.
+ */
+
+const VOICE_CONNECTOR_ID = "bfggco08s5m5esgxfskzks";
+const ACCOUNT = "112233445566";
+/** Start of the first synthetic call: the sample's STARTED time. */
+const FIRST_CALL_MS = Date.parse("2023-04-05T22:14:02.238Z");
+
+/**
+ * @typedef {{ streamArn: string, startMs: number, endMs: number }} LegTimes
+ * @typedef {{ callId: string, voiceConnectorId: string, caller: LegTimes, callee: LegTimes }} Call
+ */
+
+/**
+ * A call whose legs start and end at different, non-whole-second instants (the callee's stream
+ * starts first, the caller's ends last), so that the recording range must round both ways.
+ * @param {string} callId
+ * @param {{ voiceConnectorId?: string, offsetMs?: number }} [options]
+ * @returns {Call}
+ */
+function makeCall(callId, { voiceConnectorId = VOICE_CONNECTOR_ID, offsetMs = 0 } = {}) {
+  const base = FIRST_CALL_MS + offsetMs;
+  const stream = (side, createdMs) =>
+    `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:stream/ChimeVoiceConnector-${voiceConnectorId}-${callId}-${side}/${createdMs}`;
+  return {
+    callId,
+    voiceConnectorId,
+    caller: { streamArn: stream("caller", base + 1_000), startMs: base + 1_755, endMs: base + 15_550 },
+    callee: { streamArn: stream("callee", base), startMs: base, endMs: base + 15_412 },
+  };
+}
+
+const iso = (ms) => new Date(ms).toISOString();
+
+function envelope(detailType, timeMs, detail) {
+  return {
+    version: "0",
+    id: `${detail.callId ?? "event"}-${detail.streamingStatus ?? detail.eventType}-${detail.isCaller ?? ""}`,
+    "detail-type": detailType,
+    source: "aws.chime",
+    account: ACCOUNT,
+    time: iso(Math.floor(timeMs / 1000) * 1000).replace(".000Z", "Z"),
+    region: "us-east-1",
+    resources: [],
+    detail,
+  };
+}
+
+/**
+ * @param {Call} call
+ * @param {"caller" | "callee"} side
+ * @param {"STARTED" | "UPDATED" | "ENDED" | "FAILED"} status
+ */
+function streamingEvent(call, side, status) {
+  const leg = call[side];
+  const common = {
+    callId: call.callId,
+    direction: "Inbound",
+    fromNumber: "+18155551212",
+    isCaller: side === "caller",
+    toNumber: "+19285557777",
+    transactionId: `tx-${call.callId}`,
+    voiceConnectorId: call.voiceConnectorId,
+    streamingStatus: status,
+    version: "0",
+  };
+  const started = {
+    mediaType: "audio/L16",
+    startFragmentNumber: "91343852333181432392682062653077497216055113817",
+    startTime: iso(leg.startMs),
+    streamArn: leg.streamArn,
+  };
+  const details = {
+    STARTED: { ...common, ...started },
+    UPDATED: { ...common, updateHeaders: {} },
+    ENDED: {
+      ...common,
+      ...started,
+      endTime: iso(leg.endMs),
+      currentFragmentNumber: "91343852333181432457054944695917274706600548493",
+    },
+    FAILED: { ...common, failTime: iso(leg.startMs + 500), failureReason: "Internal failure" },
+  };
+  const timeMs = { STARTED: leg.startMs, UPDATED: leg.startMs, ENDED: leg.endMs, FAILED: leg.startMs + 500 }[status];
+  return envelope("Chime VoiceConnector Streaming Status", timeMs, details[status]);
+}
+
+/** The four events of a complete call: both STARTED, then both ENDED. */
+function callEvents(call) {
+  return [
+    streamingEvent(call, "callee", "STARTED"),
+    streamingEvent(call, "caller", "STARTED"),
+    streamingEvent(call, "callee", "ENDED"),
+    streamingEvent(call, "caller", "ENDED"),
+  ];
+}
+
+/** @param {{ callId?: string, pipelineArn: string, failureReason?: string }} options */
+function permanentFailureEvent({ callId, pipelineArn, failureReason }) {
+  const detail = {
+    version: "0",
+    mediaInsightsPipelineArn: pipelineArn,
+    eventType: "chime:MediaInsightsPermanentFailure",
+    ...(failureReason === undefined ? {} : { failureReason }),
+    ...(callId === undefined ? {} : { callId }),
+  };
+  return envelope("Media Insights State Change", FIRST_CALL_MS, detail);
+}
+
+module.exports = { VOICE_CONNECTOR_ID, makeCall, streamingEvent, callEvents, permanentFailureEvent };

@@ -1,0 +1,48 @@
+"use strict";
+/** The environment the stack gives the recorder, pointed at the loopback fakes. */
+
+const PIPELINE_CONFIGURATION_ARN =
+  "arn:aws:chime:us-east-1:111122223333:media-insights-pipeline-configuration/call-recorder";
+const RECORDING_BUCKET = "call-recordings-111122223333";
+
+/** Read by the recorder at load; cleared before each load so one instance's settings never leak into the next. */
+const RECORDER_VARIABLES = [
+  "CALL_TABLE",
+  "RECORDING_BUCKET",
+  "RECORDING_BUCKET_PREFIX",
+  "MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN",
+  "VOICE_CONNECTOR_ID",
+  "LOG_LEVEL",
+  "CALL_TTL_DAYS",
+  "LEG_WAIT_SECONDS",
+  "METRICS_NAMESPACE",
+];
+
+/**
+ * @param {{ tableEndpoint: string, tableName: string, pipelinesUrl: string, voiceConnectorId: string }} targets
+ * @param {Record<string, string>} [overrides]
+ * @returns {Record<string, string>}
+ */
+function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, voiceConnectorId }, overrides = {}) {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "AKIDTESTRECORDER",
+    AWS_SECRET_ACCESS_KEY: "test-secret",
+    AWS_ENDPOINT_URL_DYNAMODB: tableEndpoint,
+    AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES: pipelinesUrl,
+    // Keep the developer's own AWS profile and the instance metadata service out of the run.
+    AWS_CONFIG_FILE: "/nonexistent/aws-config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    CALL_TABLE: tableName,
+    RECORDING_BUCKET,
+    RECORDING_BUCKET_PREFIX: "recordings",
+    MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: PIPELINE_CONFIGURATION_ARN,
+    VOICE_CONNECTOR_ID: voiceConnectorId,
+    LOG_LEVEL: "INFO",
+    ...overrides,
+  };
+}
+
+module.exports = { recorderEnv, RECORDER_VARIABLES, PIPELINE_CONFIGURATION_ARN, RECORDING_BUCKET };
