@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Generates the operator docs that follow from the code: the tfvars reference table in README.md
+// (between the variables markers) and terraform.tfvars.example, both from the variable blocks of
+// the synthesized stack. `--check` writes nothing and exits 1 when either is stale.
+//
+// No compile step: esbuild bundles the stack and the renderer (scripts/docs/render.ts) into one
+// CommonJS file under dist/docs/, which is then loaded here. Synthesis uses a stand-in recorder
+// bundle, so the recorder need not be built (variables do not depend on it).
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const check = process.argv.includes("--check");
+const outfile = path.join(root, "dist", "docs", "docs.cjs");
+
+await build({
+  stdin: {
+    contents: `
+      import { Testing } from "cdktf";
+      import { CallRecorderStack } from "./stacks/call-recorder-stack";
+      export * from "./scripts/docs/render";
+      export function synthesize(recorderBundleDir: string) {
+        const stack = new CallRecorderStack(Testing.app(), "call-recorder", { recorderBundleDir });
+        return JSON.parse(Testing.synth(stack));
+      }
+    `,
+    resolveDir: root,
+    sourcefile: "docs-entry.ts",
+    loader: "ts",
+  },
+  outfile,
+  bundle: true,
+  packages: "external",
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  logLevel: "warning",
+});
+const docs = createRequire(import.meta.url)(outfile);
+
+const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "docs-recorder-bundle-"));
+fs.writeFileSync(path.join(bundleDir, "index.js"), "exports.handler = async () => ({});\n");
+const config = docs.synthesize(bundleDir);
+fs.rmSync(bundleDir, { recursive: true, force: true });
+
+const readmePath = path.join(root, "README.md");
+const examplePath = path.join(root, docs.TFVARS_EXAMPLE);
+const readme = fs.readFileSync(readmePath, "utf8");
+const wanted = [
+  [readmePath, readme, docs.replaceBetweenMarkers(readme, docs.VARIABLES_START, docs.VARIABLES_END, docs.renderVariablesSection(config.variable))],
+  [examplePath, fs.existsSync(examplePath) ? fs.readFileSync(examplePath, "utf8") : "", docs.renderTfvarsExample(config.variable)],
+];
+
+let stale = 0;
+for (const [file, current, next] of wanted) {
+  const name = path.relative(root, file);
+  if (current === next) {
+    console.log(`${name}: up to date`);
+  } else if (check) {
+    console.error(`${name}: stale; ${docs.REGENERATE}`);
+    stale++;
+  } else {
+    fs.writeFileSync(file, next);
+    console.log(`${name}: written`);
+  }
+}
+process.exit(stale > 0 ? 1 : 0);
