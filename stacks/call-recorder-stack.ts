@@ -1,15 +1,20 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { AsteriskPbx } from "./asterisk-pbx";
 import { CallTable } from "./call-table";
 import { hcl, hclMap, varRef } from "./hcl";
 import { MediaInsightsPipeline } from "./media-insights-pipeline";
+import { PbxNetwork } from "./pbx-network";
+import { PhoneNumber } from "./phone-number";
 import { RecorderAlarms } from "./recorder-alarms";
 import { RecorderEvents } from "./recorder-events";
 import { RecorderFunction } from "./recorder-function";
 import { RecorderQueue } from "./recorder-queue";
 import { RecordingBucket } from "./recording-bucket";
+import { SipTrunk } from "./sip-trunk";
 import { Variables } from "./variables";
 import { VoiceConnector } from "./voice-connector";
 
@@ -29,6 +34,8 @@ export class CallRecorderStack extends TerraformStack {
       region: vars.region.stringValue,
       defaultTags: [{ tags: hclMap(`merge({ Application = "chime-call-recorder", ManagedBy = "terraform" }, ${varRef(vars.tags)})`) }],
     });
+    // Runs the phone number script (local-exec); no settings.
+    new NullProvider(this, "null");
     const account = new DataAwsCallerIdentity(this, "account");
     account.overrideLogicalId("current");
     const accountId = account.accountId;
@@ -65,6 +72,38 @@ export class CallRecorderStack extends TerraformStack {
       awsRegion: region,
       requireEncryption: vars.requireEncryption.booleanValue,
       dataRetentionHours: vars.dataRetentionHours.numberValue,
+    });
+
+    const phoneNumber = new PhoneNumber(this, "phone-number", {
+      buildAsterisk: vars.buildAsterisk,
+      region: vars.region,
+      areaCode: vars.phoneNumberAreaCode,
+      state: vars.phoneNumberState,
+      voiceConnectorId: voiceConnector.connector.id,
+      parameterName: `/${namePrefix}/pbx/phone-number`,
+    });
+    const pbx = new AsteriskPbx(this, "asterisk-pbx", {
+      buildAsterisk: vars.buildAsterisk,
+      instanceType: vars.asteriskInstanceType,
+      logLevel: vars.logLevel,
+      namePrefix,
+      network: new PbxNetwork(this, "pbx-network", {
+        buildAsterisk: vars.buildAsterisk,
+        region: vars.region,
+        instanceType: vars.asteriskInstanceType,
+        softphoneCidrs: vars.softphoneCidrs,
+        namePrefix,
+      }),
+      voiceConnectorHost: voiceConnector.connector.outboundHostName,
+      phoneNumber: phoneNumber.number,
+    });
+    const trunk = new SipTrunk(this, "sip-trunk", {
+      voiceConnector: voiceConnector.connector,
+      requireEncryption: vars.requireEncryption,
+      buildAsterisk: vars.buildAsterisk,
+      siprecCidrs: vars.siprecCidrs,
+      callingRegions: vars.callingRegions,
+      pbxPublicIp: pbx.publicIp,
     });
 
     const pipeline = new MediaInsightsPipeline(this, "media-insights-pipeline", {
@@ -112,6 +151,26 @@ export class CallRecorderStack extends TerraformStack {
       "voice_connector_host",
       "Host name of the voice connector (<id>.voiceconnector.chime.aws): where a PBX or SBC sends calls.",
       voiceConnector.connector.outboundHostName,
+    );
+    output(
+      "phone_number",
+      "Phone number of the test PBX (E.164): call it to hear the echo test, recorded. null when build_asterisk = false.",
+      hcl(phoneNumber.number),
+    );
+    output(
+      "pbx_public_ip",
+      "Elastic IP of the test PBX: the voice connector's origination target and a softphone's SIP server. null when build_asterisk = false.",
+      hcl(pbx.publicIp),
+    );
+    output(
+      "pbx_session_command",
+      "Opens a shell on the test PBX through Session Manager; the softphone's account is in /root/softphone.txt there. null when build_asterisk = false.",
+      hcl(`${varRef(vars.buildAsterisk)} ? "aws ssm start-session --target ${hcl(pbx.instanceId)} --region ${region}" : null`),
+    );
+    output(
+      "siprec_destination",
+      "Where your SBC sends SIPREC: the voice connector's host, the transports it accepts and the sources it admits. null without siprec_cidrs.",
+      hcl(trunk.siprecDestination),
     );
     output("recording_bucket_name", "Bucket the recordings are written to.", bucket.bucketName);
     output(

@@ -1,4 +1,4 @@
-import { IResolvable, TerraformResource, TerraformVariable, Token } from "cdktf";
+import { IResolvable, TerraformDataSource, TerraformResource, TerraformVariable, Token } from "cdktf";
 
 // cdktf's Fn/Op helpers render "" as `undefined` and escape nested expressions, so compound
 // expressions are written as HCL here and handed to cdktf as tokens.
@@ -28,6 +28,10 @@ export const addressOf = (resource: TerraformResource): string =>
 /** HCL for an attribute of a resource created with `count` 0 or 1: its value, or null. */
 export const countedAttribute = (resource: TerraformResource, attribute: string): string =>
   `one(${addressOf(resource)}[*].${attribute})`;
+
+/** HCL for an attribute of a data source read with `count` 0 or 1: its value, or null. */
+export const countedDataAttribute = (dataSource: TerraformDataSource, attribute: string): string =>
+  `one(data.${dataSource.terraformResourceType}.${dataSource.friendlyUniqueId}[*].${attribute})`;
 
 /** An IAM policy statement; JSON keys as AWS spells them. */
 export interface PolicyStatement {

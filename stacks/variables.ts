@@ -47,6 +47,7 @@ export class Variables extends Construct {
   readonly alarmEmail: TerraformVariable;
   readonly buildAsterisk: TerraformVariable;
   readonly siprecCidrs: TerraformVariable;
+  readonly softphoneCidrs: TerraformVariable;
   readonly callingRegions: TerraformVariable;
   readonly asteriskInstanceType: TerraformVariable;
   readonly phoneNumberAreaCode: TerraformVariable;
@@ -305,6 +306,20 @@ export class Variables extends Construct {
           `try(!(${firstOctet} == 10 || (${firstOctet} == 172 && ${secondOctet} >= 16 && ${secondOctet} <= 31) || (${firstOctet} == 192 && ${secondOctet} == 168)), true)`,
           "are private (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); the voice connector is reached from public addresses only.",
         ),
+      ],
+    });
+
+    this.softphoneCidrs = variable("softphone_cidrs", {
+      type: "list(string)",
+      default: [],
+      description:
+        "Public IPv4 CIDRs a softphone may register with the Asterisk test PBX from (SIP and RTP), e.g. your address as /32. [] admits none.",
+      rules: [
+        {
+          condition: `alltrue([for c in var.softphone_cidrs : can(regex("^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$", c)) && can(cidrhost(c, 0)) && try(tonumber(split("/", c)[1]) >= 16, false)])`,
+          errorMessage:
+            'softphone_cidrs: ${jsonencode(var.softphone_cidrs)} must be IPv4 CIDRs of /16 or narrower, e.g. "203.0.113.7/32".',
+        },
       ],
     });
 

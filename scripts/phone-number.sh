@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Orders a phone number for a Chime SDK voice connector, and releases it again. Terraform has no
+# resource for phone numbers, so null_resource.phone_number runs this script (local-exec) on the
+# deploying machine, which needs bash and the AWS CLI v2 with the deployment's credentials.
+#
+#   phone-number.sh order    search, order, wait for the order, associate, store in SSM
+#   phone-number.sh release  disassociate, wait, delete, reset the SSM parameter
+#
+# Environment (set by Terraform from the null_resource's triggers):
+#   AWS_REGION          Region of the voice connector
+#   VOICE_CONNECTOR_ID  the voice connector
+#   PARAMETER_NAME      SSM parameter that holds the ordered number
+#   AREA_CODE, STATE    search criteria: the area code, else the state, else anywhere in the US
+# Optional: ORDER_TIMEOUT_SECONDS (600), RELEASE_TIMEOUT_SECONDS (300), POLL_SECONDS (10).
+set -euo pipefail
+
+readonly NO_PHONE_NUMBER="none"
+readonly ORDER_TIMEOUT_SECONDS="${ORDER_TIMEOUT_SECONDS:-600}"
+readonly RELEASE_TIMEOUT_SECONDS="${RELEASE_TIMEOUT_SECONDS:-300}"
+readonly POLL_SECONDS="${POLL_SECONDS:-10}"
+# The CLI must never wait for a pager.
+export AWS_PAGER=""
+
+log() { printf 'phone-number: %s\n' "$*" >&2; }
+fail() {
+  log "error: $*"
+  exit 1
+}
+
+: "${AWS_REGION:?AWS_REGION is not set}"
+: "${VOICE_CONNECTOR_ID:?VOICE_CONNECTOR_ID is not set}"
+: "${PARAMETER_NAME:?PARAMETER_NAME is not set}"
+
+command -v aws >/dev/null || fail "the AWS CLI v2 (aws) is not on PATH; install it on the machine that runs terraform"
+
+# Answers as text, so --query picks fields without another tool.
+voice() { aws chime-sdk-voice "$@" --region "$AWS_REGION" --output text; }
+ssm() { aws ssm "$@" --region "$AWS_REGION" --output text; }
+
+is_e164() { [[ "$1" =~ ^\+[1-9][0-9]{1,14}$ ]]; }
+
+# Runs `check ARGS...` every POLL_SECONDS until it succeeds; fails after `timeout` seconds.
+poll() {
+  local timeout="$1"
+  shift
+  local waited=0
+  until "$@"; do
+    ((waited < timeout)) || return 1
+    sleep "$POLL_SECONDS"
+    waited=$((waited + POLL_SECONDS))
+  done
+}
+
+order_status="unknown"
+order_successful() {
+  order_status=$(voice get-phone-number-order --phone-number-order-id "$1" --query 'PhoneNumberOrder.OrderStatus') || return 1
+  case "$order_status" in
+    Successful) return 0 ;;
+    Failed | Partial | Exception | CancelRequested | Cancelled)
+      fail "phone number order $1 ended as $order_status; see the Chime SDK console, Phone number management > Orders" ;;
+    *) return 1 ;;
+  esac
+}
+
+has_no_associations() {
+  local count
+  count=$(voice get-phone-number --phone-number-id "$1" --query 'length(PhoneNumber.Associations)') || return 1
+  [[ "$count" == "0" ]]
+}
+
+# Disassociates and deletes a number. Chime keeps deleted numbers in a deletion queue for a few
+# days, then releases them.
+release_number() {
+  local number="$1" status
+  if ! status=$(voice get-phone-number --phone-number-id "$number" --query 'PhoneNumber.Status' 2>&1); then
+    [[ "$status" == *NotFoundException* ]] || fail "could not look up $number: $status"
+    status="gone"
+  fi
+  case "$status" in
+    gone | ReleaseInProgress | DeleteInProgress | Cancelled)
+      log "$number is already released ($status)"
+      return 0
+      ;;
+  esac
+  if ! has_no_associations "$number"; then
+    voice disassociate-phone-numbers-from-voice-connector --voice-connector-id "$VOICE_CONNECTOR_ID" \
+      --e164-phone-numbers "$number" >/dev/null
+    poll "$RELEASE_TIMEOUT_SECONDS" has_no_associations "$number" ||
+      fail "$number is still associated after $RELEASE_TIMEOUT_SECONDS seconds; disassociate it from voice connector $VOICE_CONNECTOR_ID and delete it in the Chime SDK console"
+  fi
+  voice delete-phone-number --phone-number-id "$number" >/dev/null
+  log "released $number"
+}
+
+# Terraform does not run the destroy provisioner of a resource whose create failed, so a run
+# that fails after ordering releases the number itself.
+ordered_number=""
+release_after_failure() {
+  local status=$?
+  trap - EXIT
+  if ((status != 0)) && [[ -n "$ordered_number" ]]; then
+    log "releasing $ordered_number, ordered by this failed run; should that fail too, delete it in the Chime SDK console, Phone number management"
+    release_number "$ordered_number"
+  fi
+  exit "$status"
+}
+
+order() {
+  local criteria number order_id errors
+  if [[ -n "${AREA_CODE:-}" ]]; then
+    criteria=(--area-code "$AREA_CODE")
+  elif [[ -n "${STATE:-}" ]]; then
+    criteria=(--state "$STATE")
+  else
+    criteria=(--country US --phone-number-type Local)
+  fi
+  number=$(voice search-available-phone-numbers "${criteria[@]}" --max-results 1 --query 'E164PhoneNumbers[0]')
+  is_e164 "$number" ||
+    fail "no phone number is available for ${criteria[*]}; set another phone_number_area_code or phone_number_state"
+
+  order_id=$(voice create-phone-number-order --product-type VoiceConnector --e164-phone-numbers "$number" \
+    --query 'PhoneNumberOrder.PhoneNumberOrderId')
+  ordered_number="$number"
+  trap release_after_failure EXIT
+  log "ordered $number (order $order_id)"
+  poll "$ORDER_TIMEOUT_SECONDS" order_successful "$order_id" ||
+    fail "order $order_id of $number is still $order_status after $ORDER_TIMEOUT_SECONDS seconds"
+
+  errors=$(voice associate-phone-numbers-with-voice-connector --voice-connector-id "$VOICE_CONNECTOR_ID" \
+    --e164-phone-numbers "$number" --force-associate --query 'PhoneNumberErrors')
+  [[ -z "$errors" || "$errors" == "None" ]] ||
+    fail "could not associate $number with voice connector $VOICE_CONNECTOR_ID: $errors"
+
+  ssm put-parameter --name "$PARAMETER_NAME" --value "$number" --overwrite >/dev/null
+  trap - EXIT
+  log "$number is associated with voice connector $VOICE_CONNECTOR_ID and stored in $PARAMETER_NAME"
+}
+
+release() {
+  local number
+  if ! number=$(ssm get-parameter --name "$PARAMETER_NAME" --query 'Parameter.Value' 2>&1); then
+    [[ "$number" == *ParameterNotFound* ]] || fail "could not read $PARAMETER_NAME: $number"
+    number=""
+  fi
+  if ! is_e164 "$number"; then
+    log "$PARAMETER_NAME holds no phone number; nothing to release"
+    return 0
+  fi
+  release_number "$number"
+  ssm put-parameter --name "$PARAMETER_NAME" --value "$NO_PHONE_NUMBER" --overwrite >/dev/null
+}
+
+case "${1:-}" in
+  order) order ;;
+  release) release ;;
+  *) fail "usage: $0 order|release" ;;
+esac

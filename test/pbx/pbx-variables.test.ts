@@ -1,0 +1,84 @@
+import { planVariables } from "../support/terraform-variables";
+
+/** Expects terraform plan to refuse the values with a message containing each fragment. */
+const expectRefused = (tfvars: Record<string, unknown>, ...fragments: string[]): void => {
+  const { ok, output } = planVariables(tfvars);
+  expect(ok).toBe(false);
+  for (const fragment of fragments) expect(output).toContain(fragment);
+};
+
+const expectAccepted = (tfvars: Record<string, unknown>): void => {
+  const { ok, output } = planVariables(tfvars);
+  if (!ok) throw new Error(`terraform plan refused ${JSON.stringify(tfvars)}:\n${output}`);
+};
+
+describe("the PBX variables, as terraform plan checks them", () => {
+  describe("asterisk_instance_type", () => {
+    it.each(["t4g.small", "t4g.medium", "m7g.large", "c7gn.xlarge"])("accepts the Graviton type %s", (type) => {
+      expectAccepted({ asterisk_instance_type: type });
+    });
+
+    it.each(["t3.small", "m5.large", "small"])("refuses %s, which cannot run the arm64 image", (type) => {
+      expectRefused(
+        { asterisk_instance_type: type },
+        `asterisk_instance_type: "${type}" is not a Graviton (arm64) instance type`,
+      );
+    });
+  });
+
+  describe("phone_number_area_code and phone_number_state", () => {
+    it.each([{ phone_number_area_code: "415" }, { phone_number_state: "WA" }, {}])("accept %j", (tfvars) => {
+      expectAccepted(tfvars);
+    });
+
+    it.each(["41", "4155", "015", "abc"])("refuse the area code %s", (areaCode) => {
+      expectRefused({ phone_number_area_code: areaCode }, `phone_number_area_code: "${areaCode}" is not a US area code`);
+    });
+
+    it.each(["wa", "Washington", "W"])("refuse the state %s", (state) => {
+      expectRefused({ phone_number_state: state }, `phone_number_state: "${state}" is not a state code`);
+    });
+
+    it("refuse both at once, as the number search takes one", () => {
+      expectRefused(
+        { phone_number_area_code: "415", phone_number_state: "CA" },
+        "phone_number_area_code: set either phone_number_area_code or phone_number_state, not both",
+      );
+    });
+  });
+
+  describe("calling_regions", () => {
+    it("accepts country codes", () => {
+      expectAccepted({ calling_regions: ["US", "CA"] });
+    });
+
+    it.each([[[]], [["us"]], [["USA"]]])("refuses %j", (regions) => {
+      expectRefused({ calling_regions: regions }, "is not a list of country codes");
+    });
+  });
+
+  describe("region with build_asterisk", () => {
+    it.each(["us-east-1", "us-west-2"])("accepts the PBX in %s", (region) => {
+      expectAccepted({ region });
+    });
+
+    it("refuses the PBX in eu-central-1, whose voice connector ranges it does not know", () => {
+      expectRefused(
+        { region: "eu-central-1" },
+        'build_asterisk: the Asterisk PBX knows the Voice Connector address ranges of us-east-1 and us-west-2 only, not "eu-central-1"',
+      );
+    });
+
+    it("accepts eu-central-1 without the PBX", () => {
+      expectAccepted({ region: "eu-central-1", build_asterisk: false });
+    });
+
+    it("refuses the PBX together with SIPREC CIDRs", () => {
+      expectRefused({ siprec_cidrs: ["198.51.100.0/27"] }, "build_asterisk: true cannot be combined with siprec_cidrs");
+    });
+
+    it("refuses the PBX with require_encryption, as it speaks plain SIP", () => {
+      expectRefused({ require_encryption: true }, "require_encryption: true cannot be combined with build_asterisk = true");
+    });
+  });
+});
