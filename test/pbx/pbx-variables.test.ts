@@ -1,16 +1,4 @@
-import { planVariables } from "../support/terraform-variables";
-
-/** Expects terraform plan to refuse the values with a message containing each fragment. */
-const expectRefused = (tfvars: Record<string, unknown>, ...fragments: string[]): void => {
-  const { ok, output } = planVariables(tfvars);
-  expect(ok).toBe(false);
-  for (const fragment of fragments) expect(output).toContain(fragment);
-};
-
-const expectAccepted = (tfvars: Record<string, unknown>): void => {
-  const { ok, output } = planVariables(tfvars);
-  if (!ok) throw new Error(`terraform plan refused ${JSON.stringify(tfvars)}:\n${output}`);
-};
+import { expectAccepted, expectRefused } from "../support/terraform-variables";
 
 describe("the PBX variables, as terraform plan checks them", () => {
   describe("asterisk_instance_type", () => {

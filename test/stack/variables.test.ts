@@ -1,17 +1,5 @@
-import { planVariables } from "../support/terraform-variables";
+import { expectAccepted, expectRefused, planVariables } from "../support/terraform-variables";
 import { synthesizeStack } from "../support/synth";
-
-/** Expects terraform plan to refuse the values with a message containing each fragment. */
-const expectRefused = (tfvars: Record<string, unknown>, ...fragments: string[]): void => {
-  const { ok, output } = planVariables(tfvars);
-  expect(ok).toBe(false);
-  for (const fragment of fragments) expect(output).toContain(fragment);
-};
-
-const expectAccepted = (tfvars: Record<string, unknown>): void => {
-  const { ok, output } = planVariables(tfvars);
-  if (!ok) throw new Error(`terraform plan refused ${JSON.stringify(tfvars)}:\n${output}`);
-};
 
 describe("every variable", () => {
   const variables = Object.entries(synthesizeStack().variable);

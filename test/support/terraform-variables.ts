@@ -55,3 +55,16 @@ export function planVariables(tfvars: Record<string, unknown>): PlanResult {
     fs.rmSync(varFile);
   }
 }
+
+/** Expects terraform plan to refuse the values with a message containing each fragment. */
+export function expectRefused(tfvars: Record<string, unknown>, ...fragments: string[]): void {
+  const { ok, output } = planVariables(tfvars);
+  expect(ok).toBe(false);
+  for (const fragment of fragments) expect(output).toContain(fragment);
+}
+
+/** Expects terraform plan to accept the values, showing its output when it does not. */
+export function expectAccepted(tfvars: Record<string, unknown>): void {
+  const { ok, output } = planVariables(tfvars);
+  if (!ok) throw new Error(`terraform plan refused ${JSON.stringify(tfvars)}:\n${output}`);
+}
