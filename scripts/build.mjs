@@ -1,6 +1,7 @@
 // Builds the two artefacts the project ships: the recorder Lambda bundle and the CDKTF app.
 // esbuild only transpiles; type checking is `npm run typecheck`, so synthesis never pays for it.
 import { build } from "esbuild";
+import { NODE_APP_BUILD } from "./esbuild-options.mjs";
 
 const recorder = build({
   entryPoints: ["lambda/recorder/index.ts"],
@@ -19,16 +20,6 @@ const recorder = build({
   logLevel: "warning",
 });
 
-// The app keeps its dependencies external so each provider class is required on its own.
-const app = build({
-  entryPoints: ["main.ts"],
-  outfile: "dist/app/main.js",
-  bundle: true,
-  packages: "external",
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  logLevel: "warning",
-});
+const app = build({ ...NODE_APP_BUILD, entryPoints: ["main.ts"], outfile: "dist/app/main.js" });
 
 await Promise.all([recorder, app]);

@@ -12,12 +12,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { NODE_APP_BUILD } from "./esbuild-options.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
 const outfile = path.join(root, "dist", "docs", "docs.cjs");
 
 await build({
+  ...NODE_APP_BUILD,
   stdin: {
     contents: `
       import { Testing } from "cdktf";
@@ -33,12 +35,6 @@ await build({
     loader: "ts",
   },
   outfile,
-  bundle: true,
-  packages: "external",
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  logLevel: "warning",
 });
 const docs = createRequire(import.meta.url)(outfile);
 
