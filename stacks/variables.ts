@@ -12,6 +12,19 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/** IPv4 ranges no SBC can reach the voice connector from (RFC 6890 special-purpose), with their use. */
+export const NON_PUBLIC_RANGES: readonly (readonly [string, string])[] = [
+  ["0.0.0.0/8", "this network"],
+  ["10.0.0.0/8", "private"],
+  ["100.64.0.0/10", "shared address space"],
+  ["127.0.0.0/8", "loopback"],
+  ["169.254.0.0/16", "link-local"],
+  ["172.16.0.0/12", "private"],
+  ["192.168.0.0/16", "private"],
+  ["224.0.0.0/4", "multicast"],
+  ["240.0.0.0/4", "reserved"],
+];
+
 const hclList = (values: readonly (string | number)[]): string => JSON.stringify(values);
 
 /** A rule Terraform evaluates at plan time; `condition` is one HCL expression without `${}`. */
@@ -273,13 +286,22 @@ export class Variables extends Construct {
 
     // Each rule keeps the entries that break it, so a message names exactly those entries.
     // try(): a malformed entry is reported by the format rule, not by a failed index elsewhere.
-    const cidrRule = (entryIsValid: string, problem: string): Rule => {
-      const offending = `[for c in var.siprec_cidrs : c if !(${entryIsValid})]`;
-      return { condition: `length(${offending}) == 0`, errorMessage: `siprec_cidrs: \${jsonencode(${offending})} ${problem}` };
+    const cidrRule = (name: string, entryIsValid: string, problem: string): Rule => {
+      const offending = `[for c in var.${name} : c if !(${entryIsValid})]`;
+      return { condition: `length(${offending}) == 0`, errorMessage: `${name}: \${jsonencode(${offending})} ${problem}` };
     };
-    const firstOctet = `tonumber(split(".", c)[0])`;
-    const secondOctet = `tonumber(split(".", c)[1])`;
+    const isIpv4Cidr = `can(regex("^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$", c)) && can(cidrhost(c, 0))`;
     const prefixLength = `tonumber(split("/", c)[1])`;
+    const isNetworkAddress = `try(cidrhost(c, 0) == split("/", c)[0], true)`;
+    // An entry (/27 or narrower) lies in range r when its address, masked to r's prefix length, is r's address.
+    const ranges = `{ ${NON_PUBLIC_RANGES.map(([cidr, use]) => `"${cidr}" = "${use}"`).join(", ")} }`;
+    const rangesOf = (entry: string): string =>
+      `[for r, use in ${ranges} : format("%s (%s)", r, use) if try(cidrhost(format("%s/%s", split("/", ${entry})[0], split("/", r)[1]), 0) == split("/", r)[0], false)]`;
+    const nonPublic = `[for c in var.siprec_cidrs : c if length(${rangesOf("c")}) > 0]`;
+    const nonPublicRule: Rule = {
+      condition: `length(${nonPublic}) == 0`,
+      errorMessage: `siprec_cidrs: \${join(", ", [for c in ${nonPublic} : format("%s is in %s", c, ${rangesOf("c")}[0])])}; the voice connector is reached from public addresses only, so no entry may lie in ${NON_PUBLIC_RANGES.map(([cidr]) => cidr).join(", ")}.`,
+    };
     this.siprecCidrs = variable("siprec_cidrs", {
       type: "list(string)",
       default: [],
@@ -290,22 +312,18 @@ export class Variables extends Construct {
           condition: `length(var.siprec_cidrs) <= 10`,
           errorMessage: "siprec_cidrs: ${length(var.siprec_cidrs)} entries given; a voice connector allows at most 10.",
         },
+        cidrRule("siprec_cidrs", isIpv4Cidr, 'are not IPv4 CIDRs; write each as "198.51.100.0/27".'),
         cidrRule(
-          `can(regex("^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$", c)) && can(cidrhost(c, 0))`,
-          'are not IPv4 CIDRs; write each as "198.51.100.0/27".',
-        ),
-        cidrRule(
+          "siprec_cidrs",
           `try(${prefixLength} >= 27, true)`,
           "are wider than /27; the voice connector accepts prefixes from /27 to /32.",
         ),
         cidrRule(
-          `try(cidrhost(c, 0) == split("/", c)[0], true)`,
+          "siprec_cidrs",
+          isNetworkAddress,
           'have host bits set; give the network address, e.g. "198.51.100.0/27" rather than "198.51.100.5/27".',
         ),
-        cidrRule(
-          `try(!(${firstOctet} == 10 || (${firstOctet} == 172 && ${secondOctet} >= 16 && ${secondOctet} <= 31) || (${firstOctet} == 192 && ${secondOctet} == 168)), true)`,
-          "are private (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16); the voice connector is reached from public addresses only.",
-        ),
+        nonPublicRule,
       ],
     });
 
@@ -315,10 +333,23 @@ export class Variables extends Construct {
       description:
         "Public IPv4 CIDRs a softphone may register with the Asterisk test PBX from (SIP and RTP), e.g. your address as /32. [] admits none.",
       rules: [
+        cidrRule("softphone_cidrs", isIpv4Cidr, 'are not IPv4 CIDRs; write each as "203.0.113.7/32".'),
+        cidrRule(
+          "softphone_cidrs",
+          `try(${prefixLength} >= 16, true)`,
+          "are wider than /16; use prefixes from /16 to /32, e.g. your address as /32.",
+        ),
+        // The security group rules refuse a CIDR with host bits, and the plan would fail late there.
+        cidrRule(
+          "softphone_cidrs",
+          isNetworkAddress,
+          'have host bits set; give the network address, e.g. "203.0.113.0/24" rather than "203.0.113.7/24".',
+        ),
+        // Each entry keys security group rules: a repeated entry would be a duplicate key.
         {
-          condition: `alltrue([for c in var.softphone_cidrs : can(regex("^[0-9]{1,3}([.][0-9]{1,3}){3}/[0-9]{1,2}$", c)) && can(cidrhost(c, 0)) && try(tonumber(split("/", c)[1]) >= 16, false)])`,
+          condition: `length(distinct(var.softphone_cidrs)) == length(var.softphone_cidrs)`,
           errorMessage:
-            'softphone_cidrs: ${jsonencode(var.softphone_cidrs)} must be IPv4 CIDRs of /16 or narrower, e.g. "203.0.113.7/32".',
+            "softphone_cidrs: ${jsonencode(distinct([for i, c in var.softphone_cidrs : c if index(var.softphone_cidrs, c) != i]))} are listed more than once; list each range once.",
         },
       ],
     });

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+  acceptedValues,
   REGENERATE,
   renderTfvarsExample,
   renderVariablesSection,
@@ -46,6 +47,13 @@ describe("generated documentation", () => {
     const section = sectionBetween(readme, VARIABLES_START, VARIABLES_END);
     const missing = Object.keys(config.variable).filter((name) => !section.includes(`| \`${name}\` |`));
     expect(missing).toEqual([]);
+  });
+
+  it("states accepted values for every variable that has rules", () => {
+    const unstated = Object.entries(config.variable)
+      .filter(([name, block]) => (block.validation ?? []).length > 0 && acceptedValues(name, block).length === 0)
+      .map(([name]) => name);
+    expect(unstated).toEqual([]);
   });
 });
 

@@ -67,16 +67,63 @@ describe("terraform plan with the variable rules", () => {
       expectRefused(siprec(["198.51.100.5/27"]), 'siprec_cidrs: ["198.51.100.5/27"] have host bits set');
     });
 
-    it.each(["10.1.2.0/27", "172.16.0.0/28", "172.31.255.224/27", "192.168.1.0/32"])("refuses the private range %s", (cidr) => {
-      expectRefused(siprec([cidr]), `siprec_cidrs: ["${cidr}"] are private`);
+    it.each([
+      ["10.1.2.0/27", "10.0.0.0/8 (private)"],
+      ["172.16.0.0/28", "172.16.0.0/12 (private)"],
+      ["172.31.255.224/27", "172.16.0.0/12 (private)"],
+      ["192.168.1.0/32", "192.168.0.0/16 (private)"],
+      ["127.0.0.0/30", "127.0.0.0/8 (loopback)"],
+      ["0.0.0.0/32", "0.0.0.0/8 (this network)"],
+      ["100.64.0.0/27", "100.64.0.0/10 (shared address space)"],
+      ["100.127.255.224/27", "100.64.0.0/10 (shared address space)"],
+      ["169.254.169.254/32", "169.254.0.0/16 (link-local)"],
+      ["224.0.0.0/27", "224.0.0.0/4 (multicast)"],
+      ["239.255.255.255/32", "224.0.0.0/4 (multicast)"],
+      ["240.0.0.0/27", "240.0.0.0/4 (reserved)"],
+      ["255.255.255.255/32", "240.0.0.0/4 (reserved)"],
+    ])("refuses %s, naming the non-public range %s it lies in", (cidr, range) => {
+      expectRefused(siprec([cidr]), `siprec_cidrs: ${cidr} is in ${range}; the voice connector is reached from public addresses only`);
     });
 
-    it.each(["172.15.0.0/27", "172.32.0.0/27", "11.0.0.0/27"])("accepts the public range %s", (cidr) => {
-      expectAccepted(siprec([cidr]));
+    it("names every non-public entry and only those", () => {
+      const { output } = planVariables(siprec(["198.51.100.0/27", "127.0.0.0/30", "10.0.0.0/27"]));
+      expect(output).toContain("siprec_cidrs: 127.0.0.0/30 is in 127.0.0.0/8 (loopback), 10.0.0.0/27 is in 10.0.0.0/8 (private);");
     });
+
+    it.each(["172.15.0.0/27", "172.32.0.0/27", "11.0.0.0/27", "100.63.255.224/27", "100.128.0.0/27", "126.255.255.224/27", "223.255.255.224/27"])(
+      "accepts the public range %s",
+      (cidr) => {
+        expectAccepted(siprec([cidr]));
+      },
+    );
 
     it("refuses SIPREC CIDRs together with the Asterisk PBX", () => {
       expectRefused({ siprec_cidrs: ["198.51.100.0/27"] }, "build_asterisk: true cannot be combined with siprec_cidrs");
+    });
+  });
+
+  describe("softphone_cidrs", () => {
+    it("accepts addresses and networks of /16 or narrower", () => {
+      expectAccepted({ softphone_cidrs: ["203.0.113.7/32", "198.51.100.0/24", "198.51.0.0/16"] });
+    });
+
+    it("names an entry that is not a CIDR", () => {
+      expectRefused({ softphone_cidrs: ["203.0.113.7/32", "203.0.113.7"] }, 'softphone_cidrs: ["203.0.113.7"] are not IPv4 CIDRs');
+    });
+
+    it("refuses a range wider than /16", () => {
+      expectRefused({ softphone_cidrs: ["198.0.0.0/8"] }, 'softphone_cidrs: ["198.0.0.0/8"] are wider than /16');
+    });
+
+    it("refuses an entry with host bits set, which the security group rule would refuse at apply", () => {
+      expectRefused({ softphone_cidrs: ["203.0.113.7/24"] }, 'softphone_cidrs: ["203.0.113.7/24"] have host bits set');
+    });
+
+    it("refuses an entry listed twice, which would be a duplicate security group rule key", () => {
+      expectRefused(
+        { softphone_cidrs: ["203.0.113.7/32", "198.51.100.0/24", "203.0.113.7/32"] },
+        'softphone_cidrs: ["203.0.113.7/32"] are listed more than once; list each range once.',
+      );
     });
   });
 
