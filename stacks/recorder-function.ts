@@ -80,6 +80,13 @@ export class RecorderFunction extends Construct {
           Resource: [props.pipelineConfigurationArn, `arn:aws:chime:${region}:${accountId}:media-pipeline/*`],
         },
         {
+          // A dependent action of chime:CreateMediaInsightsPipeline (the caller names the streams), on this connector's streams.
+          Sid: "DescribeTheConnectorsCallStreams",
+          Effect: "Allow",
+          Action: "kinesisvideo:DescribeStream",
+          Resource: `arn:aws:kinesisvideo:${region}:${accountId}:stream/ChimeVoiceConnector-${props.voiceConnectorId}-*`,
+        },
+        {
           Sid: "PairCallLegs",
           Effect: "Allow",
           Action: ["dynamodb:UpdateItem", "dynamodb:Query"],

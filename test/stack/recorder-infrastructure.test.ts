@@ -141,6 +141,7 @@ describe("the recorder's permissions", () => {
         "chime:CreateMediaInsightsPipeline",
         "dynamodb:Query",
         "dynamodb:UpdateItem",
+        "kinesisvideo:DescribeStream",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "sqs:ChangeMessageVisibility",
