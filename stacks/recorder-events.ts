@@ -45,11 +45,13 @@ export class RecorderEvents extends Construct {
 
     this.pipelineFailureRule = new CloudwatchEventRule(this, "pipeline-failure", {
       name: `${namePrefix}-pipeline-permanent-failure`,
-      description: "Media insights pipelines that failed for good",
+      description: "Media insights pipelines of the recorded voice connector that failed for good",
       eventPattern: JSON.stringify({
         source: ["aws.chime"],
         "detail-type": ["Media Insights State Change"],
-        detail: { eventType: ["chime:MediaInsightsPermanentFailure"] },
+        // The recorder passes the connector id as runtime metadata, which the event echoes in
+        // `detail`: other applications' pipelines in the account and Region stay out.
+        detail: { eventType: ["chime:MediaInsightsPermanentFailure"], voiceConnectorId: [props.voiceConnectorId] },
       }),
     });
     this.pipelineFailureRule.overrideLogicalId("pipeline_permanent_failure");

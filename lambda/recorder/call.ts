@@ -106,7 +106,8 @@ export function recordingRequest(
       RecordingFileFormat: "Wav",
     },
     ClientRequestToken: clientRequestToken(settings.voiceConnectorId, callId),
-    // Echoed in Media Insights State Change events, so a failure can be traced to its call.
-    MediaInsightsRuntimeMetadata: { callId },
+    // Echoed in Media Insights State Change events: the rule keeps only this connector's, and a
+    // failure can be traced to its call.
+    MediaInsightsRuntimeMetadata: { callId, voiceConnectorId: settings.voiceConnectorId },
   };
 }

@@ -10,7 +10,7 @@ export const PERMANENT_FAILURE = "chime:MediaInsightsPermanentFailure";
 export type InboundMessage =
   | { kind: "leg"; callId: string; voiceConnectorId: string; role: LegRole; leg: Leg }
   | { kind: "ignored"; reason: string; callId?: string }
-  | { kind: "pipeline-failure"; callId?: string; pipelineArn?: string; failureReason?: string }
+  | { kind: "pipeline-failure"; callId?: string; voiceConnectorId?: string; pipelineArn?: string; failureReason?: string }
   | { kind: "sweep" };
 
 type Json = Record<string, unknown>;
@@ -112,6 +112,7 @@ function mediaInsightsStateChange(event: Json): InboundMessage {
     kind: "pipeline-failure",
     // Present when the pipeline was started by this function (runtime metadata); optional otherwise.
     callId: optionalString(detail.callId),
+    voiceConnectorId: optionalString(detail.voiceConnectorId),
     pipelineArn: optionalString(detail.mediaInsightsPipelineArn),
     failureReason: optionalString(detail.failureReason),
   };

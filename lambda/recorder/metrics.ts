@@ -2,7 +2,10 @@ export interface CountMetric {
   namespace: string;
   name: string;
   value: number;
+  /** Every dimension's value; `dimensionSets` chooses which combinations CloudWatch aggregates by. */
   dimensions: Record<string, string>;
+  /** Defaults to one set of all `dimensions`. */
+  dimensionSets?: string[][];
   timestamp: Date;
 }
 
@@ -17,7 +20,7 @@ export function embeddedCountMetric(metric: CountMetric): Record<string, unknown
       CloudWatchMetrics: [
         {
           Namespace: metric.namespace,
-          Dimensions: [Object.keys(metric.dimensions)],
+          Dimensions: metric.dimensionSets ?? [Object.keys(metric.dimensions)],
           Metrics: [{ Name: metric.name, Unit: "Count" }],
         },
       ],

@@ -18,6 +18,9 @@ const MAX_CALLS_PER_SWEEP = 50;
 /** Keeps a sweep from bursting into the pipeline quota and the API's throttling. */
 const SWEEP_CONCURRENCY = 5;
 
+/** Why an event was acknowledged without effect; the `Reason` dimension of `DroppedEvents`. */
+export type DropReason = "malformed" | "foreign_connector";
+
 export interface RecorderDependencies {
   config: Config;
   store: CallStore;
@@ -117,7 +120,29 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
     log.info("sweep finished", { settled: calls.length });
   }
 
+  function countDropped(reason: DropReason): void {
+    emitMetric({
+      namespace: config.metricsNamespace,
+      name: "DroppedEvents",
+      value: 1,
+      dimensions: { VoiceConnectorId: config.voiceConnectorId, Reason: reason },
+      // The total is alarmed; the breakdown says where to look.
+      dimensionSets: [["VoiceConnectorId"], ["VoiceConnectorId", "Reason"]],
+      timestamp: new Date(now()),
+    });
+  }
+
   function onPipelineFailure(message: Extract<InboundMessage, { kind: "pipeline-failure" }>, log: Logger): void {
+    if (message.voiceConnectorId !== config.voiceConnectorId) {
+      // The rule matches this connector only, so this is another application's pipeline or one
+      // started without our runtime metadata: not a call of ours to alarm on.
+      log.warn("permanent failure of another connector's media insights pipeline ignored", {
+        voiceConnectorId: message.voiceConnectorId,
+        pipelineArn: message.pipelineArn,
+      });
+      countDropped("foreign_connector");
+      return;
+    }
     log.error("media insights pipeline failed permanently; the call's recording is missing", {
       callId: message.callId,
       pipelineArn: message.pipelineArn,

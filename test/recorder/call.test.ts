@@ -150,7 +150,7 @@ describe("the CreateMediaInsightsPipeline request", () => {
         RecordingFileFormat: "Wav",
       },
       ClientRequestToken: clientRequestToken(settings.voiceConnectorId, "call-1"),
-      MediaInsightsRuntimeMetadata: { callId: "call-1" },
+      MediaInsightsRuntimeMetadata: { callId: "call-1", voiceConnectorId: "bfggco08s5m5esgxfskzks" },
     });
   });
 

@@ -64,9 +64,15 @@ describe("the sample events (AWS documentation shapes)", () => {
     expect(parseMessage(body(permanentFailure))).toEqual({
       kind: "pipeline-failure",
       callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
+      voiceConnectorId: undefined,
       pipelineArn: permanentFailure.detail.mediaInsightsPipelineArn,
       failureReason: "Access denied when assuming resource access role",
     });
+  });
+
+  it("reads the connector id a permanent failure echoes from the runtime metadata", () => {
+    const ours = withDetail(permanentFailure, { voiceConnectorId: "bfggco08s5m5esgxfskzks" });
+    expect(parseMessage(body(ours))).toMatchObject({ kind: "pipeline-failure", voiceConnectorId: "bfggco08s5m5esgxfskzks" });
   });
 
   it("ignores other media insights state changes", () => {

@@ -60,3 +60,25 @@ describe("the embedded metric", () => {
     expect(metric).toMatchObject({ PermanentPipelineFailures: 1, VoiceConnectorId: "vc1" });
   });
 });
+
+describe("an embedded metric with several dimension sets", () => {
+  const metric = embeddedCountMetric({
+    namespace: "ChimeCallRecorder",
+    name: "DroppedEvents",
+    value: 1,
+    dimensions: { VoiceConnectorId: "vc1", Reason: "malformed" },
+    dimensionSets: [["VoiceConnectorId"], ["VoiceConnectorId", "Reason"]],
+    timestamp: new Date(1_700_000_000_000),
+  });
+
+  it("is aggregated by each set: the total for one alarm, the breakdown by reason", () => {
+    expect((metric._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0].Dimensions).toEqual([
+      ["VoiceConnectorId"],
+      ["VoiceConnectorId", "Reason"],
+    ]);
+  });
+
+  it("carries every dimension's value at the top level", () => {
+    expect(metric).toMatchObject({ DroppedEvents: 1, VoiceConnectorId: "vc1", Reason: "malformed" });
+  });
+});

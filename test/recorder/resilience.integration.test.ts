@@ -119,13 +119,16 @@ describe("an unreachable table", () => {
 });
 
 describe("a pipeline's permanent failure event", () => {
+  // The shared sample, as a pipeline this recorder started reports it: with the connector id it
+  // passed as runtime metadata.
+  const ours = { ...permanentFailure, detail: { ...permanentFailure.detail, voiceConnectorId: VOICE_CONNECTOR_ID } };
   let response: SQSBatchResponse;
   let logs: LogLine[];
 
   beforeAll(async () => {
     const recorder = await harness.startRecorder({ METRICS_NAMESPACE: "RecorderTest" });
     logs = recorder.logs;
-    response = await recorder.handler(sqsEvent(permanentFailure));
+    response = await recorder.handler(sqsEvent(ours));
   });
 
   it("is logged as one error with the call, the pipeline and the reason", () => {
@@ -155,6 +158,42 @@ describe("a pipeline's permanent failure event", () => {
 
   it("is acknowledged", () => {
     expect(response.batchItemFailures).toEqual([]);
+  });
+});
+
+describe("a permanent failure of a pipeline this connector did not start", () => {
+  const cases: [string, object][] = [
+    ["another connector's", { ...permanentFailure, detail: { ...permanentFailure.detail, voiceConnectorId: "anothervoiceconnector1" } }],
+    ["one without a connector id (the shared sample verbatim)", permanentFailure],
+  ];
+
+  describe.each(cases)("%s", (_name, event) => {
+    let response: SQSBatchResponse;
+    let logs: LogLine[];
+
+    beforeAll(async () => {
+      const recorder = await harness.startRecorder();
+      logs = recorder.logs;
+      response = await recorder.handler(sqsEvent(event));
+    });
+
+    it("is not counted as a failure of ours", () => {
+      expect(logs.filter((line) => "PermanentPipelineFailures" in line)).toEqual([]);
+    });
+
+    it("is counted as a dropped event of another connector", () => {
+      expect(logs.filter((line) => "DroppedEvents" in line)).toEqual([
+        expect.objectContaining({ VoiceConnectorId: VOICE_CONNECTOR_ID, Reason: "foreign_connector", DroppedEvents: 1 }),
+      ]);
+    });
+
+    it("raises no error", () => {
+      expect(atLevel(logs, "ERROR")).toEqual([]);
+    });
+
+    it("is acknowledged", () => {
+      expect(response.batchItemFailures).toEqual([]);
+    });
   });
 });
 

@@ -15,12 +15,12 @@ describe("the rules feeding the recorder", () => {
     });
   });
 
-  it("forward permanent pipeline failures through a second rule", () => {
+  it("forward permanent failures of this connector's pipelines only, through a second rule", () => {
     const pattern = resource(config, "aws_cloudwatch_event_rule", "pipeline_permanent_failure").event_pattern;
     expect(parseJsonLiteral(pattern)).toEqual({
       source: ["aws.chime"],
       "detail-type": ["Media Insights State Change"],
-      detail: { eventType: ["chime:MediaInsightsPermanentFailure"] },
+      detail: { eventType: ["chime:MediaInsightsPermanentFailure"], voiceConnectorId: [connectorId] },
     });
   });
 

@@ -75,7 +75,7 @@ export function expectedRecording(call: Call, legs: Side[], keyPrefix = "recordi
       RecordingFileFormat: "Wav",
     },
     ClientRequestToken: expect.stringMatching(TOKEN_PATTERN),
-    MediaInsightsRuntimeMetadata: { callId: call.callId },
+    MediaInsightsRuntimeMetadata: { callId: call.callId, voiceConnectorId: call.voiceConnectorId },
   };
 }
 
