@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boot script of the Asterisk test PBX, run once as root by cloud-init (EC2 user data) on Ubuntu
-# 22.04: installs Asterisk from Ubuntu's packages, writes the configuration rendered from
+# 24.04: installs Asterisk from Ubuntu's packages, writes the configuration rendered from
 # asterisk-config/, generates the softphone's password and starts Asterisk.
 # Its output is in /var/log/cloud-init-output.log.
 set -euo pipefail

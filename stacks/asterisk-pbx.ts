@@ -14,6 +14,12 @@ import { PbxNetwork } from "./pbx-network";
 /** Canonical's AWS account, owner of the official Ubuntu images. */
 export const CANONICAL_ACCOUNT = "099720109477";
 
+/**
+ * Canonical's Ubuntu 24.04 LTS server images for arm64 on gp3 volumes. Ubuntu 22.04 packages
+ * Asterisk 18, which is past its end of life; 24.04's universe has Asterisk 20 (LTS).
+ */
+export const UBUNTU_IMAGE_NAME = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*";
+
 /** Asterisk log levels for each log_level; DEBUG also logs every SIP message. */
 export const ASTERISK_LOG_LEVELS: Readonly<Record<string, string>> = {
   DEBUG: "debug,verbose,notice,warning,error",
@@ -41,8 +47,9 @@ export interface AsteriskPbxProps {
 }
 
 /**
- * The Asterisk test PBX: an Ubuntu 22.04 arm64 instance behind an Elastic IP, configured at
- * first boot from asterisk-config/. Reached through Session Manager only; no SSH.
+ * The Asterisk test PBX: an Ubuntu 24.04 LTS arm64 instance (Asterisk 20 from Ubuntu's universe)
+ * behind an Elastic IP, configured at first boot from asterisk-config/. Reached through Session
+ * Manager only; no SSH.
  */
 export class AsteriskPbx extends Construct {
   /** HCL: the Elastic IP, or null. */
@@ -61,12 +68,12 @@ export class AsteriskPbx extends Construct {
       mostRecent: true,
       owners: [CANONICAL_ACCOUNT],
       filter: [
-        { name: "name", values: ["ubuntu/images/hvm-ssd*/ubuntu-jammy-22.04-arm64-server-*"] },
+        { name: "name", values: [UBUNTU_IMAGE_NAME] },
         { name: "architecture", values: ["arm64"] },
         { name: "virtualization-type", values: ["hvm"] },
       ],
     });
-    ubuntu.overrideLogicalId("ubuntu_jammy_arm64");
+    ubuntu.overrideLogicalId("ubuntu_noble_arm64");
 
     const role = new IamRole(this, "role", {
       count,

@@ -33,6 +33,8 @@ export interface AsteriskConfigValues {
   readonly logLevels: string;
   /** "yes" to log every SIP message, "no" otherwise. */
   readonly sipDebug: string;
+  /** The network Asterisk reaches without NAT: the PBX's VPC unless a test places it elsewhere. */
+  readonly localNet?: string;
 }
 
 /** Where a value goes: `@@NAME@@` in the files of asterisk-config/. */
@@ -47,7 +49,7 @@ export function placeholderValues(values: AsteriskConfigValues): Record<string, 
     PHONE_NUMBER: values.phoneNumber,
     LOG_LEVELS: values.logLevels,
     SIP_DEBUG: values.sipDebug,
-    LOCAL_NET: PBX_VPC_CIDR,
+    LOCAL_NET: values.localNet ?? PBX_VPC_CIDR,
     SIP_PORT: String(SIP_PORT),
     RTP_FIRST_PORT: String(RTP_PORTS.first),
     RTP_LAST_PORT: String(RTP_PORTS.last),

@@ -136,6 +136,10 @@ describe("pjsip.conf", () => {
     });
   });
 
+  it("names the Elastic IP in From on calls to the voice connector, as in Contact and SDP", () => {
+    expect(pjsipObject(pjsip, "voice-connector", "endpoint").from_domain).toBe(SAMPLE.publicIp);
+  });
+
   it("sends calls to the voice connector's host name", () => {
     expect(pjsipObject(pjsip, "voice-connector", "aor").contact).toBe(`sip:${SAMPLE.voiceConnectorHost}`);
   });
@@ -155,11 +159,56 @@ describe("pjsip.conf", () => {
   });
 });
 
-describe("the other files", () => {
-  it("modules.conf keeps chan_sip from taking PJSIP's port", () => {
-    const modules = sectionsNamed(parsed("modules.conf"), "modules")[0].lines;
-    expect(modules).toContainEqual({ kind: "setting", key: "noload", value: "chan_sip.so", arrow: true });
+describe("modules.conf", () => {
+  const settings = sectionsNamed(parsed("modules.conf"), "modules")[0].lines.flatMap((l) => (l.kind === "setting" ? [l] : []));
+  const loaded = settings.filter((l) => l.key === "load").map((l) => l.value);
+
+  /** Dial plan applications and functions that live in modules; the others are built into Asterisk's core. */
+  const MODULE_OF: Record<string, string> = {
+    Dial: "app_dial.so",
+    Echo: "app_echo.so",
+    Playback: "app_playback.so",
+    CALLERID: "func_callerid.so",
+  };
+  const CORE = ["Answer", "Wait", "Goto", "Hangup", "Set"];
+
+  it("loads only the modules it names", () => {
+    expect(settings.find((l) => l.key === "autoload")?.value).toBe("no");
+    expect(settings.map((l) => l.key).filter((key) => !["autoload", "load"].includes(key))).toEqual([]);
   });
+
+  it("loads PJSIP with what the configuration relies on, and no other channel driver", () => {
+    expect(loaded).toEqual(
+      expect.arrayContaining([
+        "res_pjsip.so",
+        "chan_pjsip.so",
+        "res_pjsip_endpoint_identifier_ip.so",
+        "res_pjsip_authenticator_digest.so",
+        "res_pjsip_registrar.so",
+        "res_pjsip_nat.so",
+        "res_pjsip_sdp_rtp.so",
+        "res_pjsip_logger.so",
+        "res_rtp_asterisk.so",
+        "codec_ulaw.so",
+        "pbx_config.so",
+      ]),
+    );
+    expect(loaded.filter((module) => module.startsWith("chan_"))).toEqual(["chan_pjsip.so"]);
+  });
+
+  it("loads a module for every application and function of the dial plan", () => {
+    const steps = parsed("extensions.conf").flatMap(dialplanSteps).map((step) => step.application);
+    const used = new Set(steps.flatMap((step) => [...step.matchAll(/\b([A-Z][A-Za-z]+)\(/g)].map((m) => m[1])));
+    expect([...used].filter((name) => !CORE.includes(name) && !MODULE_OF[name])).toEqual([]);
+    for (const name of used) if (MODULE_OF[name]) expect(loaded).toContain(MODULE_OF[name]);
+  });
+
+  it("plays the prompts, stored as GSM, on mu-law calls", () => {
+    expect(loaded).toEqual(expect.arrayContaining(["format_gsm.so", "codec_gsm.so", "codec_ulaw.so"]));
+  });
+});
+
+describe("the other files", () => {
 
   it("rtp.conf uses the ports the security group opens", () => {
     expect(settingsOf(parsed("rtp.conf")[0])).toEqual({ rtpstart: String(RTP_PORTS.first), rtpend: String(RTP_PORTS.last) });

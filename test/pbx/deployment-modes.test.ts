@@ -75,7 +75,7 @@ const PBX = [
   "aws_vpc.pbx",
   "aws_vpc_security_group_egress_rule.pbx_outbound",
   "aws_vpc_security_group_ingress_rule.pbx_from_voice_connector",
-  "data.aws_ami.ubuntu_jammy_arm64",
+  "data.aws_ami.ubuntu_noble_arm64",
   "data.aws_ec2_instance_type_offerings.pbx_instance_type",
 ];
 const PHONE_NUMBER = ["aws_ssm_parameter.phone_number", "data.aws_ssm_parameter.phone_number", "null_resource.phone_number"];

@@ -99,16 +99,16 @@ describe("the PBX's network", () => {
 describe("the PBX host", () => {
   const instance = resource(config, "aws_instance", "pbx");
 
-  it("runs the newest Ubuntu 22.04 arm64 image from Canonical", () => {
-    expect(config.data.aws_ami.ubuntu_jammy_arm64).toMatchObject({
+  it("runs the newest Ubuntu 24.04 LTS arm64 image from Canonical, whose Asterisk is supported", () => {
+    expect(config.data.aws_ami.ubuntu_noble_arm64).toMatchObject({
       most_recent: true,
       owners: [CANONICAL_ACCOUNT],
       filter: expect.arrayContaining([
-        { name: "name", values: ["ubuntu/images/hvm-ssd*/ubuntu-jammy-22.04-arm64-server-*"] },
+        { name: "name", values: ["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*"] },
         { name: "architecture", values: ["arm64"] },
       ]),
     });
-    expect(instance.ami).toBe("${one(data.aws_ami.ubuntu_jammy_arm64[*].id)}");
+    expect(instance.ami).toBe("${one(data.aws_ami.ubuntu_noble_arm64[*].id)}");
   });
 
   it("is not replaced just because a newer image appears", () => {
@@ -194,7 +194,7 @@ describe("the PBX host", () => {
   });
 
   it.each([
-    ["aws_ami", "ubuntu_jammy_arm64"],
+    ["aws_ami", "ubuntu_noble_arm64"],
     ["aws_ec2_instance_type_offerings", "pbx_instance_type"],
   ])("data.%s.%s is read only with build_asterisk", (type, name) => {
     expect(config.data[type][name].count).toBe(PBX_COUNT);
