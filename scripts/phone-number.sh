@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Orders a phone number for a Chime SDK voice connector, and releases it again. Terraform has no
 # resource for phone numbers, so null_resource.phone_number runs this script (local-exec) on the
-# deploying machine, which needs bash and the AWS CLI v2 with the deployment's credentials.
+# deploying machine, which needs bash and the AWS CLI v2 with the deployment's credentials (v1
+# works too: the tests run it).
 #
 #   phone-number.sh order    search, order, wait for the order, associate, store in SSM
 #   phone-number.sh release  disassociate, wait, delete, reset the SSM parameter
@@ -10,7 +11,8 @@
 #   AWS_REGION          Region of the voice connector
 #   VOICE_CONNECTOR_ID  the voice connector
 #   PARAMETER_NAME      SSM parameter that holds the ordered number
-#   AREA_CODE, STATE    search criteria: the area code, else the state, else anywhere in the US
+#   AREA_CODE, STATE    search criteria: the area code, else the state; one is needed, as a search
+#                       for US numbers must name an area code, city, state or toll-free prefix
 # Optional: ORDER_TIMEOUT_SECONDS (600), RELEASE_TIMEOUT_SECONDS (300), POLL_SECONDS (10).
 set -euo pipefail
 
@@ -39,21 +41,24 @@ ssm() { aws ssm "$@" --region "$AWS_REGION" --output text; }
 
 is_e164() { [[ "$1" =~ ^\+[1-9][0-9]{1,14}$ ]]; }
 
-# Runs `check ARGS...` every POLL_SECONDS until it succeeds; fails after `timeout` seconds.
+# Runs `check ARGS...` every POLL_SECONDS until it succeeds; fails once `timeout` seconds have
+# passed (measured, so the time the CLI takes counts too).
 poll() {
-  local timeout="$1"
+  local deadline=$((SECONDS + $1))
   shift
-  local waited=0
   until "$@"; do
-    ((waited < timeout)) || return 1
+    ((SECONDS < deadline)) || return 1
     sleep "$POLL_SECONDS"
-    waited=$((waited + POLL_SECONDS))
   done
 }
 
+# The service names errors in the x-amzn-ErrorType header or only in the body: as the exception
+# (NotFoundException) or as its ErrorCode (NotFound). The CLI prints "An error occurred (<code>)".
+is_not_found() { [[ "$1" == *"(NotFoundException)"* || "$1" == *"(NotFound)"* ]]; }
+
 order_status="unknown"
 order_successful() {
-  order_status=$(voice get-phone-number-order --phone-number-order-id "$1" --query 'PhoneNumberOrder.OrderStatus') || return 1
+  order_status=$(voice get-phone-number-order --phone-number-order-id "$1" --query 'PhoneNumberOrder.Status') || return 1
   case "$order_status" in
     Successful) return 0 ;;
     Failed | Partial | Exception | CancelRequested | Cancelled)
@@ -62,27 +67,40 @@ order_successful() {
   esac
 }
 
+# The number's status and how many associations it has, as "<status> <count>". The service may
+# leave out an empty Associations list, and length() of null is an error.
+number_state() {
+  local state
+  # shellcheck disable=SC2016 # the backticks are a JMESPath literal, not a command
+  if ! state=$(voice get-phone-number --phone-number-id "$1" \
+    --query '[PhoneNumber.Status, length(PhoneNumber.Associations || `[]`)]' 2>&1); then
+    printf '%s\n' "$state"
+    return 1
+  fi
+  printf '%s\n' "${state//$'\t'/ }"
+}
+
 has_no_associations() {
-  local count
-  count=$(voice get-phone-number --phone-number-id "$1" --query 'length(PhoneNumber.Associations)') || return 1
-  [[ "$count" == "0" ]]
+  local state
+  state=$(number_state "$1") || return 1
+  [[ "${state##* }" == "0" ]]
 }
 
 # Disassociates and deletes a number. Chime keeps deleted numbers in a deletion queue for a few
 # days, then releases them.
 release_number() {
-  local number="$1" status
-  if ! status=$(voice get-phone-number --phone-number-id "$number" --query 'PhoneNumber.Status' 2>&1); then
-    [[ "$status" == *NotFoundException* ]] || fail "could not look up $number: $status"
-    status="gone"
+  local number="$1" state
+  if ! state=$(number_state "$number"); then
+    is_not_found "$state" || fail "could not look up $number: $state"
+    state="gone 0"
   fi
-  case "$status" in
+  case "${state% *}" in
     gone | ReleaseInProgress | DeleteInProgress | Cancelled)
-      log "$number is already released ($status)"
+      log "$number is already released (${state% *})"
       return 0
       ;;
   esac
-  if ! has_no_associations "$number"; then
+  if [[ "${state##* }" != "0" ]]; then
     voice disassociate-phone-numbers-from-voice-connector --voice-connector-id "$VOICE_CONNECTOR_ID" \
       --e164-phone-numbers "$number" >/dev/null
     poll "$RELEASE_TIMEOUT_SECONDS" has_no_associations "$number" ||
@@ -112,7 +130,7 @@ order() {
   elif [[ -n "${STATE:-}" ]]; then
     criteria=(--state "$STATE")
   else
-    criteria=(--country US --phone-number-type Local)
+    fail "no search criteria: AREA_CODE and STATE are both empty; set phone_number_area_code (e.g. \"415\") or phone_number_state (e.g. \"WA\"), as a search for US numbers must name one"
   fi
   number=$(voice search-available-phone-numbers "${criteria[@]}" --max-results 1 --query 'E164PhoneNumbers[0]')
   is_e164 "$number" ||

@@ -1,10 +1,16 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { NO_PHONE_NUMBER, PHONE_NUMBER_SCRIPT } from "../../stacks/phone-number";
 import { resource, synthesizeStack } from "../support/synth";
-import { fakeAws, operations, PARAMETER_NAME, runPhoneNumberScript, VOICE_CONNECTOR_ID } from "./support/phone-number-script";
+import {
+  PARAMETER_NAME,
+  phoneNumberLab,
+  runPhoneNumberScript,
+  runProcess,
+  TERRAFORM,
+  VOICE_CONNECTOR_ID,
+} from "./support/phone-number-script";
 import { shellcheck } from "./support/shellcheck";
 
 const NUMBER = "+14155550100";
@@ -65,128 +71,163 @@ describe("the phone number in Terraform", () => {
   });
 });
 
-describe("scripts/phone-number.sh", () => {
+const GUID = /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
+
+describe("scripts/phone-number.sh, run by the real AWS CLI against a model-true endpoint", () => {
   it("passes shellcheck", () => {
     expect(shellcheck(fs.readFileSync(PHONE_NUMBER_SCRIPT, "utf8"), "phone-number.sh")).toBe("");
   });
 
   describe("order", () => {
-    it("searches, orders for the voice connector, waits, associates and stores the number", () => {
-      const run = runPhoneNumberScript("order", {
+    it("searches, orders, waits for PhoneNumberOrder.Status to be Successful, associates and stores the number", async () => {
+      const run = await runPhoneNumberScript("order", {
         available: [NUMBER],
         orderStatuses: ["Processing", "Processing", "Successful"],
       });
       expect(run.status).toBe(0);
-      expect(operations(run.aws.calls)).toEqual([
-        "chime-sdk-voice search-available-phone-numbers",
-        "chime-sdk-voice create-phone-number-order",
-        "chime-sdk-voice get-phone-number-order",
-        "chime-sdk-voice get-phone-number-order",
-        "chime-sdk-voice get-phone-number-order",
-        "chime-sdk-voice associate-phone-numbers-with-voice-connector",
-        "ssm put-parameter",
+      expect(run.world.operations()).toEqual([
+        "SearchAvailablePhoneNumbers",
+        "CreatePhoneNumberOrder",
+        "GetPhoneNumberOrder",
+        "GetPhoneNumberOrder",
+        "GetPhoneNumberOrder",
+        "AssociatePhoneNumbersWithVoiceConnector",
+        "PutParameter",
       ]);
-      expect(run.aws.calls[1]).toContain(`--product-type VoiceConnector --e164-phone-numbers ${NUMBER}`);
-      expect(run.aws.associatedWith).toBe(VOICE_CONNECTOR_ID);
-      expect(run.aws.parameter).toBe(NUMBER);
+      expect(run.world.calls[1].input).toEqual({ ProductType: "VoiceConnector", E164PhoneNumbers: [NUMBER] });
+      expect(run.world.numbers[NUMBER]).toMatchObject({ status: "Assigned", voiceConnectors: [VOICE_CONNECTOR_ID] });
+      expect(run.world.parameter()).toBe(NUMBER);
+      expect(run.refused).toEqual([]);
     });
 
     it.each([
-      [{ AREA_CODE: "415", STATE: "" }, "--area-code 415 "],
-      [{ AREA_CODE: "", STATE: "WA" }, "--state WA "],
-      [{ AREA_CODE: "", STATE: "" }, "--country US --phone-number-type Local "],
-    ])("searches by %j", (criteria, options) => {
-      const run = runPhoneNumberScript("order", { available: [NUMBER] }, criteria);
-      expect(run.aws.calls[0]).toContain(`search-available-phone-numbers ${options}`);
+      [{ AREA_CODE: "415", STATE: "WA" }, { AreaCode: "415", MaxResults: 1 }],
+      [{ AREA_CODE: "", STATE: "WA" }, { State: "WA", MaxResults: 1 }],
+    ])("searches by the area code first, else the state: %j", async (criteria, search) => {
+      const run = await runPhoneNumberScript("order", { available: [] }, criteria);
+      expect(run.world.calls[0]).toEqual({ operation: "SearchAvailablePhoneNumbers", input: search });
     });
 
-    it("orders nothing and says what to change when no number is available", () => {
-      const run = runPhoneNumberScript("order", { available: [] }, { AREA_CODE: "907" });
+    it("refuses to search without an area code or a state, as a US number search must name one", async () => {
+      const run = await runPhoneNumberScript("order", { available: [NUMBER] }, { AREA_CODE: "", STATE: "" });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain("no search criteria: AREA_CODE and STATE are both empty; set phone_number_area_code");
+      expect(run.world.operations()).toEqual([]);
+    });
+
+    it("orders nothing and says what to change when no number is available", async () => {
+      const run = await runPhoneNumberScript("order", { available: [] }, { AREA_CODE: "907" });
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(
         "no phone number is available for --area-code 907; set another phone_number_area_code or phone_number_state",
       );
-      expect(operations(run.aws.calls)).not.toContain("chime-sdk-voice create-phone-number-order");
+      expect(run.world.operations()).toEqual(["SearchAvailablePhoneNumbers"]);
     });
 
-    it("gives up after ORDER_TIMEOUT_SECONDS with the order's last status, and releases the number", () => {
-      const run = runPhoneNumberScript(
+    it("gives up after ORDER_TIMEOUT_SECONDS with the order's last status, and releases the number", async () => {
+      const run = await runPhoneNumberScript(
         "order",
         { available: [NUMBER], orderStatuses: ["Processing"] },
         { ORDER_TIMEOUT_SECONDS: "0" },
       );
+      const [orderId] = run.world.orders.keys();
+      expect(orderId).toMatch(GUID);
       expect(run.status).not.toBe(0);
-      expect(run.stderr).toContain(`order order-1 of ${NUMBER} is still Processing after 0 seconds`);
-      expect(operations(run.aws.calls)).toContain("chime-sdk-voice delete-phone-number");
+      expect(run.stderr).toContain(`order ${orderId} of ${NUMBER} is still Processing after 0 seconds`);
+      expect(run.world.numbers[NUMBER].status).toBe("DeleteInProgress");
     });
 
-    it("stops when the order fails, and releases the number", () => {
-      const run = runPhoneNumberScript("order", { available: [NUMBER], orderStatuses: ["Processing", "Failed"] });
+    it("stops when the order fails, and releases the number", async () => {
+      const run = await runPhoneNumberScript("order", { available: [NUMBER], orderStatuses: ["Processing", "Failed"] });
       expect(run.status).not.toBe(0);
-      expect(run.stderr).toContain("phone number order order-1 ended as Failed");
-      expect(run.aws.numbers[NUMBER].status).toBe("DeleteInProgress");
+      expect(run.stderr).toMatch(/phone number order [0-9a-f-]{36} ended as Failed/);
+      expect(run.world.numbers[NUMBER].status).toBe("DeleteInProgress");
     });
 
-    it("releases the number when it cannot be associated, and stores nothing", () => {
-      const run = runPhoneNumberScript("order", { available: [NUMBER], associateErrors: "VoiceConnectorNotFound" });
+    it("releases the number when it cannot be associated, and stores nothing", async () => {
+      const run = await runPhoneNumberScript("order", {
+        available: [NUMBER],
+        associateErrors: [{ PhoneNumberId: NUMBER, ErrorCode: "BadRequest", ErrorMessage: "cannot be associated" }],
+      });
       expect(run.status).not.toBe(0);
-      expect(run.stderr).toContain(`could not associate ${NUMBER} with voice connector ${VOICE_CONNECTOR_ID}`);
-      expect(run.aws.numbers[NUMBER].status).toBe("DeleteInProgress");
-      expect(run.aws.parameter).toBe(NO_PHONE_NUMBER);
+      expect(run.stderr).toContain(`could not associate ${NUMBER} with voice connector ${VOICE_CONNECTOR_ID}: BadRequest`);
+      expect(run.world.numbers[NUMBER].status).toBe("DeleteInProgress");
+      expect(run.world.parameter()).toBe(NO_PHONE_NUMBER);
     });
 
-    it("says the AWS CLI is missing when it is", () => {
-      const run = runPhoneNumberScript("order", {}, {}, { awsInstalled: false });
+    it("says the AWS CLI is missing when it is", async () => {
+      const run = await runPhoneNumberScript("order", { available: [NUMBER] }, {}, { awsInstalled: false });
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain("the AWS CLI v2 (aws) is not on PATH");
+      expect(run.world.operations()).toEqual([]);
     });
   });
 
   describe("release", () => {
-    const assigned = { parameter: NUMBER, numbers: { [NUMBER]: { status: "Assigned", associations: 1 } } };
+    const assigned = { parameter: NUMBER, numbers: { [NUMBER]: { status: "Assigned", voiceConnectors: [VOICE_CONNECTOR_ID] } } };
 
-    it("disassociates, waits until the number is free, deletes it and clears the parameter", () => {
-      const run = runPhoneNumberScript("release", { ...assigned, disassociationPolls: 3 });
+    it("disassociates, waits until the number is free, deletes it and clears the parameter", async () => {
+      const run = await runPhoneNumberScript("release", { ...assigned, disassociationPolls: 3 });
       expect(run.status).toBe(0);
-      expect(operations(run.aws.calls)).toEqual([
-        "ssm get-parameter",
-        "chime-sdk-voice get-phone-number",
-        "chime-sdk-voice get-phone-number",
-        "chime-sdk-voice disassociate-phone-numbers-from-voice-connector",
-        "chime-sdk-voice get-phone-number",
-        "chime-sdk-voice get-phone-number",
-        "chime-sdk-voice get-phone-number",
-        "chime-sdk-voice delete-phone-number",
-        "ssm put-parameter",
+      expect(run.world.operations()).toEqual([
+        "GetParameter",
+        "GetPhoneNumber",
+        "DisassociatePhoneNumbersFromVoiceConnector",
+        "GetPhoneNumber",
+        "GetPhoneNumber",
+        "GetPhoneNumber",
+        "DeletePhoneNumber",
+        "PutParameter",
       ]);
-      expect(run.aws.numbers[NUMBER].status).toBe("DeleteInProgress");
-      expect(run.aws.parameter).toBe(NO_PHONE_NUMBER);
+      expect(run.world.numbers[NUMBER].status).toBe("DeleteInProgress");
+      expect(run.world.parameter()).toBe(NO_PHONE_NUMBER);
     });
 
-    it("fails with what to do when the number stays associated", () => {
-      const run = runPhoneNumberScript("release", { ...assigned, disassociationPolls: 1000 }, { RELEASE_TIMEOUT_SECONDS: "0" });
+    it.each(["omitted", "[]"] as const)("deletes a number without associations at once, their list %s", async (emptyAssociations) => {
+      const unassigned = { [NUMBER]: { status: "Unassigned", voiceConnectors: [] } };
+      const run = await runPhoneNumberScript("release", { parameter: NUMBER, numbers: unassigned, emptyAssociations });
+      expect(run.status).toBe(0);
+      expect(run.world.operations()).toEqual(["GetParameter", "GetPhoneNumber", "DeletePhoneNumber", "PutParameter"]);
+    });
+
+    it("fails with what to do when the number stays associated", async () => {
+      const run = await runPhoneNumberScript("release", { ...assigned, disassociationPolls: 1000 }, { RELEASE_TIMEOUT_SECONDS: "0" });
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(`${NUMBER} is still associated after 0 seconds`);
+      expect(run.world.numbers[NUMBER].status).toBe("Assigned");
     });
 
     it.each([
       ["holds no number", { parameter: NO_PHONE_NUMBER }],
       ["does not exist", { parameter: null }],
-    ])("does nothing when the parameter %s", (_case, aws) => {
-      const run = runPhoneNumberScript("release", aws);
+    ])("does nothing when the parameter %s", async (_case, world) => {
+      const run = await runPhoneNumberScript("release", world);
       expect(run.status).toBe(0);
-      expect(operations(run.aws.calls)).toEqual(["ssm get-parameter"]);
+      expect(run.world.operations()).toEqual(["GetParameter"]);
     });
 
-    it("accepts a number that is already gone", () => {
-      const run = runPhoneNumberScript("release", { parameter: NUMBER, numbers: {} });
-      expect(run.status).toBe(0);
-      expect(operations(run.aws.calls)).not.toContain("chime-sdk-voice delete-phone-number");
-      expect(run.aws.parameter).toBe(NO_PHONE_NUMBER);
+    it.each(["header", "__type", "Code"] as const)(
+      "accepts a number that is already gone, the service naming NotFound in the %s",
+      async (errorCodeIn) => {
+        const run = await runPhoneNumberScript("release", { parameter: NUMBER, numbers: {} }, {}, { errorCodeIn });
+        expect(run.status).toBe(0);
+        expect(run.world.operations()).toEqual(["GetParameter", "GetPhoneNumber", "PutParameter"]);
+        expect(run.world.parameter()).toBe(NO_PHONE_NUMBER);
+      },
+    );
+
+    it("fails rather than guess when the number cannot be looked up", async () => {
+      const run = await runPhoneNumberScript("release", {
+        ...assigned,
+        failOn: { operation: "GetPhoneNumber", code: "ServiceFailureException" },
+      });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(`could not look up ${NUMBER}: `);
+      expect(run.world.operations()).not.toContain("DeletePhoneNumber");
     });
 
-    it("fails rather than leave the number attached when the parameter cannot be read", () => {
-      const run = runPhoneNumberScript("release", { ...assigned, failOn: "get-parameter" });
+    it("fails rather than leave the number attached when the parameter cannot be read", async () => {
+      const run = await runPhoneNumberScript("release", { ...assigned, failOn: { operation: "GetParameter", code: "InternalServerError" } });
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(`could not read ${PARAMETER_NAME}`);
     });
@@ -202,16 +243,16 @@ describe("terraform running the script", () => {
         region: "us-east-1",
         voice_connector_id: VOICE_CONNECTOR_ID,
         parameter_name: PARAMETER_NAME,
-        area_code: "415",
-        state: "",
+        area_code: "",
+        state: "WA",
       },
       provisioner: order.provisioner,
     }).replace(/self\.triggers\./g, "self.input."),
   );
 
-  it("orders the number on apply and releases it on destroy", () => {
+  it("orders the number on apply and releases it on destroy", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phone-number-terraform-"));
-    const aws = fakeAws({ available: [NUMBER] });
+    const lab = await phoneNumberLab({ available: [NUMBER] });
     try {
       fs.writeFileSync(
         path.join(dir, "main.tf.json"),
@@ -223,24 +264,28 @@ describe("terraform running the script", () => {
       fs.copyFileSync(PHONE_NUMBER_SCRIPT, scriptPath);
       fs.writeFileSync(path.join(dir, "terraformrc"), "");
       const env = {
-        ...aws.env,
+        ...lab.sandbox.env,
+        POLL_SECONDS: "0",
         TF_CLI_CONFIG_FILE: path.join(dir, "terraformrc"),
         TF_IN_AUTOMATION: "1",
         CHECKPOINT_DISABLE: "1",
       };
-      const terraform = (...args: string[]) =>
-        execFileSync("terraform", [...args, "-input=false", "-no-color"], { cwd: dir, env, stdio: "pipe" });
+      const terraform = async (...args: string[]) => {
+        const result = await runProcess(TERRAFORM, [...args, "-input=false", "-no-color"], { cwd: dir, env });
+        if (result.status !== 0) throw new Error(`terraform ${args[0]} failed:\n${result.stdout}${result.stderr}`);
+      };
 
-      terraform("init");
-      terraform("apply", "-auto-approve");
-      expect(aws.state()).toMatchObject({ associatedWith: VOICE_CONNECTOR_ID, parameter: NUMBER });
-      expect(aws.state().calls[0]).toContain("search-available-phone-numbers --area-code 415 ");
+      await terraform("init");
+      await terraform("apply", "-auto-approve");
+      expect(lab.world.calls[0].input).toEqual({ State: "WA", MaxResults: 1 });
+      expect(lab.world.numbers[NUMBER].voiceConnectors).toEqual([VOICE_CONNECTOR_ID]);
+      expect(lab.world.parameter()).toBe(NUMBER);
 
-      terraform("destroy", "-auto-approve");
-      expect(aws.state().numbers[NUMBER].status).toBe("DeleteInProgress");
-      expect(aws.state().parameter).toBe(NO_PHONE_NUMBER);
+      await terraform("destroy", "-auto-approve");
+      expect(lab.world.numbers[NUMBER].status).toBe("DeleteInProgress");
+      expect(lab.world.parameter()).toBe(NO_PHONE_NUMBER);
     } finally {
-      aws.remove();
+      await lab.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,111 +1,157 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PHONE_NUMBER_SCRIPT } from "../../../stacks/phone-number";
+import { type ErrorCodePlacement, type ModelEndpoint, startModelEndpoint } from "../../support/model-endpoint";
+import { PARAMETER_NAME, type PhoneNumberWorld, type PhoneNumberWorldOptions, phoneNumberWorld, VOICE_CONNECTOR_ID } from "./phone-number-service";
 
-/** What the fake AWS CLI knows and remembers (see fake-aws.js). */
-export interface FakeAwsState {
-  /** Numbers the search finds. */
-  available: string[];
-  /** Successive answers of get-phone-number-order; the last one repeats. */
-  orderStatuses: string[];
-  /** PhoneNumberErrors of the association, as text; "" for none. */
-  associateErrors: string;
-  /** The SSM parameter's value; null when it does not exist. */
-  parameter: string | null;
-  /** Numbers in the account, by E.164. */
-  numbers: Record<string, { status: string; associations: number }>;
-  /** Looks at a number's associations before a disassociation shows. */
-  disassociationPolls?: number;
-  /** An operation that fails. */
-  failOn?: string;
-  /** Every call, as its arguments. */
-  calls: string[];
-  ordered?: string;
-  associatedWith?: string;
+export { PARAMETER_NAME, VOICE_CONNECTOR_ID };
+
+function commandPath(tool: string): string {
+  const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
+  if (!found) throw new Error(`${tool} is not installed; the phone number tests need it (see the README's prerequisites)`);
+  return found;
 }
 
-export const VOICE_CONNECTOR_ID = "abcdefghij0123456789ab";
-export const PARAMETER_NAME = "/call-recorder/pbx/phone-number";
+/**
+ * The real AWS CLI's own executable. A pyenv shim needs pyenv on PATH, so it is resolved to the
+ * interpreter-bound script it runs; the CLI v2 resolves to its installed binary.
+ */
+function realAwsCli(): string {
+  const found = commandPath("aws");
+  if (fs.readFileSync(found, "utf8").includes("pyenv")) {
+    return spawnSync("pyenv", ["which", "aws"], { encoding: "utf8" }).stdout.trim();
+  }
+  return fs.realpathSync(found);
+}
 
-/** A fake AWS CLI in a folder of its own, first on PATH of `env`. */
-export interface FakeAws {
-  /** PATH with the fake first, then only the tools the script uses (a real aws is never reached). */
+export const AWS_CLI = realAwsCli();
+const TOOLS = { bash: commandPath("bash"), sleep: commandPath("sleep") };
+export const TERRAFORM = commandPath("terraform");
+
+/**
+ * A folder with the tools the script runs, each linked one by one (never a whole system folder
+ * on PATH), dummy credentials and an empty configuration. Every AWS call goes to `endpoint`;
+ * anything else meets a dead proxy, so no test can reach AWS even with real credentials around.
+ */
+export interface AwsSandbox {
+  readonly dir: string;
   readonly env: Record<string, string>;
-  /** The fake's state now. */
-  readonly state: () => FakeAwsState;
   readonly remove: () => void;
 }
 
-export function fakeAws(initial: Partial<FakeAwsState>, options: { installed?: boolean } = {}): FakeAws {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-aws-"));
-  const stateFile = path.join(dir, "aws-state.json");
-  const state: FakeAwsState = {
-    available: [],
-    orderStatuses: ["Successful"],
-    associateErrors: "",
-    parameter: "none",
-    numbers: {},
-    calls: [],
-    ...initial,
-  };
-  fs.writeFileSync(stateFile, JSON.stringify(state));
+export function awsSandbox(endpoint: string, options: { awsInstalled?: boolean } = {}): AwsSandbox {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phone-number-"));
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
-  if (options.installed !== false) {
-    const fake = JSON.stringify(path.join(__dirname, "fake-aws.js"));
-    fs.writeFileSync(path.join(bin, "aws"), `#!/bin/sh\nexec node ${fake} "$@"\n`, { mode: 0o755 });
-  }
-  const tools = ["bash", "node", "sleep", "sh", "terraform"].map((tool) => path.dirname(installed(tool)));
+  const tools: Record<string, string> = { ...TOOLS, ...(options.awsInstalled === false ? {} : { aws: AWS_CLI }) };
+  for (const [name, target] of Object.entries(tools)) fs.symlinkSync(target, path.join(bin, name));
+  const config = path.join(dir, "aws-config");
+  const credentials = path.join(dir, "aws-credentials");
+  fs.writeFileSync(config, "[default]\n");
+  fs.writeFileSync(credentials, "[default]\naws_access_key_id = test\naws_secret_access_key = test\n");
   return {
-    env: { PATH: [bin, ...new Set(tools)].join(":"), FAKE_AWS_STATE: stateFile },
-    state: () => JSON.parse(fs.readFileSync(stateFile, "utf8")),
+    dir,
+    env: {
+      PATH: bin,
+      HOME: dir,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: "test",
+      AWS_SECRET_ACCESS_KEY: "test",
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_EC2_METADATA_DISABLED: "true",
+      // One attempt: the simulated failures are the test's, not a network's.
+      AWS_MAX_ATTEMPTS: "1",
+      HTTP_PROXY: "http://127.0.0.1:9",
+      HTTPS_PROXY: "http://127.0.0.1:9",
+      NO_PROXY: "127.0.0.1",
+    },
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-function installed(tool: string): string {
-  const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
-  if (!found) throw new Error(`${tool} is not installed`);
-  return found;
-}
-
-export interface ScriptRun {
+export interface ProcessResult {
   readonly status: number | null;
+  readonly stdout: string;
   readonly stderr: string;
-  /** The fake's state afterwards. */
-  readonly aws: FakeAwsState;
 }
 
-/** Runs scripts/phone-number.sh against a fake AWS CLI. */
-export function runPhoneNumberScript(
+/** Runs a command without blocking the event loop, which the in-process endpoint needs. */
+export function runProcess(command: string, args: string[], options: { cwd?: string; env: Record<string, string> }): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** A phone-number world served on a loopback endpoint, and a sandbox whose AWS CLI talks to it. */
+export interface PhoneNumberLab {
+  readonly world: PhoneNumberWorld;
+  readonly endpoint: ModelEndpoint;
+  readonly sandbox: AwsSandbox;
+  /** Fails the test when the simulation answered outside the model; then stops everything. */
+  readonly close: () => Promise<void>;
+}
+
+export async function phoneNumberLab(
+  options: PhoneNumberWorldOptions,
+  lab: { errorCodeIn?: ErrorCodePlacement; awsInstalled?: boolean } = {},
+): Promise<PhoneNumberLab> {
+  const world = phoneNumberWorld(options);
+  const endpoint = await startModelEndpoint({ services: world.services, errorCodeIn: lab.errorCodeIn });
+  const sandbox = awsSandbox(endpoint.url, { awsInstalled: lab.awsInstalled });
+  return {
+    world,
+    endpoint,
+    sandbox,
+    close: async () => {
+      sandbox.remove();
+      await endpoint.close();
+      endpoint.verify();
+    },
+  };
+}
+
+export interface ScriptRun extends ProcessResult {
+  readonly world: PhoneNumberWorld;
+  /** Requests the endpoint refused as not conforming to the model. */
+  readonly refused: string[];
+}
+
+/** Runs scripts/phone-number.sh with the real AWS CLI against a simulated account. */
+export async function runPhoneNumberScript(
   action: string,
-  aws: Partial<FakeAwsState>,
+  options: PhoneNumberWorldOptions,
   env: Record<string, string> = {},
-  options: { awsInstalled?: boolean } = {},
-): ScriptRun {
-  const fake = fakeAws(aws, { installed: options.awsInstalled });
+  lab: { errorCodeIn?: ErrorCodePlacement; awsInstalled?: boolean } = {},
+): Promise<ScriptRun> {
+  const { world, endpoint, sandbox, close } = await phoneNumberLab(options, lab);
   try {
-    const result = spawnSync("bash", [PHONE_NUMBER_SCRIPT, action], {
-      encoding: "utf8",
+    const result = await runProcess("bash", [PHONE_NUMBER_SCRIPT, action], {
       env: {
-        ...fake.env,
+        ...sandbox.env,
         AWS_REGION: "us-east-1",
         VOICE_CONNECTOR_ID,
         PARAMETER_NAME,
         AREA_CODE: "",
-        STATE: "",
+        STATE: "WA",
         POLL_SECONDS: "0",
+        // Bounds, so that a script that never sees what it waits for fails the test instead of hanging it.
+        ORDER_TIMEOUT_SECONDS: "10",
+        RELEASE_TIMEOUT_SECONDS: "10",
         ...env,
       },
     });
-    if (result.error) throw result.error;
-    return { status: result.status, stderr: result.stderr, aws: fake.state() };
+    const refused = endpoint.requests.flatMap((request) => request.problems);
+    return { ...result, world, refused };
   } finally {
-    fake.remove();
+    await close();
   }
 }
-
-/** The operations called, e.g. "chime-sdk-voice create-phone-number-order". */
-export const operations = (calls: string[]): string[] => calls.map((c) => c.split(" ").slice(0, 2).join(" "));
