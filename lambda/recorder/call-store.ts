@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import type { CallLegs, Leg, LegRole, Outcome } from "./call";
+import type { CallLegs, ChannelRole, EndedLeg, LegRole, Outcome } from "./call";
 import { classifyAwsError, isConditionalCheckFailure } from "./errors";
 
 import { CALL_TABLE_SCHEMA } from "./table-schema";
@@ -7,7 +8,12 @@ import { CALL_TABLE_SCHEMA } from "./table-schema";
 const { partitionKey: CALL_ID, ttlAttribute: EXPIRES_AT, pendingIndex: PENDING_INDEX } = CALL_TABLE_SCHEMA;
 const PENDING = "1";
 
-const LEG_ATTRIBUTE: Record<LegRole, string> = { caller: "caller_leg", callee: "callee_leg" };
+const ROLE_ATTRIBUTE: Record<LegRole, string> = { caller: "caller_leg", callee: "callee_leg" };
+const ATTRIBUTE_ROLE: Record<string, LegRole> = { caller_leg: "caller", callee_leg: "callee" };
+/** Legs without a role are keyed by their stream, so that the two legs of such a call pair. */
+const UNKNOWN_ROLE_PREFIX = "leg_";
+/** The failTime of each FAILED event: a number set, so a redelivered FAILED counts once. */
+const FAILED_AT = "failed_at";
 
 /** `settled`: the call already has `recorded_at`, so nothing more may happen to it. */
 export type StoreResult = { status: "open"; legs: CallLegs } | { status: "settled" };
@@ -20,11 +26,15 @@ export interface WaitingCall {
 export interface Settlement {
   outcome: Outcome;
   pipelineArn?: string;
+  /** What each channel of the recording holds, first channel first. */
+  channels?: ChannelRole[];
 }
 
 export interface CallStore {
-  /** One UpdateItem; returns both legs as now stored. */
-  storeLeg(callId: string, role: LegRole, leg: Leg, nowMs: number): Promise<StoreResult>;
+  /** One UpdateItem; returns the call's legs as now stored. */
+  storeEnded(callId: string, leg: EndedLeg, nowMs: number): Promise<StoreResult>;
+  /** One UpdateItem; returns the call's legs as now stored. */
+  storeFailure(callId: string, failedMs: number, nowMs: number): Promise<StoreResult>;
   /** Returns false when another attempt settled the call first. */
   settle(callId: string, settlement: Settlement, nowMs: number): Promise<boolean>;
   /** Oldest first, at most `limit` calls waiting since before `cutoffMs`. */
@@ -36,92 +46,108 @@ export interface CallStoreOptions {
   callTtlDays: number;
 }
 
-function legValue(leg: Leg): AttributeValue {
-  return leg.state === "ENDED"
-    ? {
-        M: {
-          state: { S: leg.state },
-          stream_arn: { S: leg.streamArn },
-          start_ms: { N: String(leg.startMs) },
-          end_ms: { N: String(leg.endMs) },
-        },
-      }
-    : {
-        M: {
-          state: { S: leg.state },
-          failed_ms: { N: String(leg.failedMs) },
-          failure_reason: { S: leg.failureReason },
-        },
-      };
+function legAttribute(leg: EndedLeg): string {
+  if (leg.role !== undefined) return ROLE_ATTRIBUTE[leg.role];
+  return `${UNKNOWN_ROLE_PREFIX}${createHash("sha256").update(leg.streamArn).digest("hex").slice(0, 16)}`;
 }
 
-function readLeg(item: Record<string, AttributeValue>, role: LegRole): Leg | undefined {
-  const value = item[LEG_ATTRIBUTE[role]]?.M;
-  if (value === undefined) return undefined;
-  const state = value.state?.S;
-  if (state === "ENDED" && value.stream_arn?.S !== undefined && value.start_ms?.N !== undefined && value.end_ms?.N !== undefined) {
-    return { state, streamArn: value.stream_arn.S, startMs: Number(value.start_ms.N), endMs: Number(value.end_ms.N) };
-  }
-  if (state === "FAILED") {
-    return { state, failedMs: Number(value.failed_ms?.N ?? 0), failureReason: value.failure_reason?.S ?? "" };
-  }
-  // Only this function writes legs, so an unreadable one is a bug worth a retry and an alarm.
-  throw new Error(`call ${item[CALL_ID]?.S} has an unreadable ${LEG_ATTRIBUTE[role]}: ${JSON.stringify(value)}`);
-}
-
-const readLegs = (item: Record<string, AttributeValue>): CallLegs => ({
-  caller: readLeg(item, "caller"),
-  callee: readLeg(item, "callee"),
+const legValue = (leg: EndedLeg): AttributeValue => ({
+  M: {
+    state: { S: "ENDED" },
+    stream_arn: { S: leg.streamArn },
+    start_ms: { N: String(leg.startMs) },
+    end_ms: { N: String(leg.endMs) },
+  },
 });
+
+function readLegs(item: Record<string, AttributeValue>): CallLegs {
+  const ended: EndedLeg[] = [];
+  let failures = item[FAILED_AT]?.NS?.length ?? 0;
+  for (const [name, attribute] of Object.entries(item)) {
+    const role = ATTRIBUTE_ROLE[name];
+    if (role === undefined && !name.startsWith(UNKNOWN_ROLE_PREFIX)) continue;
+    const value = attribute.M;
+    if (value?.state?.S === "FAILED") {
+      // Written by versions that filed a FAILED under a role; it still accounts for one leg.
+      failures += 1;
+      continue;
+    }
+    if (value?.state?.S !== "ENDED" || value.stream_arn?.S === undefined || value.start_ms?.N === undefined || value.end_ms?.N === undefined) {
+      // Only this function writes legs, so an unreadable one is a bug worth a retry and an alarm.
+      throw new Error(`call ${item[CALL_ID]?.S} has an unreadable ${name}: ${JSON.stringify(attribute)}`);
+    }
+    const leg: EndedLeg = { streamArn: value.stream_arn.S, startMs: Number(value.start_ms.N), endMs: Number(value.end_ms.N) };
+    ended.push(role === undefined ? leg : { ...leg, role });
+  }
+  return { ended, failures };
+}
 
 export function createCallStore(client: DynamoDBClient, options: CallStoreOptions): CallStore {
   const TableName = options.callTable;
   const ttlSeconds = options.callTtlDays * 86_400;
 
+  /** One conditional UpdateItem that also keeps the call in the pending index; returns ALL_NEW. */
+  async function update(
+    callId: string,
+    nowMs: number,
+    change: { set?: string; add?: string },
+    names: Record<string, string>,
+    values: Record<string, AttributeValue>,
+  ): Promise<StoreResult> {
+    const pending = "#expires = if_not_exists(#expires, :expires), #pending = :pending, #since = if_not_exists(#since, :now)";
+    const set = [change.set, pending].filter((clause) => clause !== undefined).join(", ");
+    const expression = change.add === undefined ? `SET ${set}` : `SET ${set} ADD ${change.add}`;
+    let item: Record<string, AttributeValue>;
+    try {
+      const { Attributes } = await client.send(
+        new UpdateItemCommand({
+          TableName,
+          Key: { [CALL_ID]: { S: callId } },
+          UpdateExpression: expression,
+          ConditionExpression: "attribute_not_exists(#recorded)",
+          ExpressionAttributeNames: {
+            ...names,
+            "#expires": EXPIRES_AT,
+            "#pending": PENDING_INDEX.partitionKey,
+            "#since": PENDING_INDEX.sortKey,
+            "#recorded": "recorded_at",
+          },
+          ExpressionAttributeValues: {
+            ...values,
+            ":expires": { N: String(Math.floor(nowMs / 1000) + ttlSeconds) },
+            ":pending": { S: PENDING },
+            ":now": { N: String(nowMs) },
+          },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      item = Attributes ?? {};
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return { status: "settled" };
+      throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+    }
+    return { status: "open", legs: readLegs(item) };
+  }
+
   return {
-    async storeLeg(callId, role, leg, nowMs) {
-      // ENDED replaces whatever the leg held; FAILED never replaces an ENDED that arrived first.
-      const legUpdate = leg.state === "ENDED" ? "#leg = :leg" : "#leg = if_not_exists(#leg, :leg)";
-      let item: Record<string, AttributeValue>;
-      try {
-        const { Attributes } = await client.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: `SET ${legUpdate}, #expires = if_not_exists(#expires, :expires), #pending = :pending, #since = if_not_exists(#since, :now)`,
-            ConditionExpression: "attribute_not_exists(#recorded)",
-            ExpressionAttributeNames: {
-              "#leg": LEG_ATTRIBUTE[role],
-              "#expires": EXPIRES_AT,
-              "#pending": PENDING_INDEX.partitionKey,
-              "#since": PENDING_INDEX.sortKey,
-              "#recorded": "recorded_at",
-            },
-            ExpressionAttributeValues: {
-              ":leg": legValue(leg),
-              ":expires": { N: String(Math.floor(nowMs / 1000) + ttlSeconds) },
-              ":pending": { S: PENDING },
-              ":now": { N: String(nowMs) },
-            },
-            ReturnValues: "ALL_NEW",
-          }),
-        );
-        item = Attributes ?? {};
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return { status: "settled" };
-        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
-      }
-      return { status: "open", legs: readLegs(item) };
+    async storeEnded(callId, leg, nowMs) {
+      // ENDED replaces whatever the leg held: a redelivery carries the same values.
+      return update(callId, nowMs, { set: "#leg = :leg" }, { "#leg": legAttribute(leg) }, { ":leg": legValue(leg) });
     },
 
-    async settle(callId, { outcome, pipelineArn }, nowMs) {
+    async storeFailure(callId, failedMs, nowMs) {
+      return update(callId, nowMs, { add: "#failed :failed" }, { "#failed": FAILED_AT }, { ":failed": { NS: [String(failedMs)] } });
+    },
+
+    async settle(callId, { outcome, pipelineArn, channels }, nowMs) {
       const setPipeline = pipelineArn === undefined ? "" : ", #pipeline = :pipeline";
+      const setChannels = channels === undefined ? "" : ", #channels = :channels";
       try {
         await client.send(
           new UpdateItemCommand({
             TableName,
             Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: `SET #recorded = :now, #outcome = :outcome${setPipeline} REMOVE #pending, #since`,
+            UpdateExpression: `SET #recorded = :now, #outcome = :outcome${setPipeline}${setChannels} REMOVE #pending, #since`,
             // attribute_exists: a call that expired meanwhile must not come back as a TTL-less stub.
             ConditionExpression: "attribute_exists(#callId) AND attribute_not_exists(#recorded)",
             ExpressionAttributeNames: {
@@ -131,11 +157,13 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
               "#pending": PENDING_INDEX.partitionKey,
               "#since": PENDING_INDEX.sortKey,
               ...(pipelineArn === undefined ? {} : { "#pipeline": "pipeline_arn" }),
+              ...(channels === undefined ? {} : { "#channels": "channel_roles" }),
             },
             ExpressionAttributeValues: {
               ":now": { N: String(nowMs) },
               ":outcome": { S: outcome },
               ...(pipelineArn === undefined ? {} : { ":pipeline": { S: pipelineArn } }),
+              ...(channels === undefined ? {} : { ":channels": { L: channels.map((role) => ({ S: role })) } }),
             },
           }),
         );

@@ -4,24 +4,24 @@ import type { CreateMediaInsightsPipelineCommandInput } from "@aws-sdk/client-ch
 /** `isCaller: true` is the caller leg; Chime computes the flag, it need not be who dialled. */
 export type LegRole = "caller" | "callee";
 
+/** What one channel of the recording holds; `unknown` for SIPREC without RFC 7865 recording metadata. */
+export type ChannelRole = LegRole | "unknown";
+
 export interface EndedLeg {
-  state: "ENDED";
   streamArn: string;
   startMs: number;
   endMs: number;
+  /** Absent when the ENDED event carries no `isCaller`. */
+  role?: LegRole;
 }
 
-export interface FailedLeg {
-  state: "FAILED";
-  failedMs: number;
-  failureReason: string;
-}
-
-export type Leg = EndedLeg | FailedLeg;
-
+/**
+ * What is known of a call's two legs. A FAILED event names the call, not the leg, so failures are
+ * only counted: one ENDED and one FAILED account for both legs.
+ */
 export interface CallLegs {
-  caller?: Leg;
-  callee?: Leg;
+  ended: EndedLeg[];
+  failures: number;
 }
 
 /** A leg with no event yet may still report (event path) or is given up for lost (sweep). */
@@ -31,20 +31,36 @@ export type Outcome = "recorded" | "single_leg" | "no_audio";
 
 export type Decision =
   | { action: "wait" }
-  | { action: "record"; outcome: "recorded" | "single_leg"; streams: EndedLeg[] }
+  | { action: "record"; outcome: "recorded" | "single_leg"; streams: EndedLeg[]; channels: ChannelRole[] }
   | { action: "close"; outcome: "no_audio" };
 
-const isEnded = (leg: Leg | undefined): leg is EndedLeg => leg?.state === "ENDED";
+const byStartThenArn = (a: EndedLeg, b: EndedLeg): number =>
+  a.startMs - b.startMs || (a.streamArn < b.streamArn ? -1 : a.streamArn > b.streamArn ? 1 : 0);
 
-export function decide(legs: CallLegs, missing: MissingLegs): Decision {
-  const { caller, callee } = legs;
-  if (missing === "may-arrive" && (caller === undefined || callee === undefined)) return { action: "wait" };
-  // Caller first, always: Streams[0] becomes the caller's channel and downstream analytics label
-  // channels by position.
-  const streams = [caller, callee].filter(isEnded);
-  if (streams.length === 2) return { action: "record", outcome: "recorded", streams };
-  if (streams.length === 1) return { action: "record", outcome: "single_leg", streams };
-  return { action: "close", outcome: "no_audio" };
+/**
+ * Caller first when both roles are known: Streams[0] becomes the first channel and downstream
+ * analytics label channels by position. Without roles, the earlier stream first (then the lower
+ * ARN), so that every attempt at the call sends the same request.
+ */
+export function channelOrder(ended: readonly EndedLeg[]): { streams: EndedLeg[]; channels: ChannelRole[] } {
+  const roles = new Set(ended.map((leg) => leg.role));
+  const rolesKnown = ended.length === 1 ? ended[0].role !== undefined : roles.has("caller") && roles.has("callee");
+  if (rolesKnown) {
+    const streams = [...ended].sort((a, b) => (a.role === b.role ? 0 : a.role === "caller" ? -1 : 1));
+    return { streams, channels: streams.map((leg) => leg.role ?? "unknown") };
+  }
+  const streams = [...ended].sort(byStartThenArn);
+  return { streams, channels: streams.map(() => "unknown") };
+}
+
+export function decide({ ended, failures }: CallLegs, missing: MissingLegs): Decision {
+  if (ended.length < 2 && missing === "may-arrive" && ended.length + failures < 2) return { action: "wait" };
+  if (ended.length === 0) return { action: "close", outcome: "no_audio" };
+  // A call has two streams; more than two ENDED legs can only be a concurrent race's view, and the
+  // API takes at most two.
+  const { streams, channels } = channelOrder(ended);
+  const recorded = { streams: streams.slice(0, 2), channels: channels.slice(0, 2) };
+  return { action: "record", outcome: recorded.streams.length === 2 ? "recorded" : "single_leg", ...recorded };
 }
 
 export interface FragmentRange {

@@ -1,4 +1,4 @@
-import type { Leg, LegRole } from "./call";
+import type { EndedLeg, LegRole } from "./call";
 import { MalformedEventError } from "./errors";
 import { SWEEP_DETAIL_TYPE, SWEEP_SOURCE } from "./sweep";
 
@@ -8,7 +8,9 @@ export const PERMANENT_FAILURE = "chime:MediaInsightsPermanentFailure";
 
 /** One SQS message body, validated and reduced to what the recorder acts on. */
 export type InboundMessage =
-  | { kind: "leg"; callId: string; voiceConnectorId: string; role: LegRole; leg: Leg }
+  | { kind: "ended"; callId: string; voiceConnectorId: string; leg: EndedLeg }
+  /** A FAILED event names the call, not the leg: it carries no isCaller and no stream. */
+  | { kind: "failed"; callId: string; voiceConnectorId: string; failedMs: number; failureReason: string }
   | { kind: "ignored"; reason: string; callId?: string }
   | { kind: "pipeline-failure"; callId?: string; voiceConnectorId?: string; pipelineArn?: string; failureReason?: string }
   | { kind: "sweep" };
@@ -85,11 +87,11 @@ function streamingStatus(event: Json): InboundMessage {
   }
   const callId = callIdOf(detail);
   const voiceConnectorId = nonEmptyString(detail, "voiceConnectorId", "the id of the Voice Connector that carried the call");
-  const role = roleOf(detail);
   if (status === "FAILED") {
     const failureReason = typeof detail.failureReason === "string" ? detail.failureReason : "";
-    return { kind: "leg", callId, voiceConnectorId, role, leg: { state: "FAILED", failedMs: timeOf(detail, "failTime"), failureReason } };
+    return { kind: "failed", callId, voiceConnectorId, failedMs: timeOf(detail, "failTime"), failureReason };
   }
+  const role = roleOf(detail);
   const streamArn = nonEmptyString(detail, "streamArn", "a Kinesis Video stream ARN starting with arn:");
   if (!STREAM_ARN.test(streamArn)) {
     throw malformed("detail.streamArn", streamArn, "is not an ARN", "a Kinesis Video stream ARN starting with arn:");
@@ -99,7 +101,7 @@ function streamingStatus(event: Json): InboundMessage {
   if (endMs < startMs) {
     throw malformed("detail.endTime", detail.endTime, `is before detail.startTime ${String(detail.startTime)}`, "an end at or after the start");
   }
-  return { kind: "leg", callId, voiceConnectorId, role, leg: { state: "ENDED", streamArn, startMs, endMs } };
+  return { kind: "ended", callId, voiceConnectorId, leg: { streamArn, startMs, endMs, role } };
 }
 
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);

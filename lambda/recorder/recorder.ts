@@ -1,5 +1,5 @@
-import { type Decision, decide, type Leg, type LegRole, recordingRequest } from "./call";
-import type { CallStore } from "./call-store";
+import { type Decision, decide, recordingRequest } from "./call";
+import type { CallStore, StoreResult } from "./call-store";
 import type { Config } from "./config";
 import {
   MalformedEventError,
@@ -81,32 +81,46 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
       await store.settle(callId, { outcome: decision.outcome }, now());
       return;
     }
-    const { outcome, streams } = decision;
+    const { outcome, streams, channels } = decision;
     if (outcome === "single_leg") {
       log.warn("recording a single leg because the other failed or never reported; the WAV has one channel", {
         streamArn: streams[0].streamArn,
       });
     }
+    if (channels.includes("unknown")) {
+      log.warn("channel roles are unknown (the events carry no isCaller: SIPREC without recording metadata); channels are in stream start order", {
+        streamArns: streams.map((leg) => leg.streamArn),
+      });
+    }
     const pipelineArn = await pipelines.startRecording(callId, recordingRequest(callId, streams, config));
-    const settledNow = await store.settle(callId, { outcome, pipelineArn }, now());
+    const settledNow = await store.settle(callId, { outcome, pipelineArn, channels }, now());
     log.info(settledNow ? "recording started" : "recording was already settled by a concurrent attempt", {
       pipelineArn,
       outcome,
+      channels,
     });
   }
 
-  async function onLeg(callId: string, voiceConnectorId: string, role: LegRole, leg: Leg, log: Logger): Promise<void> {
-    if (voiceConnectorId !== config.voiceConnectorId) {
-      log.debug("event from another voice connector ignored", { voiceConnectorId });
+  async function onLegEvent(
+    message: Extract<InboundMessage, { kind: "ended" | "failed" }>,
+    log: Logger,
+  ): Promise<void> {
+    if (message.voiceConnectorId !== config.voiceConnectorId) {
+      log.debug("event from another voice connector ignored", { voiceConnectorId: message.voiceConnectorId });
       return;
     }
-    if (leg.state === "FAILED") log.warn("a leg's media streaming failed", { role, failureReason: leg.failureReason });
-    const stored = await store.storeLeg(callId, role, leg, now());
+    let stored: StoreResult;
+    if (message.kind === "failed") {
+      log.warn("media streaming of a leg of the call failed", { failureReason: message.failureReason });
+      stored = await store.storeFailure(message.callId, message.failedMs, now());
+    } else {
+      stored = await store.storeEnded(message.callId, message.leg, now());
+    }
     if (stored.status === "settled") {
-      log.info("call already settled; event absorbed", { role, state: leg.state });
+      log.info("call already settled; event absorbed", { event: message.kind });
       return;
     }
-    await act(callId, decide(stored.legs, "may-arrive"), log);
+    await act(message.callId, decide(stored.legs, "may-arrive"), log);
   }
 
   async function sweep(log: Logger): Promise<void> {
@@ -172,8 +186,9 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
         return;
       }
       switch (message.kind) {
-        case "leg":
-          return onLeg(message.callId, message.voiceConnectorId, message.role, message.leg, log.with({ callId: message.callId }));
+        case "ended":
+        case "failed":
+          return onLegEvent(message, log.with({ callId: message.callId }));
         case "pipeline-failure":
           return onPipelineFailure(message, log);
         case "sweep":

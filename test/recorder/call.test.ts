@@ -1,9 +1,9 @@
 import {
   type CallLegs,
   clientRequestToken,
+  type Decision,
   decide,
   type EndedLeg,
-  type FailedLeg,
   fragmentRange,
   type RecordingSettings,
   recordingDestination,
@@ -12,18 +12,17 @@ import {
 import { normalisePrefix } from "../../lambda/recorder/config";
 
 const caller: EndedLeg = {
-  state: "ENDED",
+  role: "caller",
   streamArn: "arn:aws:kinesisvideo:us-east-1:112233445566:stream/ChimeVoiceConnector-vc-caller/1",
   startMs: Date.parse("2023-04-05T22:14:03.993Z"),
   endMs: Date.parse("2023-04-05T22:14:17.788Z"),
 };
 const callee: EndedLeg = {
-  state: "ENDED",
+  role: "callee",
   streamArn: "arn:aws:kinesisvideo:us-east-1:112233445566:stream/ChimeVoiceConnector-vc-callee/1",
   startMs: Date.parse("2023-04-05T22:14:02.238Z"),
   endMs: Date.parse("2023-04-05T22:14:17.412Z"),
 };
-const failedLeg: FailedLeg = { state: "FAILED", failedMs: Date.parse("2023-04-05T22:14:10.120Z"), failureReason: "Internal failure" };
 
 const settings: RecordingSettings = {
   pipelineConfigurationArn: "arn:aws:chime:us-east-1:112233445566:media-insights-pipeline-configuration/recorder",
@@ -33,33 +32,44 @@ const settings: RecordingSettings = {
   voiceConnectorId: "bfggco08s5m5esgxfskzks",
 };
 
+const legs = (ended: EndedLeg[], failures = 0): CallLegs => ({ ended, failures });
+const record = (outcome: "recorded" | "single_leg", streams: EndedLeg[]): Decision => ({
+  action: "record",
+  outcome,
+  streams,
+  channels: streams.map((leg) => leg.role ?? "unknown"),
+});
+
 describe("deciding what to do with a call's legs", () => {
   const cases: [string, CallLegs, ReturnType<typeof decide>][] = [
-    ["both legs ended: record both, caller first", { caller, callee }, { action: "record", outcome: "recorded", streams: [caller, callee] }],
-    ["caller ended, callee failed: record the caller alone", { caller, callee: failedLeg }, { action: "record", outcome: "single_leg", streams: [caller] }],
-    ["caller failed, callee ended: record the callee alone", { caller: failedLeg, callee }, { action: "record", outcome: "single_leg", streams: [callee] }],
-    ["both legs failed: close without audio", { caller: failedLeg, callee: failedLeg }, { action: "close", outcome: "no_audio" }],
-    ["only the caller ended: wait for the callee", { caller }, { action: "wait" }],
-    ["only the callee ended: wait for the caller", { callee }, { action: "wait" }],
-    ["only one leg failed: wait for the other", { callee: failedLeg }, { action: "wait" }],
+    ["both legs ended: record both, caller first", legs([caller, callee]), record("recorded", [caller, callee])],
+    ["both legs ended, callee's event first: still caller first", legs([callee, caller]), record("recorded", [caller, callee])],
+    ["one leg ended and one FAILED: record the ended leg at once", legs([caller], 1), record("single_leg", [caller])],
+    ["the callee ended and one FAILED: record the callee at once", legs([callee], 1), record("single_leg", [callee])],
+    ["two FAILED: close without audio", legs([], 2), { action: "close", outcome: "no_audio" }],
+    ["two FAILED and an ENDED (late): record the ended leg", legs([callee], 2), record("single_leg", [callee])],
+    ["a FAILED and both legs ended: record both", legs([caller, callee], 1), record("recorded", [caller, callee])],
+    ["only the caller ended: wait for the other leg", legs([caller]), { action: "wait" }],
+    ["only the callee ended: wait for the other leg", legs([callee]), { action: "wait" }],
+    ["only one FAILED: wait for the other leg", legs([], 1), { action: "wait" }],
   ];
 
-  it.each(cases)("%s", (_name, legs, decision) => {
-    expect(decide(legs, "may-arrive")).toEqual(decision);
+  it.each(cases)("%s", (_name, state, decision) => {
+    expect(decide(state, "may-arrive")).toEqual(decision);
   });
 });
 
 describe("deciding in the sweep, where a missing leg is lost", () => {
   const cases: [string, CallLegs, ReturnType<typeof decide>][] = [
-    ["only the caller ended: record it alone", { caller }, { action: "record", outcome: "single_leg", streams: [caller] }],
-    ["only the callee ended: record it alone", { callee }, { action: "record", outcome: "single_leg", streams: [callee] }],
-    ["only a failed leg: close without audio", { caller: failedLeg }, { action: "close", outcome: "no_audio" }],
-    ["no leg at all: close without audio", {}, { action: "close", outcome: "no_audio" }],
-    ["both legs ended: record both", { caller, callee }, { action: "record", outcome: "recorded", streams: [caller, callee] }],
+    ["only the caller ended: record it alone", legs([caller]), record("single_leg", [caller])],
+    ["only the callee ended: record it alone", legs([callee]), record("single_leg", [callee])],
+    ["only a FAILED: close without audio", legs([], 1), { action: "close", outcome: "no_audio" }],
+    ["nothing at all: close without audio", legs([]), { action: "close", outcome: "no_audio" }],
+    ["both legs ended: record both", legs([caller, callee]), record("recorded", [caller, callee])],
   ];
 
-  it.each(cases)("%s", (_name, legs, decision) => {
-    expect(decide(legs, "lost")).toEqual(decision);
+  it.each(cases)("%s", (_name, state, decision) => {
+    expect(decide(state, "lost")).toEqual(decision);
   });
 });
 

@@ -27,14 +27,13 @@ function rejection(text: string): MalformedEventError {
 }
 
 describe("the sample events (AWS documentation shapes)", () => {
-  it("reads an ENDED event as the ended leg with its stream and times", () => {
+  it("reads an ENDED event as the ended leg with its role, stream and times", () => {
     expect(parseMessage(body(ended))).toEqual({
-      kind: "leg",
+      kind: "ended",
       callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
       voiceConnectorId: "bfggco08s5m5esgxfskzks",
-      role: "caller",
       leg: {
-        state: "ENDED",
+        role: "caller",
         streamArn: ended.detail.streamArn,
         startMs: Date.parse("2023-04-05T22:14:03.993Z"),
         endMs: Date.parse("2023-04-05T22:14:17.788Z"),
@@ -42,13 +41,13 @@ describe("the sample events (AWS documentation shapes)", () => {
     });
   });
 
-  it("reads a FAILED event as the failed callee leg", () => {
+  it("reads the documented FAILED event, which names the call and no leg, as a failure of the call", () => {
     expect(parseMessage(body(failed))).toEqual({
-      kind: "leg",
+      kind: "failed",
       callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
       voiceConnectorId: "bfggco08s5m5esgxfskzks",
-      role: "callee",
-      leg: { state: "FAILED", failedMs: Date.parse("2023-04-05T22:14:10.120Z"), failureReason: "Internal failure" },
+      failedMs: Date.parse("2023-04-05T22:14:10.120Z"),
+      failureReason: "Internal failure",
     });
   });
 

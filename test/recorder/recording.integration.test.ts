@@ -157,11 +157,11 @@ describe("the recording's destination follows RECORDING_BUCKET_PREFIX", () => {
   });
 });
 
-describe("a call with a failed leg", () => {
+describe("a call with a FAILED event, which names the call and not the leg", () => {
   it.each([
     ["the FAILED first", ["FAILED", "ENDED"]],
     ["the ENDED first", ["ENDED", "FAILED"]],
-  ])("is recorded from its ended leg alone, with %s", async (name, order) => {
+  ])("is recorded from its ended leg at once, with %s", async (name, order) => {
     const recorder = await harness.startRecorder();
     const call = makeCall(`one-failed-${name.replace(/\W/g, "")}`);
     const events = { FAILED: streamingEvent(call, "callee", "FAILED"), ENDED: streamingEvent(call, "caller", "ENDED") };
@@ -179,13 +179,33 @@ describe("a call with a failed leg", () => {
     expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "single_leg" });
   });
 
-  it("keeps a leg's ENDED when that leg's FAILED arrives after it", async () => {
+  it("counts a redelivered FAILED once: the call waits for its other leg", async () => {
     const recorder = await harness.startRecorder();
-    const call = makeCall("failed-after-ended");
+    const call = makeCall("failed-twice");
+    const failed = streamingEvent(call, "caller", "FAILED");
+    await recorder.handler(sqsEvent(failed));
+    await recorder.handler(sqsEvent(failed));
+    const item = await harness.table.getItem(call.callId);
+    expect([item?.outcome, item?.pending]).toEqual([undefined, { S: "1" }]);
+  });
+
+  it("records the ended leg when it follows a redelivered FAILED", async () => {
+    const recorder = await harness.startRecorder();
+    const call = makeCall("failed-twice-then-ended");
+    const failed = streamingEvent(call, "caller", "FAILED");
     const queue = new SqsSimulator({ handlers: [recorder.handler], batchSize: 1 });
-    queue.sendAll([streamingEvent(call, "callee", "ENDED"), streamingEvent(call, "callee", "FAILED"), streamingEvent(call, "caller", "ENDED")]);
+    queue.sendAll([failed, failed, streamingEvent(call, "callee", "ENDED")]);
     await drained(queue);
-    expectOneRecording(harness.pipelines, call);
+    expectOneRecording(harness.pipelines, call, ["callee"]);
+  });
+
+  it("records once when both legs end after a FAILED: the first ENDED completes the call", async () => {
+    const recorder = await harness.startRecorder();
+    const call = makeCall("failed-then-two-ended");
+    const queue = new SqsSimulator({ handlers: [recorder.handler], batchSize: 1 });
+    queue.sendAll([streamingEvent(call, "caller", "FAILED"), streamingEvent(call, "callee", "ENDED"), streamingEvent(call, "caller", "ENDED")]);
+    await drained(queue);
+    expectOneRecording(harness.pipelines, call, ["callee"]);
   });
 
   describe("when both legs failed", () => {
@@ -202,7 +222,7 @@ describe("a call with a failed leg", () => {
       expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
     });
 
-    it("closes the call as no_audio, out of the pending-calls index", async () => {
+    it("closes the call as no_audio at once, out of the pending-calls index", async () => {
       const item = await harness.table.getItem(call.callId);
       expect([item?.outcome, item?.pending, item?.recorded_at?.N === undefined]).toEqual([{ S: "no_audio" }, undefined, false]);
     });

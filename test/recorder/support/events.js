@@ -38,7 +38,7 @@ const iso = (ms) => new Date(ms).toISOString();
 function envelope(detailType, timeMs, detail) {
   return {
     version: "0",
-    id: `${detail.callId ?? "event"}-${detail.streamingStatus ?? detail.eventType}-${detail.isCaller ?? ""}`,
+    id: `${detail.callId ?? "event"}-${detail.streamingStatus ?? detail.eventType}-${detail.isCaller ?? detail.failTime ?? ""}`,
     "detail-type": detailType,
     source: "aws.chime",
     account: ACCOUNT,
@@ -51,7 +51,7 @@ function envelope(detailType, timeMs, detail) {
 
 /**
  * @param {Call} call
- * @param {"caller" | "callee"} side
+ * @param {"caller" | "callee"} side a FAILED names no leg: its side only sets the failTime
  * @param {"STARTED" | "UPDATED" | "ENDED" | "FAILED"} status
  */
 function streamingEvent(call, side, status) {
@@ -82,7 +82,17 @@ function streamingEvent(call, side, status) {
       endTime: iso(leg.endMs),
       currentFragmentNumber: "91343852333181432457054944695917274706600548493",
     },
-    FAILED: { ...common, failTime: iso(leg.startMs + 500), failureReason: "Internal failure" },
+    // The documented shape: a FAILED names the call, not the leg (no isCaller, numbers or stream).
+    FAILED: {
+      streamingStatus: status,
+      voiceConnectorId: call.voiceConnectorId,
+      transactionId: common.transactionId,
+      callId: call.callId,
+      direction: common.direction,
+      failTime: iso(leg.startMs + 500),
+      failureReason: "Internal failure",
+      version: "0",
+    },
   };
   const timeMs = { STARTED: leg.startMs, UPDATED: leg.startMs, ENDED: leg.endMs, FAILED: leg.startMs + 500 }[status];
   return envelope("Chime VoiceConnector Streaming Status", timeMs, details[status]);
