@@ -69,9 +69,11 @@ function timeOf(detail: Json, name: string): number {
   return ms;
 }
 
-function roleOf(detail: Json): LegRole {
+/** Absent for SIPREC from an SBC that sends no RFC 7865 recording metadata: the role is unknown. */
+function roleOf(detail: Json): LegRole | undefined {
   const value = detail.isCaller;
-  if (typeof value !== "boolean") throw malformed("detail.isCaller", value, "is not a boolean", "true or false");
+  if (value === undefined) return undefined;
+  if (typeof value !== "boolean") throw malformed("detail.isCaller", value, "is not a boolean", "true, false or absent");
   return value ? "caller" : "callee";
 }
 
@@ -101,7 +103,7 @@ function streamingStatus(event: Json): InboundMessage {
   if (endMs < startMs) {
     throw malformed("detail.endTime", detail.endTime, `is before detail.startTime ${String(detail.startTime)}`, "an end at or after the start");
   }
-  return { kind: "ended", callId, voiceConnectorId, leg: { streamArn, startMs, endMs, role } };
+  return { kind: "ended", callId, voiceConnectorId, leg: role === undefined ? { streamArn, startMs, endMs } : { streamArn, startMs, endMs, role } };
 }
 
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);

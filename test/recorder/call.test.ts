@@ -59,6 +59,37 @@ describe("deciding what to do with a call's legs", () => {
   });
 });
 
+describe("the channel order of legs without roles (SIPREC without recording metadata)", () => {
+  const unknown = (leg: EndedLeg, changes: Partial<EndedLeg> = {}): EndedLeg => {
+    const { role: _role, ...rest } = leg;
+    return { ...rest, ...changes };
+  };
+  const first = unknown(callee);
+  const second = unknown(caller);
+
+  it("puts the stream that started first on the first channel, whichever event came first", () => {
+    expect(decide(legs([second, first]), "may-arrive")).toEqual(record("recorded", [first, second]));
+  });
+
+  it("orders streams that started in the same millisecond by stream ARN", () => {
+    const a = unknown(caller, { startMs: 1_000, streamArn: "arn:aws:kinesisvideo:us-east-1:1:stream/a/1" });
+    const b = unknown(callee, { startMs: 1_000, streamArn: "arn:aws:kinesisvideo:us-east-1:1:stream/b/1" });
+    expect(decide(legs([b, a]), "may-arrive")).toEqual(record("recorded", [a, b]));
+  });
+
+  it("labels both channels unknown", () => {
+    expect(decide(legs([first, second]), "may-arrive")).toMatchObject({ channels: ["unknown", "unknown"] });
+  });
+
+  it("treats one known role and one unknown as unknown, in start order", () => {
+    expect(decide(legs([caller, first]), "may-arrive")).toEqual({ ...record("recorded", [first, caller]), channels: ["unknown", "unknown"] });
+  });
+
+  it("records a lone leg without role on an unknown channel", () => {
+    expect(decide(legs([first]), "lost")).toEqual(record("single_leg", [first]));
+  });
+});
+
 describe("deciding in the sweep, where a missing leg is lost", () => {
   const cases: [string, CallLegs, ReturnType<typeof decide>][] = [
     ["only the caller ended: record it alone", legs([caller]), record("single_leg", [caller])],

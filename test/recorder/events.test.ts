@@ -51,6 +51,19 @@ describe("the sample events (AWS documentation shapes)", () => {
     });
   });
 
+  it("reads an ENDED event without isCaller (SIPREC without recording metadata) as a leg of unknown role", () => {
+    expect(parseMessage(body(without(ended, "isCaller")))).toEqual({
+      kind: "ended",
+      callId: ended.detail.callId,
+      voiceConnectorId: ended.detail.voiceConnectorId,
+      leg: { streamArn: ended.detail.streamArn, startMs: Date.parse(ended.detail.startTime), endMs: Date.parse(ended.detail.endTime) },
+    });
+  });
+
+  it("ignores a STARTED event without isCaller like any STARTED", () => {
+    expect(parseMessage(body(without(started, "isCaller")))).toMatchObject({ kind: "ignored", callId: started.detail.callId });
+  });
+
   it("ignores a STARTED event, which carries no end", () => {
     expect(parseMessage(body(started))).toMatchObject({ kind: "ignored", callId: started.detail.callId });
   });

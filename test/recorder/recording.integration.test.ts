@@ -3,7 +3,7 @@
  * simulator: how the two legs of a call become exactly one recording.
  */
 import type { SQSBatchResponse } from "aws-lambda";
-import { type Call, callEvents, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
+import { type Call, callEvents, type EventBridgeEvent, makeCall, type Side, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
 import {
   atLevel,
   drained,
@@ -87,6 +87,64 @@ describe("a call's events make exactly one recording of both legs", () => {
       ]),
     );
     for (const call of together) expectOneRecording(harness.pipelines, call);
+  });
+});
+
+describe("a SIPREC call whose events carry no isCaller (no RFC 7865 recording metadata)", () => {
+  const roleless = (event: EventBridgeEvent): EventBridgeEvent => {
+    const { isCaller: _isCaller, ...detail } = event.detail;
+    return { ...event, detail };
+  };
+  const siprecEvents = (call: Call) => callEvents(call).map(roleless);
+  // The callee's stream starts first in every synthetic call, so it takes the first channel.
+  const startOrder: Side[] = ["callee", "caller"];
+
+  describe("in every order of its four events", () => {
+    const orders = permutations([0, 1, 2, 3]);
+    const orderCalls = orders.map((order, index) => ({ order, call: makeCall(`siprec-${order.join("")}`, { offsetMs: index * 60_000 }) }));
+
+    beforeAll(async () => {
+      const recorder = await harness.startRecorder();
+      const queue = new SqsSimulator({ handlers: [recorder.handler], batchSize: 1 });
+      for (const { order, call } of orderCalls) {
+        const events = siprecEvents(call);
+        queue.sendAll(order.map((index) => events[index]));
+      }
+      await drained(queue);
+    });
+
+    it.each(orderCalls.map(({ order, call }) => [order.join(" "), call] as const))("order %s: one recording, earlier stream first", (_order, call) => {
+      expectOneRecording(harness.pipelines, call, startOrder);
+    });
+  });
+
+  it("is recorded once when every event is delivered twice, in any order, to two instances", async () => {
+    const [a, b] = await Promise.all([harness.startRecorder(), harness.startRecorder()]);
+    const twice = calls("siprec-twice", 10);
+    const queue = new SqsSimulator({ handlers: [a.handler, b.handler] });
+    queue.sendAll(shuffled(twice.flatMap((call) => [...siprecEvents(call), ...siprecEvents(call)]), 5));
+    await drained(queue);
+    for (const call of twice) expectOneRecording(harness.pipelines, call, startOrder);
+  });
+
+  describe("once recorded", () => {
+    const call = makeCall("siprec-item");
+    let recorder: RecorderProcess;
+
+    beforeAll(async () => {
+      recorder = await harness.startRecorder();
+      await recorder.handler(sqsEvent(...ended(call).map(roleless)));
+    });
+
+    it("keeps unknown channel roles in the call's item", async () => {
+      const item = await harness.table.getItem(call.callId);
+      expect([item?.outcome, item?.channel_roles]).toEqual([{ S: "recorded" }, { L: [{ S: "unknown" }, { S: "unknown" }] }]);
+    });
+
+    it("warns that the channel roles are unknown", () => {
+      const warnings = atLevel(recorder.logs, "WARN").filter((line) => line.callId === call.callId);
+      expect(warnings.map((line) => line.message)).toEqual([expect.stringContaining("channel roles are unknown")]);
+    });
   });
 });
 
