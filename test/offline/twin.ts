@@ -74,7 +74,7 @@ export function providerFreeTwin(config: TerraformJson): Twin {
     }
     return rules;
   };
-  const standIn = (mode: "managed" | "data", type: string, name: string, attribute: string, where: string): void => {
+  const standIn = (mode: "managed" | "data", type: string, attribute: string, where: string): void => {
     if (rulesOf(mode, type).computed?.[attribute] === undefined) {
       const key = mode === "data" ? `data.${type}` : type;
       throw new Error(
@@ -101,7 +101,7 @@ export function providerFreeTwin(config: TerraformJson): Twin {
     const name = twinName(ref.type, ref.name);
     if (ref.mode === "data") {
       if (ref.attribute !== undefined && !isConfigured("data", ref.type, ref.name, ref.attribute)) {
-        standIn("data", ref.type, ref.name, ref.attribute, where);
+        standIn("data", ref.type, ref.attribute, where);
       }
       const tail = ref.attribute === undefined ? "" : `.outputs.${ref.attribute}`;
       return `data.terraform_remote_state.${name}${ref.index}${tail}`;
@@ -110,7 +110,7 @@ export function providerFreeTwin(config: TerraformJson): Twin {
     if (isConfigured("managed", ref.type, ref.name, ref.attribute)) {
       return `terraform_data.${name}${ref.index}.input.${ref.attribute}`;
     }
-    standIn("managed", ref.type, ref.name, ref.attribute, where);
+    standIn("managed", ref.type, ref.attribute, where);
     withCompanion.add(`${ref.type}.${ref.name}`);
     return `terraform_data.${name}${COMPUTED_SUFFIX}${ref.index}.output.${ref.attribute}`;
   };

@@ -1,0 +1,342 @@
+import { resource, synthesizeStack } from "../support/synth";
+import { AppliedState, PlannedChange, TwinWorkspace, blocksOf, terraformVersion } from "./terraform";
+
+/**
+ * Every deployment mode applied by real Terraform to the provider-free twin of the synthesized stack (twin.ts):
+ * Terraform evaluates every count, for_each, condition, reference and output of the stack, offline.
+ */
+
+const SBCS = ["198.51.100.0/27", "203.0.113.8/29"];
+const MODES: Record<string, Record<string, unknown>> = {
+  default: {},
+  SIPREC: { build_asterisk: false, siprec_cidrs: SBCS },
+  "an existing bucket with PCA's prefix": { output_bucket: "example-pca-bucket", recording_bucket_prefix: "originalAudioFiles" },
+  "RETAIN with an odd prefix": { removal_policy: "RETAIN", recording_bucket_prefix: "/calls//2024/" },
+  "us-west-2 with a softphone": { region: "us-west-2", softphone_cidrs: ["203.0.113.0/24", "198.51.100.77/32"] },
+  "eu-central-1 with SIPREC and encryption": {
+    region: "eu-central-1",
+    build_asterisk: false,
+    siprec_cidrs: SBCS,
+    require_encryption: true,
+  },
+  "own trunk": { build_asterisk: false },
+};
+
+const applied = new Map<string, AppliedState>();
+const records = new Map<string, Record<string, Record<string, string>>>();
+const seconds: Record<string, number> = {};
+
+beforeAll(() => {
+  const started = Date.now();
+  for (const [mode, tfvars] of Object.entries(MODES)) {
+    const modeStarted = Date.now();
+    const workspace = new TwinWorkspace();
+    try {
+      workspace.apply(tfvars);
+      applied.set(mode, workspace.state());
+      records.set(mode, workspace.provisionerRecords());
+    } finally {
+      workspace.remove();
+    }
+    seconds[mode] = (Date.now() - modeStarted) / 1000;
+  }
+  seconds.total = (Date.now() - started) / 1000;
+  console.log(`terraform ${terraformVersion()}: init + apply of the twin, seconds per mode: ${JSON.stringify(seconds)}`);
+}, 180_000);
+
+const state = (mode: string): AppliedState => {
+  const found = applied.get(mode);
+  if (!found) throw new Error(`mode ${mode} was not applied`);
+  return found;
+};
+const instance = (mode: string, address: string): Record<string, any> => {
+  const found = state(mode).instances.get(address);
+  if (!found) throw new Error(`${address} is not in the applied state of mode ${mode}`);
+  return found;
+};
+
+/** Blocks every mode deploys: the recorder itself. */
+const CORE = [
+  "aws_chime_voice_connector.recorded",
+  "aws_chime_voice_connector_logging.recorded",
+  "aws_chime_voice_connector_streaming.recorded",
+  "aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording",
+  "aws_cloudwatch_event_rule.call_streams_ended",
+  "aws_cloudwatch_event_rule.pipeline_permanent_failure",
+  "aws_cloudwatch_event_rule.sweep_pending_calls",
+  "aws_cloudwatch_event_target.call_streams_ended",
+  "aws_cloudwatch_event_target.pipeline_permanent_failure",
+  "aws_cloudwatch_event_target.sweep_pending_calls",
+  "aws_cloudwatch_log_group.recorder",
+  "aws_cloudwatch_metric_alarm.calls_not_recorded",
+  "aws_cloudwatch_metric_alarm.recording_pipelines_failed",
+  "aws_dynamodb_table.calls",
+  "aws_iam_role.media_pipeline_access",
+  "aws_iam_role.recorder",
+  "aws_iam_role_policy.media_pipeline_access",
+  "aws_iam_role_policy.recorder",
+  "aws_lambda_event_source_mapping.recorder",
+  "aws_lambda_function.recorder",
+  "aws_sns_topic.recorder_alarms",
+  "aws_sqs_queue.recorder",
+  "aws_sqs_queue.recorder_dead_letter",
+  "aws_sqs_queue_policy.recorder",
+  "data.aws_caller_identity.current",
+];
+const CREATED_BUCKET = [
+  "aws_s3_bucket.recordings",
+  "aws_s3_bucket_ownership_controls.recordings",
+  "aws_s3_bucket_policy.recordings",
+  "aws_s3_bucket_public_access_block.recordings",
+  "aws_s3_bucket_server_side_encryption_configuration.recordings",
+];
+const RETAIN_GUARD = ["terraform_data.retain_recordings"];
+const PBX = [
+  "aws_eip.pbx",
+  "aws_iam_instance_profile.pbx",
+  "aws_iam_role.pbx",
+  "aws_iam_role_policy_attachment.pbx_session_manager",
+  "aws_instance.pbx",
+  "aws_internet_gateway.pbx",
+  "aws_network_interface.pbx",
+  "aws_route.pbx_internet",
+  "aws_route_table.pbx_public",
+  "aws_route_table_association.pbx_public",
+  "aws_security_group.pbx",
+  "aws_subnet.pbx_public",
+  "aws_vpc.pbx",
+  "aws_vpc_security_group_egress_rule.pbx_outbound",
+  "aws_vpc_security_group_ingress_rule.pbx_from_voice_connector",
+  "data.aws_ec2_instance_type_offerings.pbx_instance_type",
+];
+const PBX_IMAGE = /^data\.aws_ami\./;
+const PHONE_NUMBER = ["aws_ssm_parameter.phone_number", "data.aws_ssm_parameter.phone_number", "null_resource.phone_number"];
+const SOFTPHONE = ["aws_vpc_security_group_ingress_rule.pbx_from_softphone"];
+const ORIGINATION = ["aws_chime_voice_connector_origination.recorded"];
+const TERMINATION = ["aws_chime_voice_connector_termination.recorded"];
+
+/** The blocks a mode deploys besides the core, with the PBX's image data source (whatever its name) as "<image>". */
+const extras = (mode: string): string[] =>
+  blocksOf(state(mode))
+    .filter((address) => !CORE.includes(address))
+    .map((address) => (PBX_IMAGE.test(address) ? "<image>" : address))
+    .sort();
+const expected = (...groups: string[][]): string[] => groups.flat().sort();
+
+describe("each deployment mode applies offline and deploys its resources", () => {
+  it.each(Object.keys(MODES))("%s deploys the whole recorder", (mode) => {
+    expect(blocksOf(state(mode))).toEqual(expect.arrayContaining(CORE));
+  });
+
+  it("the default adds the PBX, its phone number, both directions of the trunk and a recording bucket", () => {
+    expect(extras("default")).toEqual(expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET));
+  });
+
+  it("SIPREC adds only the termination that admits the SBCs, and the bucket", () => {
+    expect(extras("SIPREC")).toEqual(expected(TERMINATION, CREATED_BUCKET));
+  });
+
+  it("an existing bucket creates no bucket", () => {
+    expect(extras("an existing bucket with PCA's prefix")).toEqual(
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION),
+    );
+  });
+
+  it("RETAIN adds the guard that refuses to destroy the bucket and its protections", () => {
+    expect(extras("RETAIN with an odd prefix")).toEqual(
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET, RETAIN_GUARD),
+    );
+  });
+
+  it("a softphone adds its ingress rules to the PBX", () => {
+    expect(extras("us-west-2 with a softphone")).toEqual(
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET, SOFTPHONE),
+    );
+  });
+
+  it("SIPREC in eu-central-1 deploys as in us-east-1", () => {
+    expect(extras("eu-central-1 with SIPREC and encryption")).toEqual(extras("SIPREC"));
+  });
+
+  it("without PBX or SBCs the connector has no trunk settings, for a trunk of your own", () => {
+    expect(extras("own trunk")).toEqual(expected(CREATED_BUCKET));
+  });
+});
+
+describe("the PBX", () => {
+  const rules = (mode: string, name: string) =>
+    [...state(mode).instances.keys()].filter((a) => a.startsWith(`aws_vpc_security_group_ingress_rule.${name}[`));
+
+  it.each([
+    ["default", 7],
+    ["us-west-2 with a softphone", 3],
+  ])("in %s admits one ingress rule per protocol, port range and voice connector range: %i", (mode, count) => {
+    expect(rules(mode, "pbx_from_voice_connector")).toHaveLength(count);
+  });
+
+  it("admits the softphone's networks for SIP and media", () => {
+    const sources = rules("us-west-2 with a softphone", "pbx_from_softphone").map(
+      (a) => instance("us-west-2 with a softphone", a).cidr_ipv4,
+    );
+    expect(new Set(sources)).toEqual(new Set(["203.0.113.0/24", "198.51.100.77/32"]));
+  });
+
+  it("is placed in an availability zone that offers its instance type", () => {
+    expect(instance("us-west-2 with a softphone", "aws_subnet.pbx_public[0]").availability_zone).toBe("us-west-2a");
+  });
+
+  it("is the origination's only route, to its Elastic IP on port 5060 over UDP", () => {
+    expect(instance("default", "aws_chime_voice_connector_origination.recorded[0]").route).toEqual([
+      { host: "198.51.100.10", port: 5060, protocol: "UDP", priority: 1, weight: 1 },
+    ]);
+  });
+
+  it("is the termination's only allowed source", () => {
+    expect(instance("default", "aws_chime_voice_connector_termination.recorded[0]").cidr_allow_list).toEqual(["198.51.100.10/32"]);
+  });
+
+  it("gets its phone number from the order script, given the region, connector and parameter", () => {
+    const orders = Object.entries(records.get("default") ?? {}).filter(([file]) => file.startsWith("null_resource__phone_number.create."));
+    expect(orders.map(([, env]) => env)).toEqual([
+      expect.objectContaining({
+        AWS_REGION: "us-east-1",
+        VOICE_CONNECTOR_ID: "abcdefghij0123456789ab",
+        PARAMETER_NAME: "/call-recorder/pbx/phone-number",
+        TWIN_PROVISIONER: expect.stringMatching(/phone-number\.sh order$/),
+      }),
+    ]);
+  });
+
+  it("orders no number in the modes without it", () => {
+    expect(records.get("SIPREC")).toEqual({});
+  });
+});
+
+describe("SIPREC", () => {
+  it("admits exactly siprec_cidrs at the termination", () => {
+    expect(instance("SIPREC", "aws_chime_voice_connector_termination.recorded[0]").cidr_allow_list).toEqual(SBCS);
+  });
+
+  it("allows the countries of calling_regions", () => {
+    expect(instance("SIPREC", "aws_chime_voice_connector_termination.recorded[0]").calling_regions).toEqual(["US"]);
+  });
+
+  it("tells the SBC administrator where to send SIPREC", () => {
+    expect(state("SIPREC").outputs.siprec_destination).toEqual({
+      host: "abcdefghij0123456789ab.voiceconnector.chime.aws",
+      transports: ["UDP on port 5060", "TCP on port 5060", "TLS on port 5061"],
+      media: "RTP",
+      allowed_sources: SBCS,
+    });
+  });
+
+  it("offers only TLS and SRTP when the connector requires encryption", () => {
+    const mode = "eu-central-1 with SIPREC and encryption";
+    expect(instance(mode, "aws_chime_voice_connector.recorded")).toMatchObject({ aws_region: "eu-central-1", require_encryption: true });
+    expect(state(mode).outputs.siprec_destination).toMatchObject({ transports: ["TLS on port 5061"], media: "SRTP" });
+  });
+});
+
+describe("where recordings go", () => {
+  it("a created bucket is named after the account and region", () => {
+    expect(state("default").outputs.recording_location).toBe("s3://call-recorder-recordings-123456789012-us-east-1/");
+  });
+
+  it("an existing bucket receives the recordings under PCA's prefix", () => {
+    const mode = "an existing bucket with PCA's prefix";
+    expect(state(mode).outputs.recording_location).toBe("s3://example-pca-bucket/originalAudioFiles/");
+    expect(instance(mode, "aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording").elements).toEqual([
+      expect.objectContaining({ s3_recording_sink_configuration: { destination: "arn:aws:s3:::example-pca-bucket" } }),
+    ]);
+  });
+
+  it("an odd prefix is normalised for the function and the location", () => {
+    const mode = "RETAIN with an odd prefix";
+    expect(instance(mode, "aws_lambda_function.recorder").environment.variables.RECORDING_BUCKET_PREFIX).toBe("calls/2024");
+    expect(state(mode).outputs.recording_location).toMatch(/^s3:\/\/[^/]+\/calls\/2024\/$/);
+  });
+
+  it("RETAIN does not let Terraform empty the bucket", () => {
+    expect(instance("RETAIN with an odd prefix", "aws_s3_bucket.recordings[0]").force_destroy).toBe(false);
+  });
+});
+
+describe("the outputs", () => {
+  const config = synthesizeStack();
+
+  it.each(Object.keys(config.output))("%s is described", (name) => {
+    expect(config.output[name].description?.length).toBeGreaterThan(30);
+  });
+
+  it("give the PBX's number, address and Session Manager command", () => {
+    expect(state("us-west-2 with a softphone").outputs).toMatchObject({
+      phone_number: "+12025550123",
+      pbx_public_ip: "198.51.100.10",
+      pbx_session_command: "aws ssm start-session --target i-0123456789abcdef0 --region us-west-2",
+    });
+  });
+
+  it("give no PBX values and no SIPREC destination without them (Terraform leaves null outputs out)", () => {
+    expect(Object.keys(state("own trunk").outputs)).toEqual(
+      expect.not.arrayContaining(["phone_number", "pbx_public_ip", "pbx_session_command", "siprec_destination"]),
+    );
+    expect(Object.keys(state("default").outputs)).not.toContain("siprec_destination");
+  });
+
+  it("give the connector's id and host in every mode", () => {
+    for (const mode of Object.keys(MODES)) {
+      expect(state(mode).outputs).toMatchObject({
+        voice_connector_id: "abcdefghij0123456789ab",
+        voice_connector_host: "abcdefghij0123456789ab.voiceconnector.chime.aws",
+      });
+    }
+  });
+
+  it("the origination is configured for the PBX's Elastic IP", () => {
+    expect(resource(config, "aws_chime_voice_connector_origination", "recorded").route).toEqual([
+      { host: "${one(aws_eip.pbx[*].public_ip)}", port: 5060, protocol: "UDP", priority: 1, weight: 1 },
+    ]);
+  });
+});
+
+describe("switching the default to SIPREC on the same state", () => {
+  let changes: PlannedChange[] = [];
+  let after: AppliedState;
+  let released: string[] = [];
+
+  beforeAll(() => {
+    const workspace = new TwinWorkspace();
+    try {
+      workspace.apply(MODES.default);
+      changes = workspace.plan(MODES.SIPREC);
+      workspace.apply(MODES.SIPREC);
+      after = workspace.state();
+      released = Object.keys(workspace.provisionerRecords()).filter((file) => file.startsWith("null_resource__phone_number.destroy."));
+    } finally {
+      workspace.remove();
+    }
+  }, 60_000);
+
+  const actionsOf = (address: string) => changes.find((c) => c.address === address)?.actions ?? ["absent from the plan"];
+
+  it("keeps the connector, its streaming and everything downstream in place", () => {
+    const kept = blocksOf(state("SIPREC")).filter((a) => !a.startsWith("data."));
+    const replacedOrDeleted = kept.flatMap((block) =>
+      changes.filter((c) => c.address.replace(/\[.*\]$/, "") === block && c.actions.includes("delete")).map((c) => c.address),
+    );
+    expect(replacedOrDeleted).toEqual([]);
+  });
+
+  it("updates the termination's allow list in place", () => {
+    expect(actionsOf("aws_chime_voice_connector_termination.recorded[0]")).toEqual(["update"]);
+  });
+
+  it("removes the PBX and releases its number", () => {
+    expect(actionsOf("aws_instance.pbx[0]")).toEqual(["delete"]);
+    expect(released).toHaveLength(1);
+  });
+
+  it("ends with the resources of a fresh SIPREC deployment", () => {
+    expect(blocksOf(after)).toEqual(blocksOf(state("SIPREC")));
+  });
+});

@@ -1,0 +1,118 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { synthesizeStack } from "../support/synth";
+import { RECORDS_DIR, Twin, originalAddress, providerFreeTwin, writeTwin } from "./twin";
+
+let twin: Twin | undefined;
+
+/** The twin of the synthesized stack, built once per test file. */
+export function stackTwin(): Twin {
+  twin ??= providerFreeTwin(synthesizeStack());
+  return twin;
+}
+
+/** A folder holding the twin, with Terraform run the way CI runs it: offline, no prompts, nothing shared. */
+export class TwinWorkspace {
+  readonly dir: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "twin-"));
+    writeTwin(stackTwin(), this.dir);
+    const cliConfig = path.join(this.dir, "terraformrc");
+    fs.writeFileSync(cliConfig, "");
+    this.env = {
+      PATH: process.env.PATH,
+      HOME: this.dir,
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_DATA_DIR: path.join(this.dir, ".terraform"),
+      TF_PLUGIN_CACHE_DIR: path.join(this.dir, "plugins"),
+      TF_IN_AUTOMATION: "1",
+      CHECKPOINT_DISABLE: "1",
+    };
+    fs.mkdirSync(this.env.TF_PLUGIN_CACHE_DIR as string);
+    this.terraform(["init", "-input=false", "-no-color"]);
+  }
+
+  /** Applies with these variables; fails with Terraform's own message. */
+  apply(tfvars: Record<string, unknown>): void {
+    this.terraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", this.varFile(tfvars)]);
+  }
+
+  /** Plans with these variables and returns each resource change by synthesized address, with its actions. */
+  plan(tfvars: Record<string, unknown>): PlannedChange[] {
+    this.terraform(["plan", "-input=false", "-no-color", "-lock=false", "-out=twin.tfplan", this.varFile(tfvars)]);
+    const plan = JSON.parse(this.terraform(["show", "-json", "twin.tfplan"]));
+    return (plan.resource_changes ?? []).flatMap((change: any) => {
+      const address = originalAddress(change.type, change.name, change.mode);
+      return address ? [{ address: `${address}${indexOf(change.index)}`, actions: change.change.actions as string[] }] : [];
+    });
+  }
+
+  /** The applied state: every resource and data source instance by synthesized address, with its arguments. */
+  state(): AppliedState {
+    const shown = JSON.parse(this.terraform(["show", "-json"]));
+    const instances = new Map<string, Record<string, any>>();
+    for (const resource of shown.values?.root_module?.resources ?? []) {
+      const address = originalAddress(resource.type, resource.name, resource.mode);
+      if (!address) continue;
+      const values = resource.values;
+      const argumentsOf = resource.mode === "data" ? values.outputs : resource.type === "terraform_data" && resource.name.includes("__") ? values.input : values;
+      instances.set(`${address}${indexOf(resource.index)}`, argumentsOf ?? {});
+    }
+    const outputs = Object.fromEntries(Object.entries(shown.values?.outputs ?? {}).map(([k, v]: [string, any]) => [k, v.value]));
+    return { instances, outputs };
+  }
+
+  /** Environments the provisioners recorded, by file name (`<type>__<name>.<create|destroy>.<id>.env`). */
+  provisionerRecords(): Record<string, Record<string, string>> {
+    const dir = path.join(this.dir, RECORDS_DIR);
+    if (!fs.existsSync(dir)) return {};
+    return Object.fromEntries(
+      fs.readdirSync(dir).map((file) => {
+        const lines = fs.readFileSync(path.join(dir, file), "utf8").split("\n").filter(Boolean);
+        return [file, Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]))];
+      }),
+    );
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private varFile(tfvars: Record<string, unknown>): string {
+    const file = path.join(this.dir, "mode.tfvars.json");
+    fs.writeFileSync(file, JSON.stringify(tfvars));
+    return `-var-file=${file}`;
+  }
+
+  private terraform(args: string[]): string {
+    const run = spawnSync("terraform", args, { cwd: this.dir, env: this.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (run.status !== 0) throw new Error(`terraform ${args[0]} failed in ${this.dir}:\n${run.stdout}${run.stderr}`);
+    return run.stdout;
+  }
+}
+
+export interface PlannedChange {
+  readonly address: string;
+  readonly actions: string[];
+}
+
+export interface AppliedState {
+  /** Arguments (and stand-in attributes for data sources) by instance address, e.g. `aws_instance.pbx[0]`. */
+  readonly instances: Map<string, Record<string, any>>;
+  readonly outputs: Record<string, unknown>;
+}
+
+/** Addresses without instance keys, sorted and distinct: the resource set of a mode. */
+export const blocksOf = (state: AppliedState): string[] =>
+  [...new Set([...state.instances.keys()].map((address) => address.replace(/\[.*\]$/, "")))].sort();
+
+const indexOf = (index: unknown): string => (index === undefined ? "" : `[${JSON.stringify(index)}]`);
+
+/** Terraform's version, to say which binary the figures were measured with. */
+export const terraformVersion = (): string =>
+  JSON.parse(execFileSync("terraform", ["version", "-json"], { encoding: "utf8", env: { PATH: process.env.PATH, CHECKPOINT_DISABLE: "1" } }))
+    .terraform_version;
