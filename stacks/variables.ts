@@ -384,30 +384,31 @@ export class Variables extends Construct {
       type: "string",
       default: "",
       description:
-        'US area code of the test phone number ordered for the PBX, e.g. "415". "" searches by phone_number_state, or anywhere in the US when that is empty too.',
+        'US area code of the test phone number ordered for the PBX, e.g. "415"; when set, the number is searched by area code and phone_number_state is not used. "" searches by phone_number_state.',
       rules: [
         {
           condition: `var.phone_number_area_code == "" || can(regex("^[2-9][0-9]{2}$", var.phone_number_area_code))`,
           errorMessage:
             'phone_number_area_code: "${var.phone_number_area_code}" is not a US area code; use three digits not starting with 0 or 1, e.g. "415", or "".',
         },
-        {
-          condition: `var.phone_number_area_code == "" || var.phone_number_state == ""`,
-          errorMessage:
-            "phone_number_area_code: set either phone_number_area_code or phone_number_state, not both (the number search takes one of them).",
-        },
       ],
     });
 
     this.phoneNumberState = variable("phone_number_state", {
       type: "string",
-      default: "",
-      description: 'US state of the test phone number, as a two-letter code, e.g. "WA". Used when phone_number_area_code is "".',
+      default: "WA",
+      description:
+        'US state of the test phone number, as a two-letter code. Searched when phone_number_area_code is "": a search for US numbers must name an area code or a state.',
       rules: [
         {
           condition: `var.phone_number_state == "" || can(regex("^[A-Z]{2}$", var.phone_number_state))`,
           errorMessage:
             'phone_number_state: "${var.phone_number_state}" is not a state code; use two capital letters, e.g. "WA", or "".',
+        },
+        {
+          condition: `!var.build_asterisk || var.phone_number_area_code != "" || var.phone_number_state != ""`,
+          errorMessage:
+            'phone_number_state: with build_asterisk, set phone_number_state (e.g. "WA") or phone_number_area_code (e.g. "415"), not both "": a search for US numbers must name an area code or a state.',
         },
       ],
     });

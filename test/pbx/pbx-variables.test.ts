@@ -1,3 +1,4 @@
+import { synthesizeStack } from "../support/synth";
 import { expectAccepted, expectRefused } from "../support/terraform-variables";
 
 describe("the PBX variables, as terraform plan checks them", () => {
@@ -15,8 +16,18 @@ describe("the PBX variables, as terraform plan checks them", () => {
   });
 
   describe("phone_number_area_code and phone_number_state", () => {
-    it.each([{ phone_number_area_code: "415" }, { phone_number_state: "WA" }, {}])("accept %j", (tfvars) => {
+    it.each([
+      {},
+      { phone_number_area_code: "415" },
+      { phone_number_state: "CA" },
+      { phone_number_area_code: "415", phone_number_state: "" },
+      { phone_number_area_code: "415", phone_number_state: "CA" },
+    ])("accept %j", (tfvars) => {
       expectAccepted(tfvars);
+    });
+
+    it("search by a state by default, as a search for US numbers needs criteria", () => {
+      expect(synthesizeStack().variable.phone_number_state.default).toBe("WA");
     });
 
     it.each(["41", "4155", "015", "abc"])("refuse the area code %s", (areaCode) => {
@@ -27,11 +38,15 @@ describe("the PBX variables, as terraform plan checks them", () => {
       expectRefused({ phone_number_state: state }, `phone_number_state: "${state}" is not a state code`);
     });
 
-    it("refuse both at once, as the number search takes one", () => {
+    it("refuse leaving both empty with the PBX, as the number search would have no criteria", () => {
       expectRefused(
-        { phone_number_area_code: "415", phone_number_state: "CA" },
-        "phone_number_area_code: set either phone_number_area_code or phone_number_state, not both",
+        { phone_number_area_code: "", phone_number_state: "" },
+        'phone_number_state: with build_asterisk, set phone_number_state (e.g. "WA") or phone_number_area_code (e.g. "415"), not both ""',
       );
+    });
+
+    it("accept both empty without the PBX, which orders no number", () => {
+      expectAccepted({ phone_number_area_code: "", phone_number_state: "", build_asterisk: false });
     });
   });
 
