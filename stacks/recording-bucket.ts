@@ -4,7 +4,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { TerraformLocal, TerraformVariable } from "cdktf";
+import { DataResource, TerraformLocal, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { countedAttribute, hcl, hclBool, hclNumber, policyDocument, varRef } from "./hcl";
 
@@ -114,5 +114,20 @@ export class RecordingBucket extends Construct {
       ],
     });
     lifecycle.overrideLogicalId("recordings");
+
+    // RETAIN and SNAPSHOT: Terraform would delete the protections (separate resources) before it
+    // stops at a bucket that holds recordings, and would delete an empty bucket. prevent_destroy
+    // cannot depend on a variable, so this guard, present only under those policies, carries it:
+    // any plan that destroys it fails before anything is deleted. It depends on the bucket and
+    // every protection, so a destroy or -target of any of them includes it, and it is replaced
+    // (hence refused) when the bucket would be replaced.
+    const guard = new DataResource(this, "retain", {
+      count: hclNumber(`${createBucket} && ${varRef(props.removalPolicy)} != "DESTROY" ? 1 : 0`),
+      input: { bucket: createdId },
+      triggersReplace: { bucket: createdId },
+      dependsOn: [bucket, publicAccess, ownership, encryption, tlsOnly, lifecycle],
+      lifecycle: { preventDestroy: true },
+    });
+    guard.overrideLogicalId("retain_recordings");
   }
 }

@@ -70,6 +70,15 @@ describe("README, where it cannot be generated", () => {
     expect([...new Set(mentioned)].filter((s) => !scripts.includes(s))).toEqual([]);
   });
 
+  it("runs the CDKTF CLI only through npm scripts, each with CHECKPOINT_DISABLE=1 so it stays offline", () => {
+    const scripts: Record<string, string> = JSON.parse(read("package.json")).scripts;
+    const cdktfScripts = Object.entries(scripts).filter(([, command]) => /\bcdktf\s/.test(command));
+    expect(cdktfScripts.map(([name]) => name)).toEqual(expect.arrayContaining(["synth", "deploy", "destroy", "output"]));
+    expect(cdktfScripts.filter(([, command]) => !command.startsWith("CHECKPOINT_DISABLE=1 cdktf ")).map(([name]) => name)).toEqual([]);
+    const commands = [...readme.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n"));
+    expect(commands.filter((line) => /(^|[\s;&|(])(npx\s+)?cdktf\s/.test(line))).toEqual([]);
+  });
+
   it("starts with how to build and test", () => {
     const firstLines = readme.split("\n").slice(0, 10).join("\n");
     expect(firstLines).toContain("npm ci && npm run synth");

@@ -1,0 +1,165 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// scripts/ci/plan-locally.sh, run with real Terraform against a loopback S3 that holds the state
+// bucket: the plan is made as CI makes it, and the stack folder is left as `npm run deploy` needs it.
+
+const root = path.resolve(__dirname, "..", "..");
+const BUCKET = "call-recorder-tfstate-test";
+const KEY = "call-recorder/production.tfstate";
+
+/** Enough of S3 for Terraform's S3 backend (path-style): ListObjectsV2, Head/Get/Put/DeleteObject. */
+function fakeS3(): Promise<{ server: http.Server; endpoint: string }> {
+  const objects = new Map<string, Buffer>();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://s3");
+    const xml = (status: number, body: string) => {
+      res.writeHead(status, { "Content-Type": "application/xml" }).end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
+    };
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (req.method === "GET" && url.searchParams.get("list-type") === "2") {
+        const prefix = url.searchParams.get("prefix") ?? "";
+        const keys = [...objects.keys()].filter((k) => k.startsWith(`/${BUCKET}/${prefix}`));
+        const contents = keys.map((k) => `<Contents><Key>${k.slice(BUCKET.length + 2)}</Key></Contents>`).join("");
+        return xml(
+          200,
+          `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${BUCKET}</Name><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+        );
+      }
+      const object = objects.get(url.pathname);
+      if (req.method === "PUT") {
+        objects.set(url.pathname, Buffer.concat(chunks));
+        return res.writeHead(200, { ETag: '"1"' }).end();
+      }
+      if (req.method === "DELETE") {
+        objects.delete(url.pathname);
+        return res.writeHead(204).end();
+      }
+      if (!object) return req.method === "HEAD" ? res.writeHead(404).end() : xml(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
+      res.writeHead(200, { ETag: '"1"', "Content-Length": object.length }).end(req.method === "HEAD" ? undefined : object);
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ ok: code === 0, output }));
+  });
+}
+
+/** Every file under dir with its content, so any change shows. */
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files[path.relative(dir, full)] = entry.isSymbolicLink() ? fs.readlinkSync(full) : fs.readFileSync(full, "utf8");
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+let s3: { server: http.Server; endpoint: string };
+let work: string;
+let stackDir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  s3 = await fakeS3();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-locally-"));
+  stackDir = path.join(work, "cdktf.out", "stacks", "call-recorder");
+  fs.mkdirSync(stackDir, { recursive: true });
+  fs.writeFileSync(path.join(work, "terraformrc"), "");
+  // A provider-free stand-in for the synthesized stack, with cdktf's local backend as synthesized.
+  fs.writeFileSync(
+    path.join(stackDir, "cdk.tf.json"),
+    JSON.stringify({
+      terraform: { required_version: ">= 1.9", backend: { local: { path: path.join(work, "terraform.call-recorder.tfstate") } } },
+      variable: { environment: { type: "string", default: "none" } },
+      resource: { terraform_data: { marker: { input: "${var.environment}" } } },
+    }),
+  );
+  fs.writeFileSync(path.join(work, "production.tfvars"), 'environment = "production"\n');
+  env = {
+    PATH: process.env.PATH,
+    HOME: work,
+    TMPDIR: work,
+    TF_CLI_CONFIG_FILE: path.join(work, "terraformrc"),
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    // Loopback only, dummy credentials: nothing can reach AWS.
+    AWS_ENDPOINT_URL: s3.endpoint,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_EC2_METADATA_DISABLED: "true",
+    TF_STATE_BUCKET: BUCKET,
+    TF_STATE_KEY: KEY,
+    TF_STATE_REGION: "us-east-1",
+    // What the real bucket needs no setting for: path-style addressing on loopback, no STS check.
+    TF_CLI_ARGS_init:
+      "-backend-config=use_path_style=true -backend-config=skip_credentials_validation=true -backend-config=skip_requesting_account_id=true",
+  };
+  // As `npm run deploy` leaves it: initialised with the local backend.
+  const init = await run("terraform", ["init", "-input=false", "-no-color"], stackDir, { ...env, TF_CLI_ARGS_init: "" });
+  if (!init.ok) throw new Error(`terraform init failed: ${init.output}`);
+});
+
+afterAll(() => {
+  s3.server.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("planning on a laptop as CI does (scripts/ci/plan-locally.sh)", () => {
+  it("plans against the S3 state and keeps the plan's text next to the stack", async () => {
+    const result = await run("bash", [path.join(root, "scripts/ci/plan-locally.sh"), "production.tfvars"], work, env);
+    expect(result).toMatchObject({ ok: true });
+    expect(fs.readFileSync(path.join(work, "cdktf.out", "stacks", "plan-production.txt"), "utf8")).toContain('"production"');
+  });
+
+  it("leaves the stack folder exactly as it was: no backend override, local backend still initialised", async () => {
+    const before = snapshot(stackDir);
+    const result = await run("bash", [path.join(root, "scripts/ci/plan-locally.sh"), "production.tfvars"], work, env);
+    expect(result.ok).toBe(true);
+    expect(snapshot(stackDir)).toEqual(before);
+    expect(fs.existsSync(path.join(stackDir, "backend_override.tf.json"))).toBe(false);
+  });
+
+  it("leaves the stack folder as it was when the plan fails after init too", async () => {
+    fs.writeFileSync(path.join(work, "broken.tfvars"), 'environment = ["not", "a", "string"]\n');
+    const before = snapshot(stackDir);
+    const result = await run("bash", [path.join(root, "scripts/ci/plan-locally.sh"), "broken.tfvars"], work, env);
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain("Terraform has been successfully initialized");
+    expect(snapshot(stackDir)).toEqual(before);
+  });
+
+  it("removes its working copy", async () => {
+    await run("bash", [path.join(root, "scripts/ci/plan-locally.sh"), "production.tfvars"], work, env);
+    expect(fs.readdirSync(work).filter((f) => f.startsWith("plan-locally."))).toEqual([]);
+  });
+
+  it("is what the README shows for a laptop plan, rather than CI's scripts on the stack folder", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const block = readme.match(/To plan on a laptop exactly as CI does[^`]*```sh\n([\s\S]*?)```/)?.[1] ?? "";
+    expect(block).toContain("bash scripts/ci/plan-locally.sh environments/production.tfvars");
+    expect(block).not.toContain("terraform-init.sh");
+  });
+});
