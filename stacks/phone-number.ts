@@ -81,13 +81,15 @@ export class PhoneNumber extends Construct {
     });
     this.order.overrideLogicalId("phone_number");
 
-    // The order's id is unknown until the order has run, so referring to it makes Terraform read
-    // the number after ordering it. depends_on would also postpone the read whenever anything the
-    // order depends on changes (the connector's tags, say): the number, and the PBX's user data
-    // with it, would become unknown and the PBX would be replaced.
+    // Terraform postpones reading a data source to the apply whenever a managed resource it refers
+    // to (or names in depends_on) has changes pending; then the number, and the PBX's user data with
+    // it, becomes unknown and the PBX is replaced. So the read refers to the order alone: its id is
+    // unknown until the order has run (the number is read after ordering it), and it changes only
+    // when a new number is ordered. The name comes from the order's trigger, not from the parameter,
+    // which a tags change updates in place.
     const stored = new DataAwsSsmParameter(this, "stored", {
       count,
-      name: hcl(`${addressOf(this.order)}[0].id == "" ? "" : ${addressOf(parameter)}[0].name`),
+      name: hcl(`${addressOf(this.order)}[0].id == "" ? "" : ${addressOf(this.order)}[0].triggers.parameter_name`),
     });
     stored.overrideLogicalId("phone_number");
     this.number = countedDataAttribute(stored, "insecure_value");
