@@ -10,10 +10,16 @@ tags = {
 }
 
 # Production records the calls of your own SIPREC SBCs; the Asterisk test PBX is for demos.
-build_asterisk     = false
+build_asterisk = false
+# TLS signalling (port 5061) and SRTP media only: the SBCs must offer both.
 require_encryption = true
-# Your SBCs' public IPv4 CIDRs, each /27 or narrower, at most 10, e.g. ["198.51.100.0/27"].
-siprec_cidrs    = []
+# The public IPv4 ranges your SBCs send SIPREC from, each /27 or narrower, at most 10: the voice
+# connector admits no one else. These are documentation addresses (RFC 5737) standing for a
+# primary and a standby SBC; replace them with yours before the first apply.
+siprec_cidrs = [
+  "198.51.100.0/28", # primary SBC pair
+  "203.0.113.32/32", # standby SBC
+]
 calling_regions = ["US"]
 
 # Recordings outlive a destroy; expire them under your retention policy (0 keeps them).

@@ -63,6 +63,11 @@ describe("tfvars files", () => {
     expect(environments).toContain("environments/production.tfvars");
   });
 
+  it("deploy a connector something can call: production admits its SBCs' SIPREC", () => {
+    const { values } = plan(path.join(root, "environments/production.tfvars"));
+    expect(values).toMatchObject({ build_asterisk: false, siprec_cidrs: expect.arrayContaining([expect.any(String)]) });
+  });
+
   it.each(environments)("%s passes every variable rule and sets only declared variables", (file) => {
     const result = plan(path.join(root, file));
     expect(result.output).not.toMatch(/undeclared variable/i);
