@@ -18,9 +18,10 @@ export class TwinWorkspace {
   readonly dir: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor() {
+  /** Writes the twin (the stack's by default) to a new temporary folder and runs `terraform init` there. */
+  constructor(twin: Twin = stackTwin()) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "twin-"));
-    writeTwin(stackTwin(), this.dir);
+    writeTwin(twin, this.dir);
     const cliConfig = path.join(this.dir, "terraformrc");
     fs.writeFileSync(cliConfig, "");
     this.env = {
@@ -41,14 +42,20 @@ export class TwinWorkspace {
     this.terraform(["apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", this.varFile(tfvars)]);
   }
 
-  /** Plans with these variables and returns each resource change by synthesized address, with its actions. */
+  /** Plans with these variables: each resource change by synthesized address, with its actions, and each output's. */
   plan(tfvars: Record<string, unknown>): PlannedChange[] {
     this.terraform(["plan", "-input=false", "-no-color", "-lock=false", "-out=twin.tfplan", this.varFile(tfvars)]);
     const plan = JSON.parse(this.terraform(["show", "-json", "twin.tfplan"]));
-    return (plan.resource_changes ?? []).flatMap((change: any) => {
+    const resources = (plan.resource_changes ?? []).flatMap((change: any) => {
       const address = originalAddress(change.type, change.name, change.mode);
       return address ? [{ address: `${address}${indexOf(change.index)}`, actions: change.change.actions as string[] }] : [];
     });
+    const outputs = Object.entries(plan.output_changes ?? {}).map(([name, change]: [string, any]) => ({
+      address: `output.${name}`,
+      actions: change.actions as string[],
+      unknown: change.after_unknown === true,
+    }));
+    return [...resources, ...outputs];
   }
 
   /** The applied state: every resource and data source instance by synthesized address, with its arguments. */
@@ -78,6 +85,11 @@ export class TwinWorkspace {
     );
   }
 
+  /** Takes over another workspace's state, as a changed configuration meets the deployed one. */
+  adoptStateOf(other: TwinWorkspace): void {
+    fs.copyFileSync(path.join(other.dir, "terraform.tfstate"), path.join(this.dir, "terraform.tfstate"));
+  }
+
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -95,9 +107,12 @@ export class TwinWorkspace {
   }
 }
 
+/** A planned change of a resource (by synthesized address) or of an output (`output.<name>`). */
 export interface PlannedChange {
   readonly address: string;
   readonly actions: string[];
+  /** For outputs: whether the value is known only after apply. */
+  readonly unknown?: boolean;
 }
 
 export interface AppliedState {
