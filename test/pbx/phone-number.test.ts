@@ -64,9 +64,11 @@ describe("the phone number in Terraform", () => {
     expect(fs.readFileSync(PHONE_NUMBER_SCRIPT, "utf8")).toContain(`readonly NO_PHONE_NUMBER="${NO_PHONE_NUMBER}"`);
   });
 
-  it("is read back after the order through the order's id, not depends_on", () => {
+  it("is read back after the order through the order alone, not depends_on (test/offline/tags-change.test.ts)", () => {
     const stored = config.data.aws_ssm_parameter.phone_number;
-    expect(stored.name).toBe('${null_resource.phone_number[0].id == "" ? "" : aws_ssm_parameter.phone_number[0].name}');
+    expect(stored.name).toBe(
+      '${null_resource.phone_number[0].id == "" ? "" : null_resource.phone_number[0].triggers.parameter_name}',
+    );
     expect(stored).not.toHaveProperty("depends_on");
   });
 });
