@@ -4,7 +4,7 @@ import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { DataResource, TerraformLocal, TerraformVariable } from "cdktf";
+import { DataResource, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { countedAttribute, hcl, hclBool, hclNumber, policyDocument, varRef } from "./hcl";
 

@@ -1,4 +1,4 @@
-import { TerraformStack, TerraformVariable, TerraformVariableConfig } from "cdktf";
+import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { Construct } from "constructs";
 
 /** Regions where Chime SDK call recording (media insights pipelines) is offered. */
@@ -115,7 +115,7 @@ export class Variables extends Construct {
         {
           condition: `alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256 && !startswith(lower(k), "aws:")])`,
           errorMessage:
-            "tags: every key must be 1 to 128 characters and must not start with \"aws:\", every value at most 256 characters; got ${jsonencode(var.tags)}.",
+            'tags: every key must be 1 to 128 characters and must not start with "aws:", every value at most 256 characters; got ${jsonencode(var.tags)}.',
         },
       ],
     });
@@ -234,8 +234,7 @@ export class Variables extends Construct {
       rules: [
         {
           condition: `var.call_ttl_days == floor(var.call_ttl_days) && var.call_ttl_days >= 1 && var.call_ttl_days <= 365`,
-          errorMessage:
-            "call_ttl_days: ${var.call_ttl_days} is out of range; use a whole number of days from 1 to 365.",
+          errorMessage: "call_ttl_days: ${var.call_ttl_days} is out of range; use a whole number of days from 1 to 365.",
         },
       ],
     });
@@ -269,8 +268,7 @@ export class Variables extends Construct {
     this.buildAsterisk = variable("build_asterisk", {
       type: "bool",
       default: true,
-      description:
-        "Deploy the Asterisk test PBX with a phone number. Set false to connect your own SBC (siprec_cidrs) or trunk.",
+      description: "Deploy the Asterisk test PBX with a phone number. Set false to connect your own SBC (siprec_cidrs) or trunk.",
       rules: [
         {
           condition: `!(var.build_asterisk && length(var.siprec_cidrs) > 0)`,

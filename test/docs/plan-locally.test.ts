@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -41,12 +41,17 @@ function fakeS3(): Promise<{ server: http.Server; endpoint: string }> {
         objects.delete(url.pathname);
         return res.writeHead(204).end();
       }
-      if (!object) return req.method === "HEAD" ? res.writeHead(404).end() : xml(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
+      if (!object)
+        return req.method === "HEAD"
+          ? res.writeHead(404).end()
+          : xml(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
       res.writeHead(200, { ETag: '"1"', "Content-Length": object.length }).end(req.method === "HEAD" ? undefined : object);
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
   );
 }
 

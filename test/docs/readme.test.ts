@@ -40,7 +40,11 @@ describe("generated documentation", () => {
 
   it(`${TFVARS_EXAMPLE} is what \`npm run docs\` generates`, () => {
     const file = path.join(root, TFVARS_EXAMPLE);
-    expectGenerated(TFVARS_EXAMPLE, fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "", renderTfvarsExample(config.variable));
+    expectGenerated(
+      TFVARS_EXAMPLE,
+      fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "",
+      renderTfvarsExample(config.variable),
+    );
   });
 
   it("documents every variable in the README table", () => {
@@ -74,7 +78,9 @@ describe("README, where it cannot be generated", () => {
     const scripts: Record<string, string> = JSON.parse(read("package.json")).scripts;
     const cdktfScripts = Object.entries(scripts).filter(([, command]) => /\bcdktf\s/.test(command));
     expect(cdktfScripts.map(([name]) => name)).toEqual(expect.arrayContaining(["synth", "deploy", "destroy", "output"]));
-    expect(cdktfScripts.filter(([, command]) => !command.startsWith("CHECKPOINT_DISABLE=1 cdktf ")).map(([name]) => name)).toEqual([]);
+    expect(
+      cdktfScripts.filter(([, command]) => !command.startsWith("CHECKPOINT_DISABLE=1 cdktf ")).map(([name]) => name),
+    ).toEqual([]);
     const commands = [...readme.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n"));
     expect(commands.filter((line) => /(^|[\s;&|(])(npx\s+)?cdktf\s/.test(line))).toEqual([]);
   });
@@ -87,7 +93,9 @@ describe("README, where it cannot be generated", () => {
 
   it("names only repository files that exist", () => {
     const named = [
-      ...readme.matchAll(/(?<![\w./-])((?:\.github|scripts|environments|stacks|lambda|test|asterisk-config)\/[\w./-]*\.[a-z]+)\b/g),
+      ...readme.matchAll(
+        /(?<![\w./-])((?:\.github|scripts|environments|stacks|lambda|test|asterisk-config)\/[\w./-]*\.[a-z]+)\b/g,
+      ),
     ].map((m) => m[1]);
     expect([...new Set(named)].filter((file) => !fs.existsSync(path.join(root, file)))).toEqual([]);
   });

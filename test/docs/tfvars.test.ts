@@ -18,7 +18,12 @@ function terraform(args: string[]): { ok: boolean; output: string } {
   const result = spawnSync("terraform", args, {
     cwd: workDir,
     encoding: "utf8",
-    env: { ...process.env, TF_CLI_CONFIG_FILE: path.join(workDir, "terraformrc"), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+    env: {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: path.join(workDir, "terraformrc"),
+      TF_IN_AUTOMATION: "1",
+      CHECKPOINT_DISABLE: "1",
+    },
   });
   if (result.error) throw result.error;
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.replace(/\s+/g, " ") };

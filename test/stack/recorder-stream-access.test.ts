@@ -20,7 +20,12 @@ describe("the recorder's access to the call streams", () => {
   });
 
   it("does not read the media, which the pipeline's own role does", () => {
-    const reads = ["kinesisvideo:GetMedia", "kinesisvideo:GetDataEndpoint", "kinesisvideo:ListFragments", "kinesisvideo:GetMediaForFragmentList"];
+    const reads = [
+      "kinesisvideo:GetMedia",
+      "kinesisvideo:GetDataEndpoint",
+      "kinesisvideo:ListFragments",
+      "kinesisvideo:GetMediaForFragmentList",
+    ];
     expect(reads.flatMap(granting)).toEqual([]);
   });
 });

@@ -55,7 +55,12 @@ class TwinDeployment {
   constructor() {
     fs.writeFileSync(path.join(this.dir, "main.tf.json"), JSON.stringify(twinConfiguration(), null, 2));
     fs.writeFileSync(path.join(this.dir, "terraformrc"), "");
-    this.env = { ...process.env, TF_CLI_CONFIG_FILE: path.join(this.dir, "terraformrc"), TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" };
+    this.env = {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: path.join(this.dir, "terraformrc"),
+      TF_IN_AUTOMATION: "1",
+      CHECKPOINT_DISABLE: "1",
+    };
     const init = this.terraform("init", "-input=false");
     if (!init.ok) throw new Error(`terraform init failed: ${init.output}`);
   }
@@ -109,7 +114,9 @@ const deploy = (tfvars: Record<string, unknown>): TwinDeployment => {
   deployments.push(deployment);
   return deployment.applied(tfvars);
 };
-afterAll(() => deployments.forEach((d) => d.remove()));
+afterAll(() => {
+  for (const d of deployments) d.remove();
+});
 
 /** Every created bucket resource, with the guard when the policy keeps the bucket. */
 const bucketAddresses = (withGuard: boolean): string[] =>

@@ -1,5 +1,5 @@
-import { expectAccepted, expectRefused, planVariables } from "../support/terraform-variables";
 import { synthesizeStack } from "../support/synth";
+import { expectAccepted, expectRefused, planVariables } from "../support/terraform-variables";
 
 describe("every variable", () => {
   const variables = Object.entries(synthesizeStack().variable);
@@ -37,7 +37,10 @@ describe("terraform plan with the variable rules", () => {
 
   describe("region", () => {
     it("refuses a region without Chime SDK call recording", () => {
-      expectRefused({ region: "eu-west-1", build_asterisk: false }, 'region: "eu-west-1" does not offer Chime SDK call recording');
+      expectRefused(
+        { region: "eu-west-1", build_asterisk: false },
+        'region: "eu-west-1" does not offer Chime SDK call recording',
+      );
     });
   });
 
@@ -82,20 +85,30 @@ describe("terraform plan with the variable rules", () => {
       ["240.0.0.0/27", "240.0.0.0/4 (reserved)"],
       ["255.255.255.255/32", "240.0.0.0/4 (reserved)"],
     ])("refuses %s, naming the non-public range %s it lies in", (cidr, range) => {
-      expectRefused(siprec([cidr]), `siprec_cidrs: ${cidr} is in ${range}; the voice connector is reached from public addresses only`);
+      expectRefused(
+        siprec([cidr]),
+        `siprec_cidrs: ${cidr} is in ${range}; the voice connector is reached from public addresses only`,
+      );
     });
 
     it("names every non-public entry and only those", () => {
       const { output } = planVariables(siprec(["198.51.100.0/27", "127.0.0.0/30", "10.0.0.0/27"]));
-      expect(output).toContain("siprec_cidrs: 127.0.0.0/30 is in 127.0.0.0/8 (loopback), 10.0.0.0/27 is in 10.0.0.0/8 (private);");
+      expect(output).toContain(
+        "siprec_cidrs: 127.0.0.0/30 is in 127.0.0.0/8 (loopback), 10.0.0.0/27 is in 10.0.0.0/8 (private);",
+      );
     });
 
-    it.each(["172.15.0.0/27", "172.32.0.0/27", "11.0.0.0/27", "100.63.255.224/27", "100.128.0.0/27", "126.255.255.224/27", "223.255.255.224/27"])(
-      "accepts the public range %s",
-      (cidr) => {
-        expectAccepted(siprec([cidr]));
-      },
-    );
+    it.each([
+      "172.15.0.0/27",
+      "172.32.0.0/27",
+      "11.0.0.0/27",
+      "100.63.255.224/27",
+      "100.128.0.0/27",
+      "126.255.255.224/27",
+      "223.255.255.224/27",
+    ])("accepts the public range %s", (cidr) => {
+      expectAccepted(siprec([cidr]));
+    });
 
     it("refuses SIPREC CIDRs together with the Asterisk PBX", () => {
       expectRefused({ siprec_cidrs: ["198.51.100.0/27"] }, "build_asterisk: true cannot be combined with siprec_cidrs");
@@ -108,7 +121,10 @@ describe("terraform plan with the variable rules", () => {
     });
 
     it("names an entry that is not a CIDR", () => {
-      expectRefused({ softphone_cidrs: ["203.0.113.7/32", "203.0.113.7"] }, 'softphone_cidrs: ["203.0.113.7"] are not IPv4 CIDRs');
+      expectRefused(
+        { softphone_cidrs: ["203.0.113.7/32", "203.0.113.7"] },
+        'softphone_cidrs: ["203.0.113.7"] are not IPv4 CIDRs',
+      );
     });
 
     it("refuses a range wider than /16", () => {
@@ -129,7 +145,10 @@ describe("terraform plan with the variable rules", () => {
 
   describe("build_asterisk", () => {
     it("refuses the PBX in a region whose voice connector ranges it does not know", () => {
-      expectRefused({ region: "eu-central-1" }, 'build_asterisk: the Asterisk PBX knows the Voice Connector address ranges of us-east-1 and us-west-2 only, not "eu-central-1"');
+      expectRefused(
+        { region: "eu-central-1" },
+        'build_asterisk: the Asterisk PBX knows the Voice Connector address ranges of us-east-1 and us-west-2 only, not "eu-central-1"',
+      );
     });
 
     it("allows eu-central-1 without the PBX", () => {
@@ -143,7 +162,10 @@ describe("terraform plan with the variable rules", () => {
     });
 
     it.each(["a b", "a+b", "café", "a=b"])("refuses %j, which a recording destination cannot hold", (prefix) => {
-      expectRefused({ recording_bucket_prefix: prefix }, `recording_bucket_prefix: "${prefix}" cannot be used in a recording destination`);
+      expectRefused(
+        { recording_bucket_prefix: prefix },
+        `recording_bucket_prefix: "${prefix}" cannot be used in a recording destination`,
+      );
     });
   });
 
