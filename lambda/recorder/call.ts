@@ -88,8 +88,26 @@ export interface RecordingSettings {
   voiceConnectorId: string;
 }
 
+/** Bytes an S3 destination ARN holds as they are; every other byte is written `_XX` (hex). */
+const KEY_SAFE = /[A-Za-z0-9.-]/;
+
+/**
+ * The call id as a file name an S3 destination ARN (^arn[\/\:\-\_\.a-zA-Z0-9]+$) accepts:
+ * letters, digits, `.` and `-` stay, every other UTF-8 byte (`_` included, so that no two call
+ * ids share a name) becomes `_` and two hex digits. A Chime UUID is unchanged.
+ */
+export function callFileName(callId: string): string {
+  let name = "";
+  for (const byte of Buffer.from(callId, "utf8")) {
+    const char = String.fromCharCode(byte);
+    name += KEY_SAFE.test(char) ? char : `_${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return name;
+}
+
 export function recordingDestination(settings: RecordingSettings, callId: string): string {
-  const key = settings.recordingPrefix === "" ? `${callId}.wav` : `${settings.recordingPrefix}/${callId}.wav`;
+  const file = `${callFileName(callId)}.wav`;
+  const key = settings.recordingPrefix === "" ? file : `${settings.recordingPrefix}/${file}`;
   return `arn:${settings.partition}:s3:::${settings.recordingBucket}/${key}`;
 }
 

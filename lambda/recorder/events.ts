@@ -17,8 +17,13 @@ export type InboundMessage =
 
 type Json = Record<string, unknown>;
 
-// callId ends up in an S3 key and the destination ARN (pattern ^arn[\/\:\-\_\.a-zA-Z0-9]+$).
-const CALL_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/**
+ * callId is opaque: AWS's own example shows it equal to the SIP Call-ID, which (RFC 3261) usually
+ * holds `@` and other characters an S3 key or ARN cannot take, so it is encoded where it is used.
+ * The bound keeps the encoded key inside the 1,024 characters of a destination ARN.
+ */
+const CALL_ID_MAX_BYTES = 256;
+const CALL_ID_FORM = `a non-empty string of at most ${CALL_ID_MAX_BYTES} bytes (UTF-8)`;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 const STREAM_ARN = /^arn:\S{1,1020}$/;
 const TIMESTAMP_FORM = "an ISO-8601 timestamp such as 2023-04-05T22:14:17.788Z";
@@ -49,10 +54,8 @@ function detailOf(event: Json): Json {
 
 function callIdOf(detail: Json): string {
   const value = detail.callId;
-  if (typeof value !== "string" || value === "") {
-    throw malformed("detail.callId", value, "is missing or empty", "1-128 characters of A-Z a-z 0-9 . _ -");
-  }
-  if (!CALL_ID.test(value)) throw malformed("detail.callId", value, "is invalid", "1-128 characters of A-Z a-z 0-9 . _ -");
+  if (typeof value !== "string" || value === "") throw malformed("detail.callId", value, "is missing or empty", CALL_ID_FORM);
+  if (Buffer.byteLength(value, "utf8") > CALL_ID_MAX_BYTES) throw malformed("detail.callId", value, "is too long", CALL_ID_FORM);
   return value;
 }
 

@@ -1,5 +1,6 @@
 import {
   type CallLegs,
+  callFileName,
   clientRequestToken,
   type Decision,
   decide,
@@ -150,6 +151,28 @@ describe("the recording destination", () => {
   });
 });
 
+describe("the recording's file name for an opaque call id", () => {
+  it.each([
+    ["a Chime UUID, unchanged", "089b1d79-d4ca-4f74-b36b-681f606937f6", "089b1d79-d4ca-4f74-b36b-681f606937f6"],
+    ["a SIP Call-ID: @ as _40", "a84b4c76e66710@pc33.atlanta.com", "a84b4c76e66710_40pc33.atlanta.com"],
+    ["an underscore, escaped so names cannot collide", "a_40b", "a_5F40b"],
+    ["slashes and spaces, which would make folders or break the ARN", "a/b c", "a_2Fb_20c"],
+    ["non-ASCII, byte by byte", "é", "_C3_A9"],
+  ])("%s", (_name, callId, name) => {
+    expect(callFileName(callId)).toBe(name);
+  });
+
+  it("keeps the destination inside the API's ARN pattern", () => {
+    const destination = recordingDestination(settings, "a84b4c76e66710@pc33.atlanta.com;tag=x/€");
+    expect(destination).toMatch(/^arn[/:\-_.a-zA-Z0-9]+$/);
+  });
+
+  it("keeps the destination of the longest accepted call id within the API's 1,024 characters", () => {
+    const destination = recordingDestination({ ...settings, recordingBucket: "b".repeat(63), recordingPrefix: "p".repeat(100) }, "€".repeat(85));
+    expect(destination.length).toBeLessThanOrEqual(1024);
+  });
+});
+
 describe("the client request token", () => {
   const token = clientRequestToken("bfggco08s5m5esgxfskzks", "089b1d79-d4ca-4f74-b36b-681f606937f6");
 
@@ -163,6 +186,10 @@ describe("the client request token", () => {
 
   it("differs between calls", () => {
     expect(clientRequestToken("bfggco08s5m5esgxfskzks", "another-call")).not.toBe(token);
+  });
+
+  it("matches the API's pattern for a SIP Call-ID", () => {
+    expect(clientRequestToken("bfggco08s5m5esgxfskzks", "a84b4c76e66710@pc33.atlanta.com")).toMatch(/^[-_a-zA-Z0-9]{2,64}$/);
   });
 
   it("differs between voice connectors", () => {

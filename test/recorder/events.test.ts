@@ -93,6 +93,17 @@ describe("the sample events (AWS documentation shapes)", () => {
   });
 });
 
+describe("an opaque callId", () => {
+  it.each([
+    ["a SIP Call-ID (RFC 3261's example)", "a84b4c76e66710@pc33.atlanta.com"],
+    ["spaces, slashes and plus signs", "a b/c+d=e"],
+    ["non-ASCII characters", "appel-été-€"],
+    ["exactly 256 bytes", "a".repeat(256)],
+  ])("is accepted as is: %s", (_name, callId) => {
+    expect(parseMessage(body(withDetail(ended, { callId })))).toMatchObject({ kind: "ended", callId });
+  });
+});
+
 describe("the sweep message", () => {
   it("is recognised from the exact JSON the schedule sends", () => {
     expect(parseMessage('{"source":"call-recorder.sweep","detail-type":"Sweep pending calls"}')).toEqual({ kind: "sweep" });
@@ -111,8 +122,9 @@ describe("a malformed event is rejected with the field at fault", () => {
     ["a missing detail", body({ ...ended, detail: undefined }), "detail"],
     ["a missing callId", body(without(ended, "callId")), "detail.callId"],
     ["an empty callId", body(withDetail(ended, { callId: "" })), "detail.callId"],
-    ["a callId with characters an S3 key or ARN cannot take", body(withDetail(ended, { callId: "a b+c" })), "detail.callId"],
-    ["a callId longer than 128 characters", body(withDetail(ended, { callId: "a".repeat(129) })), "detail.callId"],
+    ["a callId that is not a string", body(withDetail(ended, { callId: 42 })), "detail.callId"],
+    ["a callId longer than 256 bytes", body(withDetail(ended, { callId: "a".repeat(257) })), "detail.callId"],
+    ["a callId of 129 three-byte characters (387 bytes)", body(withDetail(ended, { callId: "€".repeat(129) })), "detail.callId"],
     ["an ENDED without streamArn", body(without(ended, "streamArn")), "detail.streamArn"],
     ["an ENDED with an empty streamArn", body(withDetail(ended, { streamArn: "" })), "detail.streamArn"],
     ["a streamArn that is not an ARN", body(withDetail(ended, { streamArn: "stream/ChimeVoiceConnector-x" })), "detail.streamArn"],
@@ -132,10 +144,10 @@ describe("a malformed event is rejected with the field at fault", () => {
 });
 
 describe("the rejection message", () => {
-  const error = rejection(body(withDetail(ended, { callId: "a b" })));
+  const error = rejection(body(withDetail(ended, { streamArn: "a b" })));
 
   it("names the field", () => {
-    expect(error.message).toContain("detail.callId");
+    expect(error.message).toContain("detail.streamArn");
   });
 
   it("quotes the value", () => {
@@ -143,7 +155,7 @@ describe("the rejection message", () => {
   });
 
   it("states the accepted form", () => {
-    expect(error.message).toContain("1-128 characters of A-Z a-z 0-9 . _ -");
+    expect(error.message).toContain("a Kinesis Video stream ARN starting with arn:");
   });
 
   it("shortens a huge value", () => {

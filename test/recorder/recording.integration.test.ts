@@ -209,7 +209,7 @@ describe("the recording's destination follows RECORDING_BUCKET_PREFIX", () => {
     ["/a/b/", "a/b/"],
   ])("prefix %j puts the file under %j", async (prefix, keyPrefix) => {
     const recorder = await harness.startRecorder({ RECORDING_BUCKET_PREFIX: prefix });
-    const call = makeCall(`prefix-${keyPrefix.replace(/\//g, "_") || "root"}`);
+    const call = makeCall(`prefix-${keyPrefix.replace(/\//g, "-") || "root"}`);
     await recorder.handler(sqsEvent(...ended(call)));
     expectOneRecording(harness.pipelines, call, ["caller", "callee"], keyPrefix);
   });
@@ -288,6 +288,25 @@ describe("a call with a FAILED event, which names the call and not the leg", () 
     it("warns", () => {
       expect(atLevel(recorder.logs, "WARN").some((line) => line.callId === call.callId && line.outcome === "no_audio")).toBe(true);
     });
+  });
+});
+
+describe("a call whose id is a SIP Call-ID (opaque, with @)", () => {
+  const call = makeCall("a84b4c76e66710@pc33.atlanta.com");
+
+  beforeAll(async () => {
+    const recorder = await harness.startRecorder();
+    const queue = new SqsSimulator({ handlers: [recorder.handler] });
+    queue.sendAll([...callEvents(call), ...callEvents(call)]);
+    await drained(queue);
+  });
+
+  it("is recorded once, to a file named by its safe encoding", () => {
+    expectOneRecording(harness.pipelines, call, ["caller", "callee"], "recordings/", "a84b4c76e66710_40pc33.atlanta.com");
+  });
+
+  it("is kept in the table under its id as is", async () => {
+    expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "recorded" });
   });
 });
 

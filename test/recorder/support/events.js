@@ -23,8 +23,9 @@ const FIRST_CALL_MS = Date.parse("2023-04-05T22:14:02.238Z");
  */
 function makeCall(callId, { voiceConnectorId = VOICE_CONNECTOR_ID, offsetMs = 0 } = {}) {
   const base = FIRST_CALL_MS + offsetMs;
-  const stream = (side, createdMs) =>
-    `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:stream/ChimeVoiceConnector-${voiceConnectorId}-${callId}-${side}/${createdMs}`;
+  // Stream names take [a-zA-Z0-9_.-] only; a call id such as a SIP Call-ID has other characters.
+  const streamName = `ChimeVoiceConnector-${voiceConnectorId}-${callId.replace(/[^a-zA-Z0-9_.-]/g, "-")}`;
+  const stream = (side, createdMs) => `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:stream/${streamName}-${side}/${createdMs}`;
   return {
     callId,
     voiceConnectorId,

@@ -56,7 +56,7 @@ export const TOKEN_PATTERN = /^[-_a-zA-Z0-9]{2,64}$/;
  * The CreateMediaInsightsPipeline body the recorder must send for `call`, as it appears on the wire
  * (timestamps in epoch seconds), written out independently of the implementation.
  */
-export function expectedRecording(call: Call, legs: Side[], keyPrefix = "recordings/"): Record<string, unknown> {
+export function expectedRecording(call: Call, legs: Side[], keyPrefix = "recordings/", fileName = call.callId): Record<string, unknown> {
   const recorded = legs.map((side) => call[side]);
   return {
     MediaInsightsPipelineConfigurationArn: PIPELINE_CONFIGURATION_ARN,
@@ -71,7 +71,7 @@ export function expectedRecording(call: Call, legs: Side[], keyPrefix = "recordi
       },
     },
     S3RecordingSinkRuntimeConfiguration: {
-      Destination: `arn:aws:s3:::${RECORDING_BUCKET}/${keyPrefix}${call.callId}.wav`,
+      Destination: `arn:aws:s3:::${RECORDING_BUCKET}/${keyPrefix}${fileName}.wav`,
       RecordingFileFormat: "Wav",
     },
     ClientRequestToken: expect.stringMatching(TOKEN_PATTERN),
@@ -83,10 +83,16 @@ export function expectedRecording(call: Call, legs: Side[], keyPrefix = "recordi
  * The recorder's promise for every call: exactly one pipeline, created from exactly the expected
  * request, and every request for the call carrying the same token.
  */
-export function expectOneRecording(pipelines: FakeMediaPipelines, call: Call, legs: Side[] = ["caller", "callee"], keyPrefix?: string): void {
+export function expectOneRecording(
+  pipelines: FakeMediaPipelines,
+  call: Call,
+  legs: Side[] = ["caller", "callee"],
+  keyPrefix?: string,
+  fileName?: string,
+): void {
   const created = pipelines.pipelinesFor(call.callId);
   expect(created).toHaveLength(1);
-  expect(created[0].body).toEqual(expectedRecording(call, legs, keyPrefix));
+  expect(created[0].body).toEqual(expectedRecording(call, legs, keyPrefix, fileName));
   const tokens = new Set(pipelines.requestsFor(call.callId).map((request) => request.body.ClientRequestToken));
   expect(tokens.size).toBe(1);
 }
