@@ -152,7 +152,7 @@ export class Variables extends Construct {
       type: "string",
       default: "DESTROY",
       description:
-        "What destroy does to the bucket this stack creates: DESTROY empties and deletes it; RETAIN and SNAPSHOT keep it (destroy stops while it holds recordings; S3 has no snapshots, so SNAPSHOT means RETAIN).",
+        "What destroy does to the bucket this stack creates: DESTROY empties and deletes it; RETAIN keeps it with every protection, refusing destroy at the plan until the bucket is removed from state (see the README). S3 has no snapshots, so SNAPSHOT means RETAIN.",
       rules: [
         {
           condition: `contains(["DESTROY", "RETAIN", "SNAPSHOT"], var.removal_policy)`,

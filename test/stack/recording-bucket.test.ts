@@ -62,6 +62,29 @@ describe("the recording bucket", () => {
   });
 });
 
+describe("removal_policy RETAIN's guard", () => {
+  const guard = () => resource(config, "terraform_data", "retain_recordings");
+
+  it("exists only for a created bucket under RETAIN or SNAPSHOT", () => {
+    expect(guard().count).toBe('${var.output_bucket == "" && var.removal_policy != "DESTROY" ? 1 : 0}');
+  });
+
+  it("cannot be destroyed, so a plan that would delete it fails before anything is deleted", () => {
+    expect(guard().lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("depends on the bucket and every protection, so destroying any of them includes it", () => {
+    const bucketResources = Object.keys(config.resource)
+      .filter((type) => type.startsWith("aws_s3_bucket") && config.resource[type].recordings)
+      .map((type) => `${type}.recordings`);
+    expect([...guard().depends_on].sort()).toEqual(bucketResources.sort());
+  });
+
+  it("is replaced, hence refused, when the bucket would be replaced", () => {
+    expect(guard().triggers_replace).toEqual({ bucket: "${one(aws_s3_bucket.recordings[*].id)}" });
+  });
+});
+
 describe("the bucket recordings are written to", () => {
   it("is output_bucket when set, else the created bucket", () => {
     expect(config.locals.recording_bucket_name).toBe(
