@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Resource } from "@cdktf/provider-null/lib/resource";
-import { AssetType, TerraformAsset, TerraformVariable } from "cdktf";
+import { AssetType, TerraformAsset, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { addressOf, countedAttribute, countedDataAttribute, hcl, hclNumber, varRef } from "./hcl";
 

@@ -1,5 +1,5 @@
 import { resource, synthesizeStack } from "../support/synth";
-import { AppliedState, PlannedChange, TwinWorkspace, blocksOf, terraformVersion } from "./terraform";
+import { type AppliedState, blocksOf, type PlannedChange, TwinWorkspace, terraformVersion } from "./terraform";
 
 /**
  * Every deployment mode applied by real Terraform to the provider-free twin of the synthesized stack (twin.ts):
@@ -192,11 +192,15 @@ describe("the PBX", () => {
   });
 
   it("is the termination's only allowed source", () => {
-    expect(instance("default", "aws_chime_voice_connector_termination.recorded[0]").cidr_allow_list).toEqual(["198.51.100.10/32"]);
+    expect(instance("default", "aws_chime_voice_connector_termination.recorded[0]").cidr_allow_list).toEqual([
+      "198.51.100.10/32",
+    ]);
   });
 
   it("gets its phone number from the order script, given the region, connector and parameter", () => {
-    const orders = Object.entries(records.get("default") ?? {}).filter(([file]) => file.startsWith("null_resource__phone_number.create."));
+    const orders = Object.entries(records.get("default") ?? {}).filter(([file]) =>
+      file.startsWith("null_resource__phone_number.create."),
+    );
     expect(orders.map(([, env]) => env)).toEqual([
       expect.objectContaining({
         AWS_REGION: "us-east-1",
@@ -232,7 +236,10 @@ describe("SIPREC", () => {
 
   it("offers only TLS and SRTP when the connector requires encryption", () => {
     const mode = "eu-central-1 with SIPREC and encryption";
-    expect(instance(mode, "aws_chime_voice_connector.recorded")).toMatchObject({ aws_region: "eu-central-1", require_encryption: true });
+    expect(instance(mode, "aws_chime_voice_connector.recorded")).toMatchObject({
+      aws_region: "eu-central-1",
+      require_encryption: true,
+    });
     expect(state(mode).outputs.siprec_destination).toMatchObject({ transports: ["TLS on port 5061"], media: "SRTP" });
   });
 });
@@ -311,7 +318,9 @@ describe("switching the default to SIPREC on the same state", () => {
       changes = workspace.plan(MODES.SIPREC);
       workspace.apply(MODES.SIPREC);
       after = workspace.state();
-      released = Object.keys(workspace.provisionerRecords()).filter((file) => file.startsWith("null_resource__phone_number.destroy."));
+      released = Object.keys(workspace.provisionerRecords()).filter((file) =>
+        file.startsWith("null_resource__phone_number.destroy."),
+      );
     } finally {
       workspace.remove();
     }

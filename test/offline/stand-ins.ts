@@ -90,13 +90,18 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
     computed: {
       id: "<self.function_name>",
       arn: arn("lambda", "function:<self.function_name>"),
-      invoke_arn: "arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/arn:aws:lambda:<region>:<account>:function:<self.function_name>/invocations",
+      invoke_arn:
+        "arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/arn:aws:lambda:<region>:<account>:function:<self.function_name>/invocations",
       version: "$LATEST",
     },
     replacedBy: ["function_name"],
   },
   aws_network_interface: {
-    computed: { id: "eni-0123456789abcdef0", private_ip: "10.20.0.10", arn: arn("ec2", "network-interface/eni-0123456789abcdef0") },
+    computed: {
+      id: "eni-0123456789abcdef0",
+      private_ip: "10.20.0.10",
+      arn: arn("ec2", "network-interface/eni-0123456789abcdef0"),
+    },
     replacedBy: ["subnet_id"],
   },
   aws_route: { computed: { id: "r-rtb-0123456789abcdef0" }, replacedBy: ["route_table_id", "destination_cidr_block"] },
@@ -126,7 +131,10 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
     computed: { id: "sg-0123456789abcdef0", arn: arn("ec2", "security-group/sg-0123456789abcdef0") },
     replacedBy: ["name", "name_prefix", "description", "vpc_id"],
   },
-  aws_sns_topic: { computed: { id: arn("sns", "<self.name>"), arn: arn("sns", "<self.name>") }, replacedBy: ["name", "name_prefix"] },
+  aws_sns_topic: {
+    computed: { id: arn("sns", "<self.name>"), arn: arn("sns", "<self.name>") },
+    replacedBy: ["name", "name_prefix"],
+  },
   aws_sns_topic_subscription: {
     computed: { id: arn("sns", "subscription"), arn: arn("sns", "subscription") },
     replacedBy: ["endpoint", "protocol", "topic_arn"],
@@ -148,7 +156,10 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
     computed: { id: "subnet-0123456789abcdef0", arn: arn("ec2", "subnet/subnet-0123456789abcdef0") },
     replacedBy: ["vpc_id", "cidr_block", "availability_zone"],
   },
-  aws_vpc: { computed: { id: "vpc-0123456789abcdef0", arn: arn("ec2", "vpc/vpc-0123456789abcdef0") }, replacedBy: ["cidr_block"] },
+  aws_vpc: {
+    computed: { id: "vpc-0123456789abcdef0", arn: arn("ec2", "vpc/vpc-0123456789abcdef0") },
+    replacedBy: ["cidr_block"],
+  },
   aws_vpc_security_group_egress_rule: {
     computed: { id: "sgr-0123456789abcdef0", arn: arn("ec2", "security-group-rule/sgr-0123456789abcdef0") },
     replacedBy: ["security_group_id"],

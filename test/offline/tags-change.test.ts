@@ -1,4 +1,4 @@
-import { PlannedChange, TwinWorkspace } from "./terraform";
+import { type PlannedChange, TwinWorkspace } from "./terraform";
 
 /**
  * A tags-only change updates tags in place and replaces nothing. Terraform defers reading a data source to the

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeStack } from "../support/synth";
-import { RECORDS_DIR, Twin, originalAddress, providerFreeTwin, writeTwin } from "./twin";
+import { originalAddress, providerFreeTwin, RECORDS_DIR, type Twin, writeTwin } from "./twin";
 
 let twin: Twin | undefined;
 
@@ -66,7 +66,12 @@ export class TwinWorkspace {
       const address = originalAddress(resource.type, resource.name, resource.mode);
       if (!address) continue;
       const values = resource.values;
-      const argumentsOf = resource.mode === "data" ? values.outputs : resource.type === "terraform_data" && resource.name.includes("__") ? values.input : values;
+      const argumentsOf =
+        resource.mode === "data"
+          ? values.outputs
+          : resource.type === "terraform_data" && resource.name.includes("__")
+            ? values.input
+            : values;
       instances.set(`${address}${indexOf(resource.index)}`, argumentsOf ?? {});
     }
     const outputs = Object.fromEntries(Object.entries(shown.values?.outputs ?? {}).map(([k, v]: [string, any]) => [k, v.value]));
@@ -80,7 +85,10 @@ export class TwinWorkspace {
     return Object.fromEntries(
       fs.readdirSync(dir).map((file) => {
         const lines = fs.readFileSync(path.join(dir, file), "utf8").split("\n").filter(Boolean);
-        return [file, Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]))];
+        return [
+          file,
+          Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)])),
+        ];
       }),
     );
   }
@@ -129,5 +137,9 @@ const indexOf = (index: unknown): string => (index === undefined ? "" : `[${JSON
 
 /** Terraform's version, to say which binary the figures were measured with. */
 export const terraformVersion = (): string =>
-  JSON.parse(execFileSync("terraform", ["version", "-json"], { encoding: "utf8", env: { PATH: process.env.PATH, CHECKPOINT_DISABLE: "1" } }))
-    .terraform_version;
+  JSON.parse(
+    execFileSync("terraform", ["version", "-json"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, CHECKPOINT_DISABLE: "1" },
+    }),
+  ).terraform_version;

@@ -1,5 +1,5 @@
-import { TerraformJson } from "../support/synth";
-import { KnownBlocks, Reference, rewriteTemplate } from "./hcl-references";
+import type { TerraformJson } from "../support/synth";
+import { type KnownBlocks, type Reference, rewriteTemplate } from "./hcl-references";
 import { TwinWorkspace } from "./terraform";
 import { providerFreeTwin } from "./twin";
 
@@ -65,7 +65,10 @@ const small = (extra: Partial<TerraformJson> = {}): TerraformJson =>
         by_name: { name: "/demo/number" },
       },
     },
-    output: { url: { value: "${aws_sqs_queue.jobs.url}" }, number: { value: "${data.aws_ssm_parameter.by_name.insecure_value}" } },
+    output: {
+      url: { value: "${aws_sqs_queue.jobs.url}" },
+      number: { value: "${data.aws_ssm_parameter.by_name.insecure_value}" },
+    },
     ...extra,
   }) as unknown as TerraformJson;
 
@@ -78,7 +81,9 @@ describe("the provider-free twin", () => {
 
   it("fails naming a computed attribute it has no stand-in for", () => {
     const config = small({ output: { odd: { value: "${aws_sqs_queue.jobs.no_such_attribute}" } } });
-    expect(() => providerFreeTwin(config)).toThrow(/no stand-in for the computed attribute aws_sqs_queue\.no_such_attribute \(referred to by output odd\)/);
+    expect(() => providerFreeTwin(config)).toThrow(
+      /no stand-in for the computed attribute aws_sqs_queue\.no_such_attribute \(referred to by output odd\)/,
+    );
   });
 
   it("fails naming a block type it has no rules for", () => {

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TerraformJson } from "../support/synth";
-import { KnownBlocks, Reference, rewriteExpression, rewriteTemplate } from "./hcl-references";
+import type { TerraformJson } from "../support/synth";
+import { type KnownBlocks, type Reference, rewriteExpression, rewriteTemplate } from "./hcl-references";
 import { ACCOUNT, BLOCK_RULES } from "./stand-ins";
 
 /**
@@ -50,7 +50,14 @@ const META_ARGUMENTS = new Set(["count", "for_each", "depends_on", "lifecycle", 
 
 type Body = Record<string, any>;
 
+/** Top-level blocks the twin understands; anything else (modules, moved, import, check) fails loudly. */
+const TOP_LEVEL = new Set(["terraform", "provider", "variable", "locals", "output", "resource", "data"]);
+
 export function providerFreeTwin(config: TerraformJson): Twin {
+  const unknownBlocks = Object.keys(config).filter((key) => !TOP_LEVEL.has(key));
+  if (unknownBlocks.length > 0) {
+    throw new Error(`the provider-free twin does not handle the top-level block(s) ${unknownBlocks.join(", ")} yet`);
+  }
   const resources = config.resource ?? {};
   const data = config.data ?? {};
   const known: KnownBlocks = {
@@ -154,7 +161,8 @@ export function providerFreeTwin(config: TerraformJson): Twin {
         .replaceAll("<account>", ACCOUNT)
         .replace(/<self\.(\w+)>/g, (_, argument: string) => {
           const configured = selfArgument(self, argument, where);
-          if (typeof configured !== "string") throw new Error(`stand-in for ${where} uses <self.${argument}>, which is not a string`);
+          if (typeof configured !== "string")
+            throw new Error(`stand-in for ${where} uses <self.${argument}>, which is not a string`);
           return configured;
         });
     }
@@ -205,7 +213,9 @@ export function providerFreeTwin(config: TerraformJson): Twin {
           ignore_changes:
             ignored.length === 0
               ? undefined
-              : ignored.flatMap((a) => (a === "all" ? ["all"] : [`input.${a}`, ...(a in triggers ? [`triggers_replace.${a}`] : [])])),
+              : ignored.flatMap((a) =>
+                  a === "all" ? ["all"] : [`input.${a}`, ...(a in triggers ? [`triggers_replace.${a}`] : [])],
+                ),
           replace_triggered_by: lifecycle.replace_triggered_by,
           precondition: lifecycle.precondition,
           postcondition: lifecycle.postcondition,
@@ -246,7 +256,8 @@ export function providerFreeTwin(config: TerraformJson): Twin {
       const rewritten = rewriteValue(twin, rewrite) as Body;
       // A data source waits for the resources it refers to, as if they were in its depends_on: keep that explicit so
       // references moved to a companion still wait on the resource itself.
-      const dependsOn = rewriteDependsOn(body.depends_on, address, managedReferences(configured));
+      const { depends_on: declared, ...referring } = body;
+      const dependsOn = rewriteDependsOn(declared, address, managedReferences(referring));
       if (dependsOn) rewritten.depends_on = dependsOn;
       dataTwins[twinName(type, name)] = rewritten;
     }
