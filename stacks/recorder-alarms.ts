@@ -18,7 +18,7 @@ export interface RecorderAlarmsProps {
   readonly alarmEmail: TerraformVariable;
 }
 
-/** Tells a person when a call was not recorded: dead-lettered calls and failed pipelines. */
+/** Tells a person when a call was not recorded: dead-lettered calls, failed pipelines, dropped events. */
 export class RecorderAlarms extends Construct {
   readonly topic: SnsTopic;
 
@@ -67,5 +67,16 @@ export class RecorderAlarms extends Construct {
       dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Sum",
     }).overrideLogicalId("recording_pipelines_failed");
+
+    new CloudwatchMetricAlarm(this, "dropped-events", {
+      ...common,
+      alarmName: `${props.namePrefix}-events-dropped`,
+      alarmDescription:
+        "The recorder dropped events it could not act on (DroppedEvents, broken down by Reason: malformed, foreign_connector). An event shape we did not expect means calls go unrecorded: the recorder's logs name the field and value.",
+      namespace: RECORDER_METRICS_NAMESPACE,
+      metricName: "DroppedEvents",
+      dimensions: { VoiceConnectorId: props.voiceConnectorId },
+      statistic: "Sum",
+    }).overrideLogicalId("recorder_events_dropped");
   }
 }

@@ -106,7 +106,10 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
     log: Logger,
   ): Promise<void> {
     if (message.voiceConnectorId !== config.voiceConnectorId) {
-      log.debug("event from another voice connector ignored", { voiceConnectorId: message.voiceConnectorId });
+      // The streaming rule matches this connector only: such an event means the rule or the
+      // queue's senders changed.
+      log.warn("event from another voice connector dropped", { voiceConnectorId: message.voiceConnectorId });
+      countDropped("foreign_connector");
       return;
     }
     let stored: StoreResult;
@@ -183,6 +186,7 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
           value: error.value,
           accepted: error.accepted,
         });
+        countDropped("malformed");
         return;
       }
       switch (message.kind) {

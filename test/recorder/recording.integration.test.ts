@@ -351,8 +351,15 @@ describe("events from another voice connector", () => {
     expect(response.batchItemFailures).toEqual([]);
   });
 
-  it("are logged at debug level", () => {
-    expect(atLevel(recorder.logs, "DEBUG").filter((line) => line.voiceConnectorId === "anothervoiceconnector1")).toHaveLength(2);
+  it("are logged as warnings", () => {
+    expect(atLevel(recorder.logs, "WARN").filter((line) => line.voiceConnectorId === "anothervoiceconnector1")).toHaveLength(2);
+  });
+
+  it("are counted as DroppedEvents of reason foreign_connector", () => {
+    expect(recorder.logs.filter((line) => "DroppedEvents" in line)).toEqual([
+      expect.objectContaining({ Reason: "foreign_connector", DroppedEvents: 1 }),
+      expect.objectContaining({ Reason: "foreign_connector", DroppedEvents: 1 }),
+    ]);
   });
 });
 
@@ -386,6 +393,28 @@ describe("malformed events", () => {
 
   it("start nothing", () => {
     expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
+  });
+
+  it("are each counted once as DroppedEvents of reason malformed, by connector and by reason", () => {
+    const metrics = recorder.logs.filter((line) => "DroppedEvents" in line);
+    expect(metrics).toEqual(
+      malformed.map(() =>
+        expect.objectContaining({
+          _aws: expect.objectContaining({
+            CloudWatchMetrics: [
+              {
+                Namespace: "ChimeCallRecorder",
+                Dimensions: [["VoiceConnectorId"], ["VoiceConnectorId", "Reason"]],
+                Metrics: [{ Name: "DroppedEvents", Unit: "Count" }],
+              },
+            ],
+          }),
+          VoiceConnectorId: VOICE_CONNECTOR_ID,
+          Reason: "malformed",
+          DroppedEvents: 1,
+        }),
+      ),
+    );
   });
 
   it.each(malformed.map(([field], index) => [field, index] as const))("log one error naming %s", (field, index) => {

@@ -190,6 +190,19 @@ describe("the recorder's alarms", () => {
     });
   });
 
+  it("fire on any event the function dropped, whatever the reason", () => {
+    expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_events_dropped")).toMatchObject({
+      namespace: "ChimeCallRecorder",
+      metric_name: "DroppedEvents",
+      dimensions: { VoiceConnectorId: connectorId },
+      statistic: "Sum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      period: 300,
+      alarm_actions: ["${aws_sns_topic.recorder_alarms.arn}"],
+    });
+  });
+
   it("e-mail alarm_email only when it is set", () => {
     expect(resource(config, "aws_sns_topic_subscription", "alarm_email")).toMatchObject({
       count: '${var.alarm_email == "" ? 0 : 1}',
