@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Initialises the synthesized stack against the S3 remote state, for plan and apply alike.
 #
-#   scripts/ci/terraform-init.sh STACK_DIR
+#   scripts/ci/terraform-init.sh STACK_DIR [TERRAFORM_INIT_ARGS...]
 #
 # Environment: TF_STATE_BUCKET, TF_STATE_KEY, TF_STATE_REGION (the workflows set them from
 # repository variables and the environment's name).
@@ -12,7 +12,8 @@
 # with -backend-config. use_lockfile: S3-native locking (a .tflock object), no DynamoDB table.
 set -euo pipefail
 
-stack_dir=${1:?usage: terraform-init.sh STACK_DIR}
+stack_dir=${1:?usage: terraform-init.sh STACK_DIR [TERRAFORM_INIT_ARGS...]}
+shift
 : "${TF_STATE_BUCKET:?set TF_STATE_BUCKET (repository variable) to the state bucket}"
 : "${TF_STATE_KEY:?set TF_STATE_KEY to the state object key}"
 : "${TF_STATE_REGION:?set TF_STATE_REGION (repository variable) to the state bucket region}"
@@ -29,4 +30,5 @@ terraform -chdir="$stack_dir" init -input=false -no-color \
   -backend-config="key=$TF_STATE_KEY" \
   -backend-config="region=$TF_STATE_REGION" \
   -backend-config="use_lockfile=true" \
-  -backend-config="encrypt=true"
+  -backend-config="encrypt=true" \
+  "$@"

@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { type FakeS3, fakeS3, run, snapshot } from "./support/ci-scripts";
 
 // scripts/ci/plan-locally.sh, run with real Terraform against a loopback S3 that holds the state
 // bucket: the plan is made as CI makes it, and the stack folder is left as `npm run deploy` needs it.
@@ -12,81 +10,13 @@ const root = path.resolve(__dirname, "..", "..");
 const BUCKET = "call-recorder-tfstate-test";
 const KEY = "call-recorder/production.tfstate";
 
-/** Enough of S3 for Terraform's S3 backend (path-style): ListObjectsV2, Head/Get/Put/DeleteObject. */
-function fakeS3(): Promise<{ server: http.Server; endpoint: string }> {
-  const objects = new Map<string, Buffer>();
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://s3");
-    const xml = (status: number, body: string) => {
-      res.writeHead(status, { "Content-Type": "application/xml" }).end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
-    };
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      if (req.method === "GET" && url.searchParams.get("list-type") === "2") {
-        const prefix = url.searchParams.get("prefix") ?? "";
-        const keys = [...objects.keys()].filter((k) => k.startsWith(`/${BUCKET}/${prefix}`));
-        const contents = keys.map((k) => `<Contents><Key>${k.slice(BUCKET.length + 2)}</Key></Contents>`).join("");
-        return xml(
-          200,
-          `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${BUCKET}</Name><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
-        );
-      }
-      const object = objects.get(url.pathname);
-      if (req.method === "PUT") {
-        objects.set(url.pathname, Buffer.concat(chunks));
-        return res.writeHead(200, { ETag: '"1"' }).end();
-      }
-      if (req.method === "DELETE") {
-        objects.delete(url.pathname);
-        return res.writeHead(204).end();
-      }
-      if (!object)
-        return req.method === "HEAD"
-          ? res.writeHead(404).end()
-          : xml(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>");
-      res.writeHead(200, { ETag: '"1"', "Content-Length": object.length }).end(req.method === "HEAD" ? undefined : object);
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
-    ),
-  );
-}
-
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ ok: code === 0, output }));
-  });
-}
-
-/** Every file under dir with its content, so any change shows. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files[path.relative(dir, full)] = entry.isSymbolicLink() ? fs.readlinkSync(full) : fs.readFileSync(full, "utf8");
-    }
-  };
-  walk(dir);
-  return files;
-}
-
-let s3: { server: http.Server; endpoint: string };
+let s3: FakeS3;
 let work: string;
 let stackDir: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  s3 = await fakeS3();
+  s3 = await fakeS3(BUCKET);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-locally-"));
   stackDir = path.join(work, "cdktf.out", "stacks", "call-recorder");
   fs.mkdirSync(stackDir, { recursive: true });

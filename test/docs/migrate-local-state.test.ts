@@ -1,0 +1,110 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type FakeS3, fakeS3, run, snapshot } from "./support/ci-scripts";
+
+// scripts/ci/migrate-local-state.sh, run with real Terraform: the state of a stack deployed with
+// cdktf's local backend moves into a loopback S3 state bucket, and the stack folder stays as it was.
+
+const root = path.resolve(__dirname, "..", "..");
+const BUCKET = "call-recorder-tfstate-test";
+const KEY = "call-recorder/production.tfstate";
+const script = path.join(root, "scripts/ci/migrate-local-state.sh");
+
+let s3: FakeS3;
+let work: string;
+let stackDir: string;
+let localState: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  s3 = await fakeS3(BUCKET);
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "migrate-state-"));
+  stackDir = path.join(work, "cdktf.out", "stacks", "call-recorder");
+  localState = path.join(work, "terraform.call-recorder.tfstate");
+  fs.mkdirSync(stackDir, { recursive: true });
+  fs.writeFileSync(path.join(work, "terraformrc"), "");
+  // A provider-free stand-in for the synthesized stack, with cdktf's local backend as synthesized.
+  fs.writeFileSync(
+    path.join(stackDir, "cdk.tf.json"),
+    JSON.stringify({
+      terraform: { required_version: ">= 1.9", backend: { local: { path: localState } } },
+      resource: { terraform_data: { deployed: { input: "recorded calls" } } },
+    }),
+  );
+  env = {
+    PATH: process.env.PATH,
+    HOME: work,
+    TMPDIR: work,
+    TF_CLI_CONFIG_FILE: path.join(work, "terraformrc"),
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    // Loopback only, dummy credentials: nothing can reach AWS.
+    AWS_ENDPOINT_URL: s3.endpoint,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_EC2_METADATA_DISABLED: "true",
+    TF_STATE_BUCKET: BUCKET,
+    TF_STATE_KEY: KEY,
+    TF_STATE_REGION: "us-east-1",
+  };
+  // Deployed as `npm run deploy` leaves it: local backend, state in the project folder.
+  for (const args of [
+    ["init", "-input=false", "-no-color"],
+    ["apply", "-auto-approve", "-input=false", "-no-color"],
+  ]) {
+    const result = await run("terraform", args, stackDir, env);
+    if (!result.ok) throw new Error(`terraform ${args[0]} failed: ${result.output}`);
+  }
+});
+
+afterAll(() => {
+  s3.server.close();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("moving a laptop deployment's state to the S3 state bucket (scripts/ci/migrate-local-state.sh)", () => {
+  let before: Record<string, string>;
+  let result: { ok: boolean; output: string };
+
+  beforeAll(async () => {
+    before = snapshot(stackDir);
+    result = await run("bash", [script], work, {
+      ...env,
+      // What the real bucket needs no setting for: path-style addressing on loopback, no STS check.
+      TF_CLI_ARGS_init:
+        "-backend-config=use_path_style=true -backend-config=skip_credentials_validation=true -backend-config=skip_requesting_account_id=true",
+    });
+  });
+
+  it("copies the deployed resources into the bucket under the state key", () => {
+    expect(result).toMatchObject({ ok: true });
+    const state = JSON.parse(s3.objects.get(`/${BUCKET}/${KEY}`)?.toString() ?? "{}");
+    expect(state.resources).toEqual([expect.objectContaining({ type: "terraform_data", name: "deployed" })]);
+  });
+
+  it("renames the local state, so a later deploy cannot act on a copy that no longer changes", () => {
+    expect(fs.existsSync(localState)).toBe(false);
+    expect(fs.existsSync(`${localState}.migrated`)).toBe(true);
+  });
+
+  it("leaves the stack folder exactly as it was: no backend override", () => {
+    expect(snapshot(stackDir)).toEqual(before);
+    expect(fs.readdirSync(work).filter((f) => f.startsWith("migrate-state."))).toEqual([]);
+  });
+
+  it("refuses to run again, as there is no local state left to move", async () => {
+    const again = await run("bash", [script], work, env);
+    expect(again.ok).toBe(false);
+    expect(again.output).toContain(`no local state file ${localState} to migrate`);
+  });
+
+  it("is what the README's remote state section tells you to run", () => {
+    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### Remote state"), readme.indexOf("### The OIDC provider"));
+    expect(section).toContain("bash scripts/ci/migrate-local-state.sh");
+    expect(section).not.toMatch(/write the override file/);
+  });
+});
