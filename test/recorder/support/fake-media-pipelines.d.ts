@@ -35,6 +35,7 @@ export interface FakeMediaPipelines {
   readonly requests: ReceivedRequest[];
   readonly pipelines: Map<string, FakePipeline>;
   readonly stats: FakeStats;
+  readonly modelProblems: string[];
   pipelinesFor(callId: string): FakePipeline[];
   requestsFor(callId: string): ReceivedRequest[];
   activeCount(now?: number): number;

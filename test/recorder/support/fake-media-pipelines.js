@@ -7,6 +7,9 @@
  */
 const http = require("node:http");
 const { randomUUID } = require("node:crypto");
+const { loadServiceModel, operationProblems, shapeProblems } = require("../../support/model-endpoint");
+
+const MODEL = loadServiceModel("chime-sdk-media-pipelines", "2021-07-15");
 
 const TOKEN = /^[-_a-zA-Z0-9]{2,64}$/;
 const DESTINATION = /^arn[/:\-_.a-zA-Z0-9]+$/;
@@ -39,6 +42,8 @@ function seededRandom(seed) {
 
 /** Returns the first problem the real service would reject the request for, if any. */
 function validationProblem(body) {
+  const [modelProblem] = operationProblems(MODEL, "CreateMediaInsightsPipeline", body);
+  if (modelProblem !== undefined) return modelProblem;
   if (!CONFIGURATION_ARN.test(String(body.MediaInsightsPipelineConfigurationArn))) {
     return "MediaInsightsPipelineConfigurationArn is missing or not an ARN";
   }
@@ -76,7 +81,8 @@ function validationProblem(body) {
 async function startFakeMediaPipelines(initial = {}) {
   let options;
   let random;
-  const state = { requests: [], pipelines: new Map(), stats: undefined };
+  // Answers outside the service model, never cleared: a fake must not drift from the real API.
+  const state = { requests: [], pipelines: new Map(), stats: undefined, modelProblems: [] };
 
   function reset(next = {}) {
     options = { throttleRatio: 0, maxActive: 20, runMs: 1000, seed: 1, ...next };
@@ -90,6 +96,14 @@ async function startFakeMediaPipelines(initial = {}) {
     [...state.pipelines.values()].filter((pipeline) => pipeline.endsAt > now).length;
 
   function sendJson(response, status, payload, errorType) {
+    const problems =
+      errorType === undefined
+        ? operationProblems(MODEL, "CreateMediaInsightsPipeline", payload, "output")
+        : shapeProblems(MODEL, errorType, payload);
+    if (problems.length > 0) {
+      state.modelProblems.push(...problems);
+      return sendJson(response, 500, { Message: problems.join("; ") }, "ServiceFailureException");
+    }
     const headers = { "content-type": "application/json" };
     if (errorType !== undefined) headers["x-amzn-ErrorType"] = errorType;
     response.writeHead(status, headers);
@@ -185,6 +199,10 @@ async function startFakeMediaPipelines(initial = {}) {
     },
     get stats() {
       return state.stats;
+    },
+    /** Answers the fake gave outside the service model; a test expects none. */
+    get modelProblems() {
+      return state.modelProblems;
     },
     /** Pipelines created for one call, found through the runtime metadata the recorder sends. */
     pipelinesFor(callId) {

@@ -1,0 +1,287 @@
+import {
+  ChimeSDKMediaPipelinesClient,
+  CreateMediaInsightsPipelineCommand,
+  type CreateMediaInsightsPipelineCommandInput,
+} from "@aws-sdk/client-chime-sdk-media-pipelines";
+import { SSM_MODEL, VOICE_CONNECTOR_ID, VOICE_MODEL, phoneNumberWorld, PARAMETER_NAME } from "../pbx/support/phone-number-service";
+import { startFakeMediaPipelines } from "../recorder/support/fake-media-pipelines";
+import {
+  loadServiceModel,
+  operationProblems,
+  ServiceError,
+  type ServiceModel,
+  shapeProblems,
+  startModelEndpoint,
+} from "./model-endpoint";
+
+const NUMBER = "+14155550100";
+const ORDER_ID = "0b8f9c3e-6a1d-4f6e-9d3b-2c5a7e8f1a2b";
+
+describe("the model validator", () => {
+  it("accepts an answer made of the model's members", () => {
+    const answer = { PhoneNumberOrder: { PhoneNumberOrderId: ORDER_ID, Status: "Successful" } };
+    expect(operationProblems(VOICE_MODEL, "GetPhoneNumberOrder", answer, "output")).toEqual([]);
+  });
+
+  it("refuses a member the API lacks, such as PhoneNumberOrder.OrderStatus", () => {
+    const answer = { PhoneNumberOrder: { PhoneNumberOrderId: ORDER_ID, OrderStatus: "Successful" } };
+    expect(operationProblems(VOICE_MODEL, "GetPhoneNumberOrder", answer, "output")).toEqual([
+      expect.stringContaining("OrderStatus is not a member of PhoneNumberOrder"),
+    ]);
+  });
+
+  it("refuses a value outside an enum", () => {
+    expect(shapeProblems(VOICE_MODEL, "PhoneNumberOrderStatus", "Done")).toEqual([expect.stringContaining("is not one of")]);
+  });
+
+  it("refuses a value that does not match the pattern, such as an order id that is no GUID", () => {
+    expect(shapeProblems(VOICE_MODEL, "GuidString", "order-1")).toEqual([expect.stringContaining("does not match the pattern")]);
+  });
+
+  it("refuses a request without a required member", () => {
+    expect(operationProblems(VOICE_MODEL, "CreatePhoneNumberOrder", { E164PhoneNumbers: [NUMBER] })).toEqual([
+      expect.stringContaining("the required member ProductType is missing"),
+    ]);
+  });
+
+  it("refuses strings and lists outside their lengths, and numbers outside their range", () => {
+    expect(shapeProblems(VOICE_MODEL, "TollFreePrefix", "8000")).toContainEqual(expect.stringContaining("above the maximum 3"));
+    expect(shapeProblems(VOICE_MODEL, "PhoneNumberMaxResults", 0)).toEqual([expect.stringContaining("below the minimum 1")]);
+    const media = loadServiceModel("chime-sdk-media-pipelines", "2021-07-15");
+    const streams = media.shapes.KinesisVideoStreamRecordingSourceRuntimeConfiguration.members.Streams.shape;
+    expect(shapeProblems(media, streams, [])).toEqual([expect.stringContaining("below the minimum 1")]);
+  });
+
+  it("says loudly when a model is missing", () => {
+    expect(() => loadServiceModel("chime-sdk-voice", "1999-01-01")).toThrow("the service model chime-sdk-voice/1999-01-01 is not in");
+  });
+});
+
+describe("the model endpoint", () => {
+  const request = (url: string, path: string, init: RequestInit = {}) => fetch(`${url}${path}`, init);
+
+  it("refuses a request that breaks the input shape with a 400 in the rest-json error form", async () => {
+    const endpoint = await startModelEndpoint({ services: [{ model: VOICE_MODEL, handlers: {} }] });
+    try {
+      const response = await request(endpoint.url, "/phone-number-orders/order-1");
+      expect(response.status).toBe(400);
+      expect(response.headers.get("x-amzn-errortype")).toBe("BadRequestException");
+      expect(await response.json()).toEqual({ message: expect.stringContaining("PhoneNumberOrderId") });
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("refuses members the input shape lacks", async () => {
+    const endpoint = await startModelEndpoint({ services: [{ model: VOICE_MODEL, handlers: {} }] });
+    try {
+      const body = JSON.stringify({ ProductType: "VoiceConnector", E164PhoneNumbers: [NUMBER], Quantity: 1 });
+      const response = await request(endpoint.url, "/phone-number-orders", { method: "POST", body });
+      expect(response.status).toBe(400);
+      expect(endpoint.requests[0].problems).toEqual(["CreatePhoneNumberOrder: Quantity is not a body member of CreatePhoneNumberOrderRequest"]);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("answers json 1.1 errors with __type in the body", async () => {
+    const handlers = {
+      GetParameter: () => {
+        throw new ServiceError("ParameterNotFound", "no such parameter");
+      },
+    };
+    const endpoint = await startModelEndpoint({ services: [{ model: SSM_MODEL, handlers }] });
+    try {
+      const response = await request(endpoint.url, "/", {
+        method: "POST",
+        headers: { "x-amz-target": "AmazonSSM.GetParameter", "content-type": "application/x-amz-json-1.1" },
+        body: JSON.stringify({ Name: PARAMETER_NAME }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ __type: "ParameterNotFound", message: "no such parameter" });
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it.each([
+    ["header", "NotFoundException", {}],
+    ["__type", null, { __type: "NotFoundException" }],
+    ["Code", null, { Code: "NotFound" }],
+  ] as const)("puts a rest-json error code in the %s when told", async (errorCodeIn, header, body) => {
+    const handlers = {
+      GetPhoneNumber: () => {
+        throw new ServiceError("NotFoundException", "gone");
+      },
+    };
+    const endpoint = await startModelEndpoint({ services: [{ model: VOICE_MODEL, handlers }], errorCodeIn });
+    try {
+      const response = await request(endpoint.url, `/phone-numbers/${encodeURIComponent(NUMBER)}`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get("x-amzn-errortype")).toBe(header);
+      expect(await response.json()).toEqual({ message: "gone", ...body });
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("fails the test when a handler answers with a member the API lacks", async () => {
+    const handlers = { GetPhoneNumberOrder: () => ({ PhoneNumberOrder: { OrderStatus: "Successful" } }) };
+    const endpoint = await startModelEndpoint({ services: [{ model: VOICE_MODEL, handlers }] });
+    try {
+      const response = await request(endpoint.url, `/phone-number-orders/${ORDER_ID}`);
+      expect(response.status).toBe(500);
+      expect(() => endpoint.verify()).toThrow("OrderStatus is not a member of PhoneNumberOrder");
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("fails the test when a handler answers with an error the operation does not have", async () => {
+    const handlers = {
+      GetPhoneNumber: () => {
+        throw new ServiceError("ResourceLimitExceededException", "no");
+      },
+    };
+    const endpoint = await startModelEndpoint({ services: [{ model: VOICE_MODEL, handlers }] });
+    try {
+      await request(endpoint.url, `/phone-numbers/${encodeURIComponent(NUMBER)}`);
+      expect(() => endpoint.verify()).toThrow("not an error of the operation");
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
+
+/** Every answer of a handler, as the endpoint would check it: the output shape, or a modelled error. */
+function answerProblems(model: ServiceModel, operation: string, answer: () => unknown): string[] {
+  try {
+    return operationProblems(model, operation, answer(), "output");
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    const modelled = model.operations[operation].errors.some((e: { shape: string }) => e.shape === error.code);
+    return modelled ? shapeProblems(model, error.code, error.members) : [`${operation} answered ${error.code}, not one of its errors`];
+  }
+}
+
+describe("the Chime SDK Voice and SSM simulation of the phone number tests", () => {
+  const handlersOf = (world: ReturnType<typeof phoneNumberWorld>) => ({
+    voice: world.services[0].handlers,
+    ssm: world.services[1].handlers,
+  });
+
+  it("answers every operation, in every state the tests reach, with the models' members only", () => {
+    const problems: string[] = [];
+    for (const emptyAssociations of ["omitted", "[]"] as const) {
+      for (const final of ["Successful", "Failed"] as const) {
+        const world = phoneNumberWorld({ available: [NUMBER], orderStatuses: ["Processing", final], emptyAssociations });
+        const { voice, ssm } = handlersOf(world);
+        const check = (model: ServiceModel, handlers: typeof voice, operation: string, input: unknown) =>
+          problems.push(...answerProblems(model, operation, () => handlers[operation](input, { headers: {} })));
+        check(VOICE_MODEL, voice, "SearchAvailablePhoneNumbers", { State: "WA", MaxResults: 1 });
+        check(VOICE_MODEL, voice, "SearchAvailablePhoneNumbers", {});
+        check(VOICE_MODEL, voice, "CreatePhoneNumberOrder", { ProductType: "VoiceConnector", E164PhoneNumbers: [NUMBER] });
+        const [orderId] = world.orders.keys();
+        check(VOICE_MODEL, voice, "GetPhoneNumberOrder", { PhoneNumberOrderId: orderId });
+        check(VOICE_MODEL, voice, "GetPhoneNumberOrder", { PhoneNumberOrderId: orderId });
+        check(VOICE_MODEL, voice, "GetPhoneNumberOrder", { PhoneNumberOrderId: ORDER_ID });
+        const association = { VoiceConnectorId: VOICE_CONNECTOR_ID, E164PhoneNumbers: [NUMBER] };
+        check(VOICE_MODEL, voice, "AssociatePhoneNumbersWithVoiceConnector", { ...association, ForceAssociate: true });
+        check(VOICE_MODEL, voice, "AssociatePhoneNumbersWithVoiceConnector", { ...association, VoiceConnectorId: "other" });
+        check(VOICE_MODEL, voice, "GetPhoneNumber", { PhoneNumberId: NUMBER });
+        check(VOICE_MODEL, voice, "DeletePhoneNumber", { PhoneNumberId: NUMBER });
+        check(VOICE_MODEL, voice, "DisassociatePhoneNumbersFromVoiceConnector", association);
+        check(VOICE_MODEL, voice, "GetPhoneNumber", { PhoneNumberId: NUMBER });
+        check(VOICE_MODEL, voice, "DeletePhoneNumber", { PhoneNumberId: NUMBER });
+        check(VOICE_MODEL, voice, "GetPhoneNumber", { PhoneNumberId: "+14155550199" });
+        check(SSM_MODEL, ssm, "GetParameter", { Name: PARAMETER_NAME });
+        check(SSM_MODEL, ssm, "PutParameter", { Name: PARAMETER_NAME, Value: NUMBER, Overwrite: true });
+        check(SSM_MODEL, ssm, "PutParameter", { Name: PARAMETER_NAME, Value: NUMBER });
+        check(SSM_MODEL, ssm, "GetParameter", { Name: "/elsewhere" });
+      }
+    }
+    const world = phoneNumberWorld({
+      associateErrors: [{ PhoneNumberId: NUMBER, ErrorCode: "BadRequest", ErrorMessage: "no" }],
+      failOn: { operation: "GetParameter", code: "InternalServerError" },
+    });
+    const { voice, ssm } = handlersOf(world);
+    const association = { VoiceConnectorId: VOICE_CONNECTOR_ID, E164PhoneNumbers: [NUMBER] };
+    problems.push(...answerProblems(VOICE_MODEL, "AssociatePhoneNumbersWithVoiceConnector", () => voice.AssociatePhoneNumbersWithVoiceConnector(association, { headers: {} })));
+    problems.push(...answerProblems(SSM_MODEL, "GetParameter", () => ssm.GetParameter({ Name: PARAMETER_NAME }, { headers: {} })));
+    expect(problems).toEqual([]);
+  });
+
+  it("answers only operations the models have", () => {
+    const world = phoneNumberWorld();
+    expect(Object.keys(world.services[0].handlers).filter((name) => !(name in VOICE_MODEL.operations))).toEqual([]);
+    expect(Object.keys(world.services[1].handlers).filter((name) => !(name in SSM_MODEL.operations))).toEqual([]);
+  });
+
+  it("refuses a search for US numbers without an area code, city, state or toll-free prefix", () => {
+    const { voice } = handlersOf(phoneNumberWorld({ available: [NUMBER] }));
+    expect(() => voice.SearchAvailablePhoneNumbers({ Country: "US", PhoneNumberType: "Local" }, { headers: {} })).toThrow(
+      "US searches must name at least one of AreaCode, City, State or TollFreePrefix",
+    );
+  });
+});
+
+describe("the media pipelines fake of the recorder tests", () => {
+  const valid = (token: string): CreateMediaInsightsPipelineCommandInput => ({
+    MediaInsightsPipelineConfigurationArn: "arn:aws:chime:us-east-1:111122223333:media-insights-pipeline-configuration/recorder",
+    KinesisVideoStreamRecordingSourceRuntimeConfiguration: {
+      Streams: [{ StreamArn: "arn:aws:kinesisvideo:us-east-1:111122223333:stream/ChimeVoiceConnector-abc-1/1" }],
+      FragmentSelector: {
+        FragmentSelectorType: "ProducerTimestamp",
+        TimestampRange: { StartTimestamp: new Date(1_700_000_000_000), EndTimestamp: new Date(1_700_000_060_000) },
+      },
+    },
+    S3RecordingSinkRuntimeConfiguration: { Destination: "arn:aws:s3:::recordings/call.wav", RecordingFileFormat: "Wav" },
+    ClientRequestToken: token,
+    MediaInsightsRuntimeMetadata: { callId: token, voiceConnectorId: "abc" },
+  });
+
+  it("answers created, replayed, refused, throttled and limited requests with the model's members only", async () => {
+    const fake = await startFakeMediaPipelines({ maxActive: 1, runMs: 60_000 });
+    const client = new ChimeSDKMediaPipelinesClient({
+      endpoint: fake.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
+    const outcome = (input: CreateMediaInsightsPipelineCommandInput) =>
+      client.send(new CreateMediaInsightsPipelineCommand(input)).then(
+        (output) => output.MediaInsightsPipeline?.Status,
+        (error: Error) => error.name,
+      );
+    try {
+      expect(await outcome(valid("call-1"))).toBe("InProgress");
+      expect(await outcome(valid("call-1"))).toBe("InProgress");
+      expect(await outcome(valid("call-2"))).toBe("ResourceLimitExceededException");
+      expect(await outcome({ ...valid("call-3"), S3RecordingSinkRuntimeConfiguration: undefined })).toBe("BadRequestException");
+      expect(await outcome({ ...valid("x"), ClientRequestToken: "x" })).toBe("BadRequestException");
+      fake.reset({ throttleRatio: 1 });
+      expect(await outcome(valid("call-4"))).toBe("ThrottledClientException");
+      fake.reset({ failWith: () => "ForbiddenException" });
+      expect(await outcome(valid("call-5"))).toBe("ForbiddenException");
+      expect(fake.modelProblems).toEqual([]);
+    } finally {
+      client.destroy();
+      await fake.close();
+    }
+  });
+
+  it("refuses a request member the model lacks", async () => {
+    const fake = await startFakeMediaPipelines();
+    try {
+      const response = await fetch(`${fake.url}/media-insights-pipelines`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...valid("call-1"), Tags: undefined, Priority: "high" }),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { Message: string }).Message).toContain("Priority is not a member of CreateMediaInsightsPipelineRequest");
+    } finally {
+      await fake.close();
+    }
+  });
+});
