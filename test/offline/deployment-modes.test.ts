@@ -55,7 +55,7 @@ const instance = (mode: string, address: string): Record<string, any> => {
   return found;
 };
 
-/** Blocks every mode deploys: the recorder itself. */
+/** The recorder itself: every mode deploys these (and whatever else every mode shares). */
 const CORE = [
   "aws_chime_voice_connector.recorded",
   "aws_chime_voice_connector_logging.recorded",
@@ -115,10 +115,16 @@ const SOFTPHONE = ["aws_vpc_security_group_ingress_rule.pbx_from_softphone"];
 const ORIGINATION = ["aws_chime_voice_connector_origination.recorded"];
 const TERMINATION = ["aws_chime_voice_connector_termination.recorded"];
 
-/** The blocks a mode deploys besides the core, with the PBX's image data source (whatever its name) as "<image>". */
+/** Blocks every mode deploys. */
+const shared = (): string[] =>
+  Object.keys(MODES)
+    .map((mode) => blocksOf(state(mode)))
+    .reduce((a, b) => a.filter((x) => b.includes(x)));
+
+/** The blocks a mode deploys besides those every mode shares, with the PBX's image data source (whatever its name) as "<image>". */
 const extras = (mode: string): string[] =>
   blocksOf(state(mode))
-    .filter((address) => !CORE.includes(address))
+    .filter((address) => !shared().includes(address))
     .map((address) => (PBX_IMAGE.test(address) ? "<image>" : address))
     .sort();
 const expected = (...groups: string[][]): string[] => groups.flat().sort();
