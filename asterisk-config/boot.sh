@@ -81,6 +81,8 @@ apt_get update
 apt_get install asterisk asterisk-core-sounds-en-gsm
 # The package starts Asterisk with its sample configuration; replace it before running again.
 systemctl stop asterisk
+# pbx_config would read the sample users.conf, deprecated since Asterisk 21; this PBX has no users.
+rm -f /etc/asterisk/users.conf
 write_asterisk_configuration
 generate_softphone_password
 write_softphone_credentials

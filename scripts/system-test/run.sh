@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# npm run test:system: the PBX's boot script and configuration in a real Asterisk (Debian sid's
+# package, in a cached chroot), called with sipp across network namespaces set up like EC2's
+# Elastic IP NAT (scripts/system-test/network.sh). Needs root. Installs debootstrap if missing.
+# If the Debian mirror cannot provide the packages, prints one SKIPPED line and exits 0.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+skip() {
+  echo "SKIPPED: Asterisk system test: $*"
+  exit 0
+}
+
+if [[ $(id -u) -ne 0 ]]; then
+  skip "needs root (network namespaces, chroot); run it as root or in CI"
+fi
+
+missing=()
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+command -v ip >/dev/null || missing+=(iproute2)
+if ((${#missing[@]} > 0)); then
+  echo "Installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+    skip "could not install ${missing[*]} from the Debian mirror"
+  fi
+fi
+
+work=$(mktemp -d /tmp/chime-call-recorder-system-test.XXXXXX)
+readonly work prefix="ccr$$"
+cleanup() {
+  bash scripts/system-test/network.sh down "$prefix" || true
+  if mountpoint -q "$work/root"; then
+    umount -R "$work/root" || umount -R -l "$work/root"
+  fi
+  rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+set +e
+chroot_dir=$(bash scripts/system-test/sid-chroot.sh 2> >(tee "$work/chroot.err" >&2))
+status=$?
+set -e
+if ((status == 3)); then
+  skip "$(tail -n 1 "$work/chroot.err")"
+elif ((status != 0)); then
+  echo "Building the Debian sid chroot failed (exit status $status)" >&2
+  exit "$status"
+fi
+
+# Each run gets a fresh copy of the cached chroot: an overlay whose changes vanish with the run.
+mkdir "$work/upper" "$work/overlay" "$work/root"
+mount -t overlay overlay -o "lowerdir=$chroot_dir,upperdir=$work/upper,workdir=$work/overlay" "$work/root"
+mount -t proc proc "$work/root/proc"
+
+bash scripts/system-test/network.sh up "$prefix" "$work/root"
+
+SYSTEM_TEST_ROOT="$work/root" SYSTEM_TEST_NETNS_PREFIX="$prefix" npx jest --config jest.system.config.js
