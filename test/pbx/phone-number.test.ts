@@ -103,8 +103,14 @@ describe("scripts/phone-number.sh, run by the real AWS CLI against a model-true 
     });
 
     it.each([
-      [{ AREA_CODE: "415", STATE: "WA" }, { AreaCode: "415", MaxResults: 1 }],
-      [{ AREA_CODE: "", STATE: "WA" }, { State: "WA", MaxResults: 1 }],
+      [
+        { AREA_CODE: "415", STATE: "WA" },
+        { AreaCode: "415", MaxResults: 1 },
+      ],
+      [
+        { AREA_CODE: "", STATE: "WA" },
+        { State: "WA", MaxResults: 1 },
+      ],
     ])("searches by the area code first, else the state: %j", async (criteria, search) => {
       const run = await runPhoneNumberScript("order", { available: [] }, criteria);
       expect(run.world.calls[0]).toEqual({ operation: "SearchAvailablePhoneNumbers", input: search });
@@ -185,15 +191,22 @@ describe("scripts/phone-number.sh, run by the real AWS CLI against a model-true 
       expect(run.world.parameter()).toBe(NO_PHONE_NUMBER);
     });
 
-    it.each(["omitted", "[]"] as const)("deletes a number without associations at once, their list %s", async (emptyAssociations) => {
-      const unassigned = { [NUMBER]: { status: "Unassigned", voiceConnectors: [] } };
-      const run = await runPhoneNumberScript("release", { parameter: NUMBER, numbers: unassigned, emptyAssociations });
-      expect(run.status).toBe(0);
-      expect(run.world.operations()).toEqual(["GetParameter", "GetPhoneNumber", "DeletePhoneNumber", "PutParameter"]);
-    });
+    it.each(["omitted", "[]"] as const)(
+      "deletes a number without associations at once, their list %s",
+      async (emptyAssociations) => {
+        const unassigned = { [NUMBER]: { status: "Unassigned", voiceConnectors: [] } };
+        const run = await runPhoneNumberScript("release", { parameter: NUMBER, numbers: unassigned, emptyAssociations });
+        expect(run.status).toBe(0);
+        expect(run.world.operations()).toEqual(["GetParameter", "GetPhoneNumber", "DeletePhoneNumber", "PutParameter"]);
+      },
+    );
 
     it("fails with what to do when the number stays associated", async () => {
-      const run = await runPhoneNumberScript("release", { ...assigned, disassociationPolls: 1000 }, { RELEASE_TIMEOUT_SECONDS: "0" });
+      const run = await runPhoneNumberScript(
+        "release",
+        { ...assigned, disassociationPolls: 1000 },
+        { RELEASE_TIMEOUT_SECONDS: "0" },
+      );
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(`${NUMBER} is still associated after 0 seconds`);
       expect(run.world.numbers[NUMBER].status).toBe("Assigned");
@@ -229,7 +242,10 @@ describe("scripts/phone-number.sh, run by the real AWS CLI against a model-true 
     });
 
     it("fails rather than leave the number attached when the parameter cannot be read", async () => {
-      const run = await runPhoneNumberScript("release", { ...assigned, failOn: { operation: "GetParameter", code: "InternalServerError" } });
+      const run = await runPhoneNumberScript("release", {
+        ...assigned,
+        failOn: { operation: "GetParameter", code: "InternalServerError" },
+      });
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(`could not read ${PARAMETER_NAME}`);
     });

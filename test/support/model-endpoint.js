@@ -16,20 +16,36 @@ const { randomUUID } = require("node:crypto");
 
 let dataDir;
 
+/** The folder python3's botocore keeps its data in (the AWS CLI v1 is built on it), if any. */
+function pythonBotocoreData() {
+  const command = 'import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), "data"))';
+  try {
+    return execFileSync("python3", ["-c", command], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The AWS CLI v2 bundles its own botocore: <install>/dist/aws next to <install>/dist/awscli/botocore/data. */
+function awsCliV2BotocoreData() {
+  try {
+    const aws = execFileSync("sh", ["-c", "command -v aws"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return path.join(path.dirname(fs.realpathSync(aws)), "awscli", "botocore", "data");
+  } catch {
+    return undefined;
+  }
+}
+
 /** botocore's data folder: the service models real clients are generated from. */
 function botocoreDataDir() {
   if (dataDir !== undefined) return dataDir;
-  const command = 'import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), "data"))';
-  let found;
-  try {
-    found = execFileSync("python3", ["-c", command], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-  } catch (error) {
+  const candidates = [pythonBotocoreData(), awsCliV2BotocoreData()].filter((dir) => dir !== undefined);
+  dataDir = candidates.find((dir) => fs.existsSync(path.join(dir, "chime-sdk-voice")));
+  if (dataDir === undefined) {
     throw new Error(
-      `botocore's service models are needed to check the AWS fakes, but python3 cannot import botocore (${String(error.message).split("\n")[0]}); install the AWS CLI v1 or botocore (pip install botocore)`,
+      `botocore's service models are needed to check the AWS fakes, and none were found (looked in: ${candidates.join(", ") || "python3 cannot import botocore, no aws on PATH"}); install the AWS CLI (v2, or v1 with python3)`,
     );
   }
-  if (!fs.existsSync(found)) throw new Error(`botocore's data folder ${found} does not exist`);
-  dataDir = found;
   return dataDir;
 }
 
@@ -105,7 +121,7 @@ function shapeProblems(model, shapeName, value, where = shapeName) {
     case "list":
       if (!Array.isArray(value)) return [`${where}: ${show(value)} is not a list (${shapeName})`];
       bounds(value.length, "the length");
-      value.forEach((item, i) => problems.push(...shapeProblems(model, shape.member.shape, item, `${where}[${i}]`)));
+      for (const [i, item] of value.entries()) problems.push(...shapeProblems(model, shape.member.shape, item, `${where}[${i}]`));
       break;
     case "map":
       if (!isObject(value)) return [`${where}: ${show(value)} is not a map (${shapeName})`];
@@ -137,7 +153,9 @@ function shapeProblems(model, shapeName, value, where = shapeName) {
       if (typeof value !== "boolean") problem(`${show(value)} is not a boolean (${shapeName})`);
       break;
     case "timestamp":
-      if (!(value instanceof Date || typeof value === "number" || (typeof value === "string" && !Number.isNaN(Date.parse(value))))) {
+      if (
+        !(value instanceof Date || typeof value === "number" || (typeof value === "string" && !Number.isNaN(Date.parse(value))))
+      ) {
         problem(`${show(value)} is not a timestamp (${shapeName})`);
       }
       break;
@@ -145,6 +163,7 @@ function shapeProblems(model, shapeName, value, where = shapeName) {
       if (typeof value !== "string" && !Buffer.isBuffer(value)) problem(`${show(value)} is not a blob (${shapeName})`);
       break;
     default:
+      // A document holds any JSON value.
       break;
   }
   return problems;
@@ -166,9 +185,12 @@ class ServiceError extends Error {
 }
 
 /** The error shape that refuses a malformed request, as the service names it. */
-function validationErrorName(model, operation) {
+function validationErrorName(operation) {
   const errors = (operation.errors ?? []).map((error) => error.shape);
-  return ["BadRequestException", "ValidationException", "InvalidParameterException"].find((name) => errors.includes(name)) ?? "ValidationException";
+  return (
+    ["BadRequestException", "ValidationException", "InvalidParameterException"].find((name) => errors.includes(name)) ??
+    "ValidationException"
+  );
 }
 
 /** The problems of an operation's input, or of its output (`direction` "output"). */
@@ -187,7 +209,8 @@ function operationProblems(model, operationName, value, direction = "input") {
 /** Throws when an answer does not conform to the operation's output shape. */
 function assertOutput(model, operationName, output) {
   const problems = operationProblems(model, operationName, output, "output");
-  if (problems.length > 0) throw new Error(`${model.metadata.serviceId} answer does not conform to the model: ${problems.join("; ")}`);
+  if (problems.length > 0)
+    throw new Error(`${model.metadata.serviceId} answer does not conform to the model: ${problems.join("; ")}`);
 }
 
 function serializeTimestamps(model, shapeName, value, defaultFormat) {
@@ -196,7 +219,10 @@ function serializeTimestamps(model, shapeName, value, defaultFormat) {
   switch (shape.type) {
     case "structure":
       return Object.fromEntries(
-        Object.entries(value).map(([name, item]) => [name, serializeTimestamps(model, shape.members[name].shape, item, defaultFormat)]),
+        Object.entries(value).map(([name, item]) => [
+          name,
+          serializeTimestamps(model, shape.members[name].shape, item, defaultFormat),
+        ]),
       );
     case "list":
       return value.map((item) => serializeTimestamps(model, shape.member.shape, item, defaultFormat));
@@ -245,7 +271,8 @@ function restJsonInput(model, operationName, route, url, headers, body) {
         }
         break;
       case "header":
-        if (headers[member.locationName.toLowerCase()] !== undefined) input[name] = fromText(member, headers[member.locationName.toLowerCase()]);
+        if (headers[member.locationName.toLowerCase()] !== undefined)
+          input[name] = fromText(member, headers[member.locationName.toLowerCase()]);
         break;
       case "headers":
         break;
@@ -349,36 +376,56 @@ async function startModelEndpoint({ services, errorCodeIn = "header" }) {
     response.end(body);
   }
 
-  function sendError(response, service, operationName, error) {
+  /**
+   * Answers with an error in the protocol's form. A handler's error must be one the model lists
+   * for the operation, with its shape's members; `refusal` marks the endpoint's own answer to a
+   * malformed request, which services give whether or not their model lists it.
+   */
+  function sendError(response, service, operationName, error, refusal = false) {
     const { model } = service;
     const shape = model.shapes[error.code];
-    const modelled = (model.operations[operationName]?.errors ?? []).some((e) => e.shape === error.code);
-    const validation = operationName !== undefined && error.code === validationErrorName(model, model.operations[operationName] ?? {});
-    if (shape?.exception !== true || !(modelled || validation || operationName === undefined)) {
-      failures.push(`${operationName} answered ${error.code}, which is not an error of the operation in ${model.metadata.uid}`);
-      return send(response, 500, {}, { message: `not a modelled error: ${error.code}` });
+    if (!refusal) {
+      const modelled = (model.operations[operationName].errors ?? []).some((e) => e.shape === error.code);
+      if (!modelled || shape?.exception !== true) {
+        failures.push(`${operationName} answered ${error.code}, which is not an error of the operation in ${model.metadata.uid}`);
+        return send(response, 500, {}, { message: `not a modelled error: ${error.code}` });
+      }
+      const problems = shapeProblems(model, error.code, error.members, error.code);
+      if (problems.length > 0) {
+        failures.push(...problems);
+        return send(response, 500, {}, { message: problems.join("; ") });
+      }
     }
-    const problems = shapeProblems(model, error.code, error.members, error.code);
-    if (problems.length > 0) {
-      failures.push(...problems);
-      return send(response, 500, {}, { message: problems.join("; ") });
-    }
-    const status = shape.error?.httpStatusCode ?? 400;
-    const messageKey = "message" in (shape.members ?? {}) || !("Message" in (shape.members ?? {})) ? "message" : "Message";
+    const status = shape?.error?.httpStatusCode ?? 400;
+    const members = shape?.members ?? {};
+    const messageKey = "message" in members || !("Message" in members) ? "message" : "Message";
     const payload = { [messageKey]: error.errorMessage, ...error.members };
     if (model.metadata.protocol === "json") {
       return send(response, status, { "content-type": "application/x-amz-json-1.1" }, { __type: error.code, ...payload });
     }
-    if (errorCodeIn === "header") return send(response, status, { "content-type": "application/json", "x-amzn-ErrorType": error.code }, payload);
-    if (errorCodeIn === "__type") return send(response, status, { "content-type": "application/json" }, { __type: error.code, ...payload });
-    return send(response, status, { "content-type": "application/json" }, { Code: error.code.replace(/Exception$/, ""), ...payload });
+    if (errorCodeIn === "header")
+      return send(response, status, { "content-type": "application/json", "x-amzn-ErrorType": error.code }, payload);
+    if (errorCodeIn === "__type")
+      return send(response, status, { "content-type": "application/json" }, { __type: error.code, ...payload });
+    return send(
+      response,
+      status,
+      { "content-type": "application/json" },
+      { Code: error.code.replace(/Exception$/, ""), ...payload },
+    );
   }
 
   async function answer(response, service, operationName, input, headers, problems) {
     const { model } = service;
     requests.push({ service: model.metadata.serviceId, operation: operationName, input, problems });
     if (problems.length > 0) {
-      return sendError(response, service, operationName, new ServiceError(validationErrorName(model, model.operations[operationName]), problems.join("; ")));
+      return sendError(
+        response,
+        service,
+        operationName,
+        new ServiceError(validationErrorName(model.operations[operationName]), problems.join("; ")),
+        true,
+      );
     }
     const handler = service.handlers[operationName];
     if (handler === undefined) {
@@ -401,10 +448,12 @@ async function startModelEndpoint({ services, errorCodeIn = "header" }) {
     const operation = model.operations[operationName];
     const isJson = model.metadata.protocol === "json";
     const body =
-      operation.output === undefined ? undefined : serializeTimestamps(model, operation.output.shape, output ?? {}, "unixTimestamp");
-    const status = isJson ? 200 : operation.http.responseCode ?? 200;
+      operation.output === undefined
+        ? undefined
+        : serializeTimestamps(model, operation.output.shape, output ?? {}, "unixTimestamp");
+    const status = isJson ? 200 : (operation.http.responseCode ?? 200);
     const contentType = isJson ? "application/x-amz-json-1.1" : "application/json";
-    return send(response, status, { "content-type": contentType }, status === 204 ? undefined : body ?? {});
+    return send(response, status, { "content-type": contentType }, status === 204 ? undefined : (body ?? {}));
   }
 
   function route(request, body, response) {
@@ -418,9 +467,11 @@ async function startModelEndpoint({ services, errorCodeIn = "header" }) {
         return send(response, 400, {}, { __type: "UnknownOperationException", message: target });
       }
       const problems = [];
-      if (request.method !== "POST" || url.pathname !== "/") problems.push(`json 1.1 calls are POST /, not ${request.method} ${url.pathname}`);
+      if (request.method !== "POST" || url.pathname !== "/")
+        problems.push(`json 1.1 calls are POST /, not ${request.method} ${url.pathname}`);
       const contentType = `application/x-amz-json-${service.model.metadata.jsonVersion}`;
-      if (request.headers["content-type"] !== contentType) problems.push(`the content type is ${request.headers["content-type"]}, not ${contentType}`);
+      if (request.headers["content-type"] !== contentType)
+        problems.push(`the content type is ${request.headers["content-type"]}, not ${contentType}`);
       let input;
       try {
         input = body.length > 0 ? JSON.parse(body) : {};
@@ -438,7 +489,12 @@ async function startModelEndpoint({ services, errorCodeIn = "header" }) {
       return answer(response, service, found.name, parsed.input, request.headers, parsed.problems);
     }
     failures.push(`no simulated operation answers ${request.method} ${request.url}`);
-    return send(response, 404, { "x-amzn-ErrorType": "UnknownOperationException" }, { message: `${request.method} ${request.url}` });
+    return send(
+      response,
+      404,
+      { "x-amzn-ErrorType": "UnknownOperationException" },
+      { message: `${request.method} ${request.url}` },
+    );
   }
 
   const server = http.createServer((request, response) => {

@@ -3,7 +3,13 @@ import {
   CreateMediaInsightsPipelineCommand,
   type CreateMediaInsightsPipelineCommandInput,
 } from "@aws-sdk/client-chime-sdk-media-pipelines";
-import { SSM_MODEL, VOICE_CONNECTOR_ID, VOICE_MODEL, phoneNumberWorld, PARAMETER_NAME } from "../pbx/support/phone-number-service";
+import {
+  PARAMETER_NAME,
+  phoneNumberWorld,
+  SSM_MODEL,
+  VOICE_CONNECTOR_ID,
+  VOICE_MODEL,
+} from "../pbx/support/phone-number-service";
 import { startFakeMediaPipelines } from "../recorder/support/fake-media-pipelines";
 import {
   loadServiceModel,
@@ -53,7 +59,9 @@ describe("the model validator", () => {
   });
 
   it("says loudly when a model is missing", () => {
-    expect(() => loadServiceModel("chime-sdk-voice", "1999-01-01")).toThrow("the service model chime-sdk-voice/1999-01-01 is not in");
+    expect(() => loadServiceModel("chime-sdk-voice", "1999-01-01")).toThrow(
+      "the service model chime-sdk-voice/1999-01-01 is not in",
+    );
   });
 });
 
@@ -78,7 +86,9 @@ describe("the model endpoint", () => {
       const body = JSON.stringify({ ProductType: "VoiceConnector", E164PhoneNumbers: [NUMBER], Quantity: 1 });
       const response = await request(endpoint.url, "/phone-number-orders", { method: "POST", body });
       expect(response.status).toBe(400);
-      expect(endpoint.requests[0].problems).toEqual(["CreatePhoneNumberOrder: Quantity is not a body member of CreatePhoneNumberOrderRequest"]);
+      expect(endpoint.requests[0].problems).toEqual([
+        "CreatePhoneNumberOrder: Quantity is not a body member of CreatePhoneNumberOrderRequest",
+      ]);
     } finally {
       await endpoint.close();
     }
@@ -99,6 +109,25 @@ describe("the model endpoint", () => {
       });
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ __type: "ParameterNotFound", message: "no such parameter" });
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("refuses a json 1.1 request that breaks the input shape with a ValidationException", async () => {
+    const endpoint = await startModelEndpoint({ services: [{ model: SSM_MODEL, handlers: {} }] });
+    try {
+      const response = await request(endpoint.url, "/", {
+        method: "POST",
+        headers: { "x-amz-target": "AmazonSSM.GetParameter", "content-type": "application/x-amz-json-1.1" },
+        body: JSON.stringify({ Name: "" }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        __type: "ValidationException",
+        Message: expect.stringContaining("below the minimum 1"),
+      });
+      expect(endpoint.failures).toEqual([]);
     } finally {
       await endpoint.close();
     }
@@ -160,7 +189,9 @@ function answerProblems(model: ServiceModel, operation: string, answer: () => un
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
     const modelled = model.operations[operation].errors.some((e: { shape: string }) => e.shape === error.code);
-    return modelled ? shapeProblems(model, error.code, error.members) : [`${operation} answered ${error.code}, not one of its errors`];
+    return modelled
+      ? shapeProblems(model, error.code, error.members)
+      : [`${operation} answered ${error.code}, not one of its errors`];
   }
 }
 
@@ -206,8 +237,14 @@ describe("the Chime SDK Voice and SSM simulation of the phone number tests", () 
     });
     const { voice, ssm } = handlersOf(world);
     const association = { VoiceConnectorId: VOICE_CONNECTOR_ID, E164PhoneNumbers: [NUMBER] };
-    problems.push(...answerProblems(VOICE_MODEL, "AssociatePhoneNumbersWithVoiceConnector", () => voice.AssociatePhoneNumbersWithVoiceConnector(association, { headers: {} })));
-    problems.push(...answerProblems(SSM_MODEL, "GetParameter", () => ssm.GetParameter({ Name: PARAMETER_NAME }, { headers: {} })));
+    problems.push(
+      ...answerProblems(VOICE_MODEL, "AssociatePhoneNumbersWithVoiceConnector", () =>
+        voice.AssociatePhoneNumbersWithVoiceConnector(association, { headers: {} }),
+      ),
+    );
+    problems.push(
+      ...answerProblems(SSM_MODEL, "GetParameter", () => ssm.GetParameter({ Name: PARAMETER_NAME }, { headers: {} })),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -279,7 +316,9 @@ describe("the media pipelines fake of the recorder tests", () => {
         body: JSON.stringify({ ...valid("call-1"), Tags: undefined, Priority: "high" }),
       });
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { Message: string }).Message).toContain("Priority is not a member of CreateMediaInsightsPipelineRequest");
+      expect(((await response.json()) as { Message: string }).Message).toContain(
+        "Priority is not a member of CreateMediaInsightsPipelineRequest",
+      );
     } finally {
       await fake.close();
     }

@@ -4,7 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PHONE_NUMBER_SCRIPT } from "../../../stacks/phone-number";
 import { type ErrorCodePlacement, type ModelEndpoint, startModelEndpoint } from "../../support/model-endpoint";
-import { PARAMETER_NAME, type PhoneNumberWorld, type PhoneNumberWorldOptions, phoneNumberWorld, VOICE_CONNECTOR_ID } from "./phone-number-service";
+import {
+  PARAMETER_NAME,
+  type PhoneNumberWorld,
+  type PhoneNumberWorldOptions,
+  phoneNumberWorld,
+  VOICE_CONNECTOR_ID,
+} from "./phone-number-service";
 
 export { PARAMETER_NAME, VOICE_CONNECTOR_ID };
 
@@ -20,10 +26,14 @@ function commandPath(tool: string): string {
  */
 function realAwsCli(): string {
   const found = commandPath("aws");
-  if (fs.readFileSync(found, "utf8").includes("pyenv")) {
-    return spawnSync("pyenv", ["which", "aws"], { encoding: "utf8" }).stdout.trim();
-  }
-  return fs.realpathSync(found);
+  const head = Buffer.alloc(512);
+  const fd = fs.openSync(found, "r");
+  fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  if (!head.toString("latin1").includes("pyenv")) return fs.realpathSync(found);
+  const resolved = spawnSync("pyenv", ["which", "aws"], { encoding: "utf8" }).stdout.trim();
+  if (!resolved) throw new Error(`${found} is a pyenv shim, and pyenv cannot say which aws it runs`);
+  return resolved;
 }
 
 export const AWS_CLI = realAwsCli();
@@ -79,7 +89,11 @@ export interface ProcessResult {
 }
 
 /** Runs a command without blocking the event loop, which the in-process endpoint needs. */
-export function runProcess(command: string, args: string[], options: { cwd?: string; env: Record<string, string> }): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env: Record<string, string> },
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

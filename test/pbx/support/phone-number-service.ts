@@ -88,7 +88,10 @@ export function phoneNumberWorld(options: PhoneNumberWorldOptions = {}): PhoneNu
     SearchAvailablePhoneNumbers: (input) => {
       // The API reference of SearchAvailablePhoneNumbers (Amazon Chime, older API) makes this a rule.
       if ((input.Country ?? "US") === "US" && !US_FILTERS.some((filter) => input[filter] !== undefined)) {
-        throw new ServiceError("BadRequestException", "US searches must name at least one of AreaCode, City, State or TollFreePrefix.");
+        throw new ServiceError(
+          "BadRequestException",
+          "US searches must name at least one of AreaCode, City, State or TollFreePrefix.",
+        );
       }
       if (input.City !== undefined && input.State === undefined) {
         throw new ServiceError("BadRequestException", "City requires State.");
@@ -133,7 +136,11 @@ export function phoneNumberWorld(options: PhoneNumberWorldOptions = {}): PhoneNu
       if (number.disassociating !== undefined && --number.disassociating <= 0) {
         Object.assign(number, { disassociating: undefined, voiceConnectors: [], status: "Unassigned" });
       }
-      const associations = number.voiceConnectors.map((id) => ({ Value: id, Name: "VoiceConnectorId", AssociatedTimestamp: created }));
+      const associations = number.voiceConnectors.map((id) => ({
+        Value: id,
+        Name: "VoiceConnectorId",
+        AssociatedTimestamp: created,
+      }));
       return {
         PhoneNumber: {
           PhoneNumberId: input.PhoneNumberId,
@@ -165,7 +172,8 @@ export function phoneNumberWorld(options: PhoneNumberWorldOptions = {}): PhoneNu
   const ssm: Record<string, (input: any) => unknown> = {
     PutParameter: (input) => {
       if (input.Name !== PARAMETER_NAME) throw new ServiceError("ParameterNotFound", `${input.Name} is not simulated.`);
-      if (parameter !== null && input.Overwrite !== true) throw new ServiceError("ParameterAlreadyExists", "The parameter already exists.");
+      if (parameter !== null && input.Overwrite !== true)
+        throw new ServiceError("ParameterAlreadyExists", "The parameter already exists.");
       parameter = input.Value;
       parameterVersion += 1;
       return { Version: parameterVersion, Tier: "Standard" };
