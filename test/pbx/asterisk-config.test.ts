@@ -211,7 +211,16 @@ describe("modules.conf", () => {
 describe("the other files", () => {
 
   it("rtp.conf uses the ports the security group opens", () => {
-    expect(settingsOf(parsed("rtp.conf")[0])).toEqual({ rtpstart: String(RTP_PORTS.first), rtpend: String(RTP_PORTS.last) });
+    expect(settingsOf(parsed("rtp.conf")[0])).toMatchObject({ rtpstart: String(RTP_PORTS.first), rtpend: String(RTP_PORTS.last) });
+  });
+
+  it("rtp.conf prepares no ICE, which neither the voice connector nor the softphone uses", () => {
+    expect(settingsOf(parsed("rtp.conf")[0]).icesupport).toBe("no");
+  });
+
+  it("the boot script sets aside the sample users.conf, which pbx_config would read", () => {
+    expect(userData).toMatch(/^rm -f \/etc\/asterisk\/users\.conf$/m);
+    expect(userData.indexOf("rm -f /etc/asterisk/users.conf")).toBeLessThan(userData.indexOf("systemctl start asterisk"));
   });
 
   it("logger.conf logs at the levels of log_level", () => {
