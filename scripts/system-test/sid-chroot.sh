@@ -13,9 +13,14 @@ readonly suite=sid
 # iptables plays EC2's Elastic IP NAT and dnsmasq the VPC's DNS resolver.
 readonly packages=(asterisk asterisk-core-sounds-en-gsm openssl sip-tester iptables dnsmasq-base)
 
-# The mirror this machine installs Debian packages from, so the test needs no other host.
+# The mirror this machine installs Debian packages from, so the test needs no other host;
+# SYSTEM_TEST_DEBIAN_MIRROR overrides it.
 debian_mirror() {
-  local uri
+  local uri=${SYSTEM_TEST_DEBIAN_MIRROR:-}
+  if [[ -n "$uri" ]]; then
+    echo "$uri"
+    return
+  fi
   uri=$(sed -n 's/^URIs: *\(http[^ ]*\/debian\/\{0,1\}\) *$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
   if [[ -z "$uri" ]]; then
     uri=$(sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\(http[^ ]*\/debian\/\{0,1\}\) .*/\2/p' /etc/apt/sources.list 2>/dev/null | head -n 1)

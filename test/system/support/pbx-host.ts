@@ -42,14 +42,24 @@ export interface Result {
   readonly output: string;
 }
 
-/** Runs a program of the chroot inside a namespace, with a clean environment. Never throws on exit status. */
+/** `ip netns exec` into a namespace, then chroot, with the clean environment cloud-init gives root. */
+const chrootIn = (namespace: string, argv: string[]): string[] => [
+  "netns",
+  "exec",
+  namespace,
+  "chroot",
+  ROOT,
+  "/usr/bin/env",
+  "-i",
+  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  "HOME=/root",
+  ...argv,
+];
+
+/** Runs a program of the chroot inside a namespace. Never throws on exit status. */
 export async function inChroot(namespace: string, argv: string[], timeoutMs = 60000): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(
-      "ip",
-      ["netns", "exec", namespace, "chroot", ROOT, "/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", ...argv],
-      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
-    );
+    const { stdout, stderr } = await run("ip", chrootIn(namespace, argv), { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
@@ -148,11 +158,7 @@ export async function sipp(call: SippCall): Promise<SippResult> {
 /** Starts sipp answering one call at a host of the world namespace; resolves when that call ends. */
 export function sippAnswering(call: SippCall): { ready: Promise<void>; done: Promise<SippResult> } {
   const log = sippLog(call.scenario);
-  const child = spawn(
-    "ip",
-    ["netns", "exec", NAMESPACE.world, "chroot", ROOT, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", ...sippArgs(call, log, false)],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn("ip", chrootIn(NAMESPACE.world, sippArgs(call, log, false)), { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
