@@ -28,7 +28,11 @@ fi
 
 work=$(mktemp -d /tmp/chime-call-recorder-system-test.XXXXXX)
 readonly work prefix="ccr$$"
+jest_pid=
 cleanup() {
+  if [[ -n "$jest_pid" ]]; then
+    kill "$jest_pid" 2>/dev/null || true
+  fi
   bash scripts/system-test/network.sh down "$prefix" || true
   if mountpoint -q "$work/root"; then
     umount -R "$work/root" || umount -R -l "$work/root"
@@ -57,4 +61,7 @@ mount -t proc proc "$work/root/proc"
 
 bash scripts/system-test/network.sh up "$prefix" "$work/root"
 
-SYSTEM_TEST_ROOT="$work/root" SYSTEM_TEST_NETNS_PREFIX="$prefix" npx jest --config jest.system.config.js
+# In the background, so that a signal reaches the traps at once rather than after jest ends.
+SYSTEM_TEST_ROOT="$work/root" SYSTEM_TEST_NETNS_PREFIX="$prefix" node_modules/.bin/jest --config jest.system.config.js &
+jest_pid=$!
+wait "$jest_pid"
