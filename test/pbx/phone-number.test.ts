@@ -231,6 +231,14 @@ describe("scripts/phone-number.sh, run by the real AWS CLI against a model-true 
       },
     );
 
+    it("leaves a number alone that a previous release already deleted", async () => {
+      const deleted = { [NUMBER]: { status: "DeleteInProgress", voiceConnectors: [] } };
+      const run = await runPhoneNumberScript("release", { parameter: NUMBER, numbers: deleted });
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain(`${NUMBER} is already released (DeleteInProgress)`);
+      expect(run.world.operations()).toEqual(["GetParameter", "GetPhoneNumber", "PutParameter"]);
+    });
+
     it("fails rather than guess when the number cannot be looked up", async () => {
       const run = await runPhoneNumberScript("release", {
         ...assigned,
