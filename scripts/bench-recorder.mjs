@@ -11,6 +11,7 @@ const support = (name) => require(`../test/recorder/support/${name}.js`);
 const { startCallTable } = support("call-table-server");
 const { startFakeMediaPipelines } = support("fake-media-pipelines");
 const { SqsSimulator } = support("sqs-simulator");
+const { startDeadLetterQueue } = support("dead-letter-queue");
 const { makeCall, streamingEvent, VOICE_CONNECTOR_ID } = support("events");
 const { recorderEnv } = support("recorder-env");
 const { startRecorderProcess, BUNDLE } = support("recorder-process");
@@ -44,8 +45,18 @@ function endedEvents(calls) {
 }
 
 async function perCallCost() {
-  const [table, pipelines] = await Promise.all([startCallTable(), startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER })]);
-  const env = recorderEnv({ tableEndpoint: table.endpoint, tableName: table.tableName, pipelinesUrl: pipelines.url, voiceConnectorId: VOICE_CONNECTOR_ID });
+  const [table, pipelines, deadLetters] = await Promise.all([
+    startCallTable(),
+    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER }),
+    startDeadLetterQueue(),
+  ]);
+  const env = recorderEnv({
+    tableEndpoint: table.endpoint,
+    tableName: table.tableName,
+    pipelinesUrl: pipelines.url,
+    deadLetterQueueUrl: deadLetters.url,
+    voiceConnectorId: VOICE_CONNECTOR_ID,
+  });
   const recorder = await startRecorderProcess(env);
   try {
     const calls = Array.from({ length: CALLS }, (_, index) => makeCall(`bench-${index}`, { offsetMs: index * 50 }));
@@ -67,12 +78,18 @@ async function perCallCost() {
     };
   } finally {
     await recorder.close();
-    await Promise.all([table.close(), pipelines.close()]);
+    await Promise.all([table.close(), pipelines.close(), deadLetters.close()]);
   }
 }
 
 const bundleKB = statSync(BUNDLE).size / 1024;
-const loadEnv = recorderEnv({ tableEndpoint: "http://127.0.0.1:1", tableName: "calls", pipelinesUrl: "http://127.0.0.1:1", voiceConnectorId: VOICE_CONNECTOR_ID });
+const loadEnv = recorderEnv({
+  tableEndpoint: "http://127.0.0.1:1",
+  tableName: "calls",
+  pipelinesUrl: "http://127.0.0.1:1",
+  deadLetterQueueUrl: "http://127.0.0.1:1/111122223333/call-recorder-dlq",
+  voiceConnectorId: VOICE_CONNECTOR_ID,
+});
 const coldMs = coldLoadMs(loadEnv);
 const cost = await perCallCost();
 

@@ -126,6 +126,8 @@ export class CallRecorderStack extends TerraformStack {
       accountId,
       region,
       queue: recorderQueue.queue,
+      deadLetterQueue: recorderQueue.deadLetterQueue,
+      dataRetentionHours: vars.dataRetentionHours.numberValue,
       callTable: calls.table,
       recordingBucket: bucket.bucketName,
       recordingPrefix,

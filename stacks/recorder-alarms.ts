@@ -78,5 +78,16 @@ export class RecorderAlarms extends Construct {
       dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Sum",
     }).overrideLogicalId("recorder_events_dropped");
+
+    new CloudwatchMetricAlarm(this, "audio-expired", {
+      ...common,
+      alarmName: `${props.namePrefix}-audio-expired`,
+      alarmDescription:
+        "Calls could not be recorded because Kinesis Video Streams no longer held their audio (data_retention_hours) when the recording was requested: a redrive or a long outage came too late. The recorder's logs name each call.",
+      namespace: RECORDER_METRICS_NAMESPACE,
+      metricName: "AudioExpired",
+      dimensions: { VoiceConnectorId: props.voiceConnectorId },
+      statistic: "Sum",
+    }).overrideLogicalId("recorder_audio_expired");
   }
 }

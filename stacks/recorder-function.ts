@@ -22,6 +22,10 @@ export interface RecorderFunctionProps {
   readonly region: string;
   /** The queue the function consumes. */
   readonly queue: SqsQueue;
+  /** Where the function puts a call the service refused, at once. */
+  readonly deadLetterQueue: SqsQueue;
+  /** How long the connector's streams keep audio: a call older than that is not requested. */
+  readonly dataRetentionHours: number;
   /** The call table the function pairs legs in. */
   readonly callTable: DynamodbTable;
   /** Name of the bucket recordings are written to. */
@@ -99,6 +103,12 @@ export class RecorderFunction extends Construct {
           Resource: queue.arn,
         },
         {
+          Sid: "DeadLetterRefusedCalls",
+          Effect: "Allow",
+          Action: "sqs:SendMessage",
+          Resource: props.deadLetterQueue.arn,
+        },
+        {
           Sid: "WriteOwnLogs",
           Effect: "Allow",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -131,6 +141,8 @@ export class RecorderFunction extends Construct {
           LOG_LEVEL: props.logLevel,
           CALL_TTL_DAYS: String(props.callTtlDays),
           METRICS_NAMESPACE: RECORDER_METRICS_NAMESPACE,
+          DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.url,
+          DATA_RETENTION_HOURS: String(props.dataRetentionHours),
         },
       },
       // The log group must exist with its retention before Lambda would create one without it.

@@ -37,6 +37,13 @@ export interface CallStore {
   storeFailure(callId: string, failedMs: number, nowMs: number): Promise<StoreResult>;
   /** Returns false when another attempt settled the call first. */
   settle(callId: string, settlement: Settlement, nowMs: number): Promise<boolean>;
+  /**
+   * Takes a call the service refused out of the pending index without settling it, so that no sweep
+   * retries it and a redrive of its dead letter can still record it. False when it was settled.
+   */
+  markRefused(callId: string, errorName: string, nowMs: number): Promise<boolean>;
+  /** Puts a refused call back in the pending index (its dead letter was redriven); returns its legs. */
+  reopen(callId: string, nowMs: number): Promise<StoreResult>;
   /** Oldest first, at most `limit` calls waiting since before `cutoffMs`. */
   findWaiting(cutoffMs: number, limit: number): Promise<WaitingCall[]>;
 }
@@ -93,6 +100,7 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
     change: { set?: string; add?: string },
     names: Record<string, string>,
     values: Record<string, AttributeValue>,
+    condition = "attribute_not_exists(#recorded)",
   ): Promise<StoreResult> {
     const pending = "#expires = if_not_exists(#expires, :expires), #pending = :pending, #since = if_not_exists(#since, :now)";
     const set = [change.set, pending].filter((clause) => clause !== undefined).join(", ");
@@ -104,9 +112,10 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
           TableName,
           Key: { [CALL_ID]: { S: callId } },
           UpdateExpression: expression,
-          ConditionExpression: "attribute_not_exists(#recorded)",
+          ConditionExpression: condition,
           ExpressionAttributeNames: {
             ...names,
+            ...(condition.includes("#callId") ? { "#callId": CALL_ID } : {}),
             "#expires": EXPIRES_AT,
             "#pending": PENDING_INDEX.partitionKey,
             "#since": PENDING_INDEX.sortKey,
@@ -172,6 +181,36 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
         if (isConditionalCheckFailure(error)) return false;
         throw classifyAwsError(error, { callId, operation: "UpdateItem" });
       }
+    },
+
+    async markRefused(callId, errorName, nowMs) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { [CALL_ID]: { S: callId } },
+            // pending_since stays: a redriven call is overdue at once.
+            UpdateExpression: "SET #refusedAt = :now, #refusal = :refusal REMOVE #pending",
+            ConditionExpression: "attribute_exists(#callId) AND attribute_not_exists(#recorded)",
+            ExpressionAttributeNames: {
+              "#callId": CALL_ID,
+              "#recorded": "recorded_at",
+              "#refusedAt": "refused_at",
+              "#refusal": "refusal",
+              "#pending": PENDING_INDEX.partitionKey,
+            },
+            ExpressionAttributeValues: { ":now": { N: String(nowMs) }, ":refusal": { S: errorName } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+      }
+    },
+
+    async reopen(callId, nowMs) {
+      return update(callId, nowMs, {}, {}, {}, "attribute_exists(#callId) AND attribute_not_exists(#recorded)");
     },
 
     async findWaiting(cutoffMs, limit) {

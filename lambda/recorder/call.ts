@@ -27,7 +27,8 @@ export interface CallLegs {
 /** A leg with no event yet may still report (event path) or is given up for lost (sweep). */
 export type MissingLegs = "may-arrive" | "lost";
 
-export type Outcome = "recorded" | "single_leg" | "no_audio";
+/** `audio_expired`: Kinesis Video Streams no longer held the audio when the recording was requested. */
+export type Outcome = "recorded" | "single_leg" | "no_audio" | "audio_expired";
 
 export type Decision =
   | { action: "wait" }

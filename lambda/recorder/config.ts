@@ -14,6 +14,10 @@ export interface Config {
   callTtlDays: number;
   legWaitSeconds: number;
   metricsNamespace: string;
+  /** Where a refused call's event goes at once (the recorder queue's dead-letter queue). */
+  deadLetterQueueUrl: string;
+  /** How long Kinesis Video Streams keeps a call's audio (the connector's data_retention_hours). */
+  dataRetentionHours: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,5 +95,7 @@ export function readConfig(env: Env): Config {
     callTtlDays: positiveInteger(env, "CALL_TTL_DAYS", 7),
     legWaitSeconds: positiveInteger(env, "LEG_WAIT_SECONDS", 600),
     metricsNamespace: env.METRICS_NAMESPACE || "ChimeCallRecorder",
+    deadLetterQueueUrl: required(env, "DEAD_LETTER_QUEUE_URL", /^https?:\/\/\S+$/, "an SQS queue URL such as https://sqs.<region>.amazonaws.com/<account>/<name>"),
+    dataRetentionHours: positiveInteger(env, "DATA_RETENTION_HOURS", 24),
   };
 }

@@ -13,9 +13,19 @@ export type InboundMessage =
   | { kind: "failed"; callId: string; voiceConnectorId: string; failedMs: number; failureReason: string }
   | { kind: "ignored"; reason: string; callId?: string }
   | { kind: "pipeline-failure"; callId?: string; voiceConnectorId?: string; pipelineArn?: string; failureReason?: string }
-  | { kind: "sweep" };
+  | { kind: "sweep" }
+  /** A refused call's dead letter from the sweep, redriven: record the call from what the table holds. */
+  | { kind: "retry"; callId: string; voiceConnectorId: string };
 
 type Json = Record<string, unknown>;
+
+const RETRY_SOURCE = "call-recorder.retry";
+const RETRY_DETAIL_TYPE = "Record refused call";
+
+/** The dead letter of a call the service refused during a sweep, which has no event of its own. */
+export function retryMessage(callId: string, voiceConnectorId: string): string {
+  return JSON.stringify({ source: RETRY_SOURCE, "detail-type": RETRY_DETAIL_TYPE, detail: { callId, voiceConnectorId } });
+}
 
 /**
  * callId is opaque: AWS's own example shows it equal to the SIP Call-ID, which (RFC 3261) usually
@@ -130,6 +140,10 @@ export function parseMessage(body: string): InboundMessage {
   const event = parseJson(body);
   const detailType = event["detail-type"];
   if (event.source === SWEEP_SOURCE && detailType === SWEEP_DETAIL_TYPE) return { kind: "sweep" };
+  if (event.source === RETRY_SOURCE && detailType === RETRY_DETAIL_TYPE) {
+    const detail = detailOf(event);
+    return { kind: "retry", callId: callIdOf(detail), voiceConnectorId: nonEmptyString(detail, "voiceConnectorId", "the recorded voice connector's id") };
+  }
   if (detailType === STREAMING_STATUS) return streamingStatus(event);
   if (detailType === MEDIA_INSIGHTS_STATE_CHANGE) return mediaInsightsStateChange(event);
   throw malformed(

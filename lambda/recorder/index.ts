@@ -1,8 +1,10 @@
 import { ChimeSDKMediaPipelinesClient } from "@aws-sdk/client-chime-sdk-media-pipelines";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createCallStore } from "./call-store";
 import { type Config, readConfig } from "./config";
+import { createDeadLetters } from "./dead-letters";
 import { createLogger, writeStdout } from "./logger";
 import { createMediaPipelines } from "./media-pipelines";
 import { embeddedCountMetric } from "./metrics";
@@ -30,6 +32,7 @@ const recorder = createRecorder({
   config,
   store: createCallStore(new DynamoDBClient({ requestHandler }), config),
   pipelines: createMediaPipelines(new ChimeSDKMediaPipelinesClient({ requestHandler })),
+  deadLetters: createDeadLetters(new SQSClient({ requestHandler }), config.deadLetterQueueUrl),
   now: Date.now,
   emitMetric: (metric) => writeStdout(`${JSON.stringify(embeddedCountMetric(metric))}\n`),
 });

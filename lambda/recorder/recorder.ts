@@ -1,6 +1,7 @@
-import { type Decision, decide, recordingRequest } from "./call";
+import { type Decision, decide, type EndedLeg, recordingRequest } from "./call";
 import type { CallStore, StoreResult } from "./call-store";
 import type { Config } from "./config";
+import type { DeadLetters } from "./dead-letters";
 import {
   MalformedEventError,
   RejectedRecordingError,
@@ -8,7 +9,7 @@ import {
   RetryableRecordingError,
   SweepIncompleteError,
 } from "./errors";
-import { type InboundMessage, parseMessage } from "./events";
+import { type InboundMessage, parseMessage, retryMessage } from "./events";
 import type { Logger } from "./logger";
 import type { MediaPipelines } from "./media-pipelines";
 import type { CountMetric } from "./metrics";
@@ -21,10 +22,20 @@ const SWEEP_CONCURRENCY = 5;
 /** Why an event was acknowledged without effect; the `Reason` dimension of `DroppedEvents`. */
 export type DropReason = "malformed" | "foreign_connector";
 
+/**
+ * The service's refusals: no number of retries over hours makes them succeed, so the call goes to
+ * the dead-letter queue at once (its alarm fires within minutes) instead of after 70 receives.
+ */
+const REFUSALS = new Set(["BadRequestException", "ForbiddenException", "NotFoundException", "UnauthorizedClientException"]);
+
+const isRefusal = (error: unknown): error is RejectedRecordingError =>
+  error instanceof RejectedRecordingError && error.operation === "CreateMediaInsightsPipeline" && REFUSALS.has(error.errorName);
+
 export interface RecorderDependencies {
   config: Config;
   store: CallStore;
   pipelines: MediaPipelines;
+  deadLetters: DeadLetters;
   now: () => number;
   emitMetric: (metric: CountMetric) => void;
 }
@@ -70,8 +81,43 @@ async function attemptAll<T>(items: readonly T[], limit: number, work: (item: T)
   return errors;
 }
 
-export function createRecorder({ config, store, pipelines, now, emitMetric }: RecorderDependencies): Recorder {
-  async function act(callId: string, decision: Decision, log: Logger): Promise<void> {
+export function createRecorder({ config, store, pipelines, deadLetters, now, emitMetric }: RecorderDependencies): Recorder {
+  const retentionMs = config.dataRetentionHours * 3_600_000;
+
+  function count(name: string): void {
+    emitMetric({
+      namespace: config.metricsNamespace,
+      name,
+      value: 1,
+      dimensions: { VoiceConnectorId: config.voiceConnectorId },
+      timestamp: new Date(now()),
+    });
+  }
+
+  async function expire(callId: string, log: Logger, refusal?: RecordingError): Promise<void> {
+    log.error("the call's audio has expired from Kinesis Video Streams (data_retention_hours) before it could be recorded", {
+      outcome: "audio_expired",
+      dataRetentionHours: config.dataRetentionHours,
+      errorName: refusal?.errorName,
+    });
+    count("AudioExpired");
+    await store.settle(callId, { outcome: "audio_expired" }, now());
+  }
+
+  /**
+   * `deadLetter` is what a redrive must deliver to record the call: the event that completed it, or
+   * for the sweep a retry message naming it.
+   */
+  async function refuse(callId: string, streams: readonly EndedLeg[], refusal: RecordingError, deadLetter: string, log: Logger): Promise<void> {
+    // Some of the audio is gone: that, not the request, is why it was refused (unconfirmed which
+    // error the service answers then), and a redrive cannot help.
+    if (now() >= Math.min(...streams.map((leg) => leg.startMs)) + retentionMs) return expire(callId, log, refusal);
+    await deadLetters.send(callId, deadLetter, refusal);
+    await store.markRefused(callId, refusal.errorName, now());
+    log.error(`${refusal.message}; the call is in the dead-letter queue: fix the cause, then redrive it`, fields(refusal));
+  }
+
+  async function act(callId: string, decision: Decision, log: Logger, deadLetter: string): Promise<void> {
     if (decision.action === "wait") {
       log.debug("waiting for the other leg's ENDED or FAILED event, or the sweep");
       return;
@@ -92,7 +138,14 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
         streamArns: streams.map((leg) => leg.streamArn),
       });
     }
-    const pipelineArn = await pipelines.startRecording(callId, recordingRequest(callId, streams, config));
+    if (now() >= Math.max(...streams.map((leg) => leg.endMs)) + retentionMs) return expire(callId, log);
+    let pipelineArn: string | undefined;
+    try {
+      pipelineArn = await pipelines.startRecording(callId, recordingRequest(callId, streams, config));
+    } catch (error) {
+      if (isRefusal(error)) return refuse(callId, streams, error, deadLetter, log);
+      throw error;
+    }
     const settledNow = await store.settle(callId, { outcome, pipelineArn, channels }, now());
     log.info(settledNow ? "recording started" : "recording was already settled by a concurrent attempt", {
       pipelineArn,
@@ -101,10 +154,7 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
     });
   }
 
-  async function onLegEvent(
-    message: Extract<InboundMessage, { kind: "ended" | "failed" }>,
-    log: Logger,
-  ): Promise<void> {
+  async function onLegEvent(message: Extract<InboundMessage, { kind: "ended" | "failed" }>, body: string, log: Logger): Promise<void> {
     if (message.voiceConnectorId !== config.voiceConnectorId) {
       // The streaming rule matches this connector only: such an event means the rule or the
       // queue's senders changed.
@@ -123,14 +173,28 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
       log.info("call already settled; event absorbed", { event: message.kind });
       return;
     }
-    await act(message.callId, decide(stored.legs, "may-arrive"), log);
+    await act(message.callId, decide(stored.legs, "may-arrive"), log, body);
+  }
+
+  async function onRetry(message: Extract<InboundMessage, { kind: "retry" }>, body: string, log: Logger): Promise<void> {
+    if (message.voiceConnectorId !== config.voiceConnectorId) {
+      log.warn("retry of another voice connector's call dropped", { voiceConnectorId: message.voiceConnectorId });
+      countDropped("foreign_connector");
+      return;
+    }
+    const stored = await store.reopen(message.callId, now());
+    if (stored.status === "settled") {
+      log.info("redriven call already settled or expired from the table; nothing to do");
+      return;
+    }
+    await act(message.callId, decide(stored.legs, "lost"), log, body);
   }
 
   async function sweep(log: Logger): Promise<void> {
     const cutoffMs = now() - config.legWaitSeconds * 1000;
     const calls = await store.findWaiting(cutoffMs, MAX_CALLS_PER_SWEEP);
     const errors = await attemptAll(calls, SWEEP_CONCURRENCY, ({ callId, legs }) =>
-      act(callId, decide(legs, "lost"), log.with({ callId })),
+      act(callId, decide(legs, "lost"), log.with({ callId }), retryMessage(callId, config.voiceConnectorId)),
     );
     for (const error of errors) reportFailure(log, error);
     if (errors.length > 0) throw new SweepIncompleteError(errors.length, calls.length);
@@ -165,13 +229,7 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
       pipelineArn: message.pipelineArn,
       failureReason: message.failureReason,
     });
-    emitMetric({
-      namespace: config.metricsNamespace,
-      name: "PermanentPipelineFailures",
-      value: 1,
-      dimensions: { VoiceConnectorId: config.voiceConnectorId },
-      timestamp: new Date(now()),
-    });
+count("PermanentPipelineFailures");
   }
 
   return {
@@ -192,7 +250,9 @@ export function createRecorder({ config, store, pipelines, now, emitMetric }: Re
       switch (message.kind) {
         case "ended":
         case "failed":
-          return onLegEvent(message, log.with({ callId: message.callId }));
+          return onLegEvent(message, body, log.with({ callId: message.callId }));
+        case "retry":
+          return onRetry(message, body, log.with({ callId: message.callId }));
         case "pipeline-failure":
           return onPipelineFailure(message, log);
         case "sweep":

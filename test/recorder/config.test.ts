@@ -7,6 +7,8 @@ const env = {
   RECORDING_BUCKET_PREFIX: "/recordings/",
   MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: "arn:aws:chime:us-east-1:112233445566:media-insights-pipeline-configuration/recorder",
   VOICE_CONNECTOR_ID: "bfggco08s5m5esgxfskzks",
+  DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/112233445566/call-recorder-recorder-dlq",
+  DATA_RETENTION_HOURS: "24",
   LOG_LEVEL: "DEBUG",
 };
 
@@ -27,6 +29,8 @@ describe("reading the configuration", () => {
       recordingBucket: "call-recordings-112233445566",
       pipelineConfigurationArn: env.MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN,
       voiceConnectorId: "bfggco08s5m5esgxfskzks",
+      deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL,
+      dataRetentionHours: 24,
       logLevel: "DEBUG",
     });
   });
@@ -67,6 +71,9 @@ describe("a bad configuration fails with the variable, the value and the accepte
     ["LOG_LEVEL", "VERBOSE"],
     ["CALL_TTL_DAYS", "0"],
     ["LEG_WAIT_SECONDS", "ten"],
+    ["DEAD_LETTER_QUEUE_URL", undefined],
+    ["DEAD_LETTER_QUEUE_URL", "call-recorder-recorder-dlq"],
+    ["DATA_RETENTION_HOURS", "-1"],
   ])("%s = %j", (name, value) => {
     expect(failure({ [name]: value }).message).toMatch(new RegExp(`^${name} .*\\(got .*\\); expected .+`));
   });

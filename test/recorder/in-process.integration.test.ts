@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { startCallTable, type CallTableServer } from "./support/call-table-server";
+import { type DeadLetterQueue, startDeadLetterQueue } from "./support/dead-letter-queue";
 import { callEvents, makeCall, VOICE_CONNECTOR_ID } from "./support/events";
 import { startFakeMediaPipelines, type FakeMediaPipelines } from "./support/fake-media-pipelines";
 import { expectOneRecording, sqsEvent } from "./support/harness";
@@ -16,6 +17,7 @@ type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 let table: CallTableServer;
 let pipelines: FakeMediaPipelines;
+let deadLetters: DeadLetterQueue;
 let handler: Handler;
 const savedEnv = { ...process.env };
 
@@ -23,7 +25,13 @@ const savedEnv = { ...process.env };
 function loadHandler(pipelinesUrl: string): Handler {
   Object.assign(
     process.env,
-    recorderEnv({ tableEndpoint: table.endpoint, tableName: table.tableName, pipelinesUrl, voiceConnectorId: VOICE_CONNECTOR_ID }),
+    recorderEnv({
+      tableEndpoint: table.endpoint,
+      tableName: table.tableName,
+      pipelinesUrl,
+      deadLetterQueueUrl: deadLetters.url,
+      voiceConnectorId: VOICE_CONNECTOR_ID,
+    }),
     { LOG_LEVEL: "ERROR" },
   );
   let loaded: Handler | undefined;
@@ -34,13 +42,13 @@ function loadHandler(pipelinesUrl: string): Handler {
 }
 
 beforeAll(async () => {
-  [table, pipelines] = await Promise.all([startCallTable(), startFakeMediaPipelines()]);
+  [table, pipelines, deadLetters] = await Promise.all([startCallTable(), startFakeMediaPipelines(), startDeadLetterQueue()]);
   handler = loadHandler(pipelines.url);
 });
 
 afterAll(async () => {
   process.env = savedEnv;
-  await Promise.all([table.close(), pipelines.close()]);
+  await Promise.all([table.close(), pipelines.close(), deadLetters.close()]);
 });
 
 describe("the bundle required into the test process", () => {

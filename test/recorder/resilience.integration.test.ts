@@ -74,27 +74,142 @@ describe("100 calls ending together against the quota of 20 active pipelines", (
   });
 });
 
-describe("a request the service refuses (ForbiddenException)", () => {
-  const call = makeCall("forbidden");
-  let queue: SqsSimulator;
+describe.each(["ForbiddenException", "UnauthorizedClientException", "BadRequestException", "NotFoundException"] as const)(
+  "a request the service refuses with %s",
+  (refusal) => {
+    const call = makeCall(`refused-${refusal}`);
+    let queue: SqsSimulator;
+    let logs: LogLine[];
+
+    beforeAll(async () => {
+      harness.pipelines.reset({ failWith: (body) => (body.MediaInsightsRuntimeMetadata?.callId === call.callId ? refusal : undefined) });
+      const recorder = await harness.startRecorder();
+      logs = recorder.logs;
+      queue = new SqsSimulator({ handlers: [recorder.handler], visibilityTimeoutMs: 10, maxReceiveCount: 3 });
+      queue.sendAll(ended(call));
+      await queue.drain();
+    });
+
+    const letters = () => harness.deadLetters.messages.filter((message) => message.attributes.CallId === call.callId);
+
+    it("is tried once", () => {
+      expect(harness.pipelines.requestsFor(call.callId)).toHaveLength(1);
+    });
+
+    it("sends one dead letter at once, naming the call and the error", () => {
+      expect(letters().map((letter) => letter.attributes)).toEqual([
+        { CallId: call.callId, Operation: "CreateMediaInsightsPipeline", ErrorName: refusal, ErrorMessage: expect.stringContaining(refusal) },
+      ]);
+    });
+
+    it("whose body is the event that completed the call, as it came", () => {
+      expect(ended(call).map((event) => JSON.stringify(event))).toContain(letters()[0]?.body);
+    });
+
+    it("acknowledges every event: nothing waits for 70 receives", () => {
+      expect([queue.stats.failedRecords, queue.deadLetters]).toEqual([0, []]);
+    });
+
+    it("takes the call out of the pending index, unsettled, so a redrive can still record it", async () => {
+      const item = await harness.table.getItem(call.callId);
+      expect([item?.pending, item?.recorded_at, item?.refusal]).toEqual([undefined, undefined, { S: refusal }]);
+    });
+
+    it("is logged as one error with the call and the error name", () => {
+      expect(atLevel(logs, "ERROR").filter((line) => line.errorName === refusal).map((line) => line.callId)).toEqual([call.callId]);
+    });
+  },
+);
+
+describe("a refused call's dead letter, redriven once the cause is fixed", () => {
+  const call = makeCall("redriven");
+
+  beforeAll(async () => {
+    harness.pipelines.reset({ failWith: () => "ForbiddenException" });
+    const recorder = await harness.startRecorder();
+    await recorder.handler(sqsEvent(...ended(call)));
+    harness.pipelines.reset();
+    const [letter] = harness.deadLetters.messages.filter((message) => message.attributes.CallId === call.callId);
+    const queue = new SqsSimulator({ handlers: [recorder.handler] });
+    queue.send(letter.body);
+    await drained(queue);
+  });
+
+  it("records the call once, from both legs", () => {
+    expectOneRecording(harness.pipelines, call);
+  });
+});
+
+describe("a dead-letter queue that cannot be reached", () => {
+  const call = makeCall("refused-no-dlq");
+  let response: SQSBatchResponse;
+
+  beforeAll(async () => {
+    harness.pipelines.reset({ failWith: () => "ForbiddenException" });
+    const recorder = await harness.startRecorder({
+      DEAD_LETTER_QUEUE_URL: "http://127.0.0.1:9/111122223333/call-recorder-dlq",
+      AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:9",
+      AWS_MAX_ATTEMPTS: "1",
+    });
+    response = await recorder.handler(sqsEvent(...ended(call)));
+  });
+
+  it("leaves the refused call's event to the queue's own retries", () => {
+    expect(response.batchItemFailures).toHaveLength(1);
+  });
+
+  it("keeps the call pending", async () => {
+    expect((await harness.table.getItem(call.callId))?.pending).toEqual({ S: "1" });
+  });
+});
+
+describe("a call whose audio Kinesis Video Streams no longer holds", () => {
+  const call = makeCall("expired");
   let logs: LogLine[];
 
   beforeAll(async () => {
-    harness.pipelines.reset({ failWith: (body) => (body.MediaInsightsRuntimeMetadata?.callId === call.callId ? "ForbiddenException" : undefined) });
-    const recorder = await harness.startRecorder();
+    harness.pipelines.reset();
+    // The call's events are from 2023: with 24 hours of retention its audio is long gone.
+    const recorder = await harness.startRecorder({ DATA_RETENTION_HOURS: "24", METRICS_NAMESPACE: "RecorderTest" });
     logs = recorder.logs;
-    queue = new SqsSimulator({ handlers: [recorder.handler], visibilityTimeoutMs: 10, maxReceiveCount: 3 });
-    queue.sendAll(ended(call));
-    await queue.drain();
+    await recorder.handler(sqsEvent(...ended(call)));
   });
 
-  it("is retried until its event lands in the dead-letter queue", () => {
-    expect(queue.deadLetters.map((message) => message.receiveCount)).toEqual([3]);
+  it("is not requested", () => {
+    expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
   });
 
-  it("is logged as an error with the call and the error name", () => {
-    const errors = atLevel(logs, "ERROR").filter((line) => line.errorName === "ForbiddenException");
-    expect(errors.map((line) => line.callId)).toEqual([call.callId, call.callId, call.callId]);
+  it("is settled as audio_expired, not dead-lettered", async () => {
+    expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "audio_expired" });
+    expect(harness.deadLetters.messages.filter((message) => message.attributes.CallId === call.callId)).toEqual([]);
+  });
+
+  it("is counted as AudioExpired", () => {
+    expect(logs.filter((line) => "AudioExpired" in line)).toEqual([
+      expect.objectContaining({ VoiceConnectorId: VOICE_CONNECTOR_ID, AudioExpired: 1 }),
+    ]);
+  });
+});
+
+describe("a refusal once part of the call's audio has expired", () => {
+  // With one hour of retention: the call started an hour and 5 s ago and ended 10 s later, so
+  // its first seconds are gone and its last are not.
+  const firstCallMs = Date.parse("2023-04-05T22:14:02.238Z");
+  const call = makeCall("refused-expired", { offsetMs: Date.now() - 3_605_000 - firstCallMs });
+
+  beforeAll(async () => {
+    harness.pipelines.reset({ failWith: () => "BadRequestException" });
+    const recorder = await harness.startRecorder({ DATA_RETENTION_HOURS: "1" });
+    await recorder.handler(sqsEvent(...ended(call)));
+  });
+
+  it("was requested", () => {
+    expect(harness.pipelines.requestsFor(call.callId)).toHaveLength(1);
+  });
+
+  it("ends as audio_expired, not in the dead-letter queue", async () => {
+    expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "audio_expired" });
+    expect(harness.deadLetters.messages.filter((message) => message.attributes.CallId === call.callId)).toEqual([]);
   });
 });
 

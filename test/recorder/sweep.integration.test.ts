@@ -90,6 +90,39 @@ describe("the work of one sweep", () => {
   });
 });
 
+describe("a sweep that meets a call the service refuses", () => {
+  const call = makeCall("sweep-refused");
+  let response: SQSBatchResponse;
+
+  beforeEach(async () => {
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    await overdue();
+    harness.pipelines.reset({ failWith: () => "ForbiddenException" });
+    response = await sweep();
+  });
+
+  it("is acknowledged", () => {
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it("dead-letters the call once, with a retry message naming it", () => {
+    expect(harness.deadLetters.messages.map((message) => [JSON.parse(message.body), message.attributes.ErrorName])).toEqual([
+      [{ source: "call-recorder.retry", "detail-type": "Record refused call", detail: { callId: call.callId, voiceConnectorId: VOICE_CONNECTOR_ID } }, "ForbiddenException"],
+    ]);
+  });
+
+  it("does not try the call again in the next sweep", async () => {
+    await sweep();
+    expect(harness.pipelines.requestsFor(call.callId)).toHaveLength(1);
+  });
+
+  it("records the call once its retry message is redriven", async () => {
+    harness.pipelines.reset();
+    await recorder.handler(sqsEvent(JSON.parse(harness.deadLetters.messages[0].body)));
+    expectOneRecording(harness.pipelines, call, ["caller"]);
+  });
+});
+
 describe("a sweep during which a call fails", () => {
   it("is returned as a batch item failure", async () => {
     const call = makeCall("sweep-throttled");

@@ -109,6 +109,8 @@ describe("the recorder function", () => {
       LOG_LEVEL: "${var.log_level}",
       CALL_TTL_DAYS: "${var.call_ttl_days}",
       METRICS_NAMESPACE: "ChimeCallRecorder",
+      DEAD_LETTER_QUEUE_URL: "${aws_sqs_queue.recorder_dead_letter.url}",
+      DATA_RETENTION_HOURS: "${var.data_retention_hours}",
     });
   });
 
@@ -135,7 +137,7 @@ describe("the recorder's permissions", () => {
   const statements = parseJsonLiteral(resource(config, "aws_iam_role_policy", "recorder").policy).Statement;
   const actions = statements.flatMap((s: { Action: string | string[] }) => s.Action);
 
-  it("allow only starting pipelines, the table's item actions, consuming the queue and writing its logs", () => {
+  it("allow only starting pipelines, the table's item actions, consuming the queue, dead-lettering and writing its logs", () => {
     expect(actions.sort()).toEqual(
       [
         "chime:CreateMediaInsightsPipeline",
@@ -148,6 +150,7 @@ describe("the recorder's permissions", () => {
         "sqs:DeleteMessage",
         "sqs:GetQueueAttributes",
         "sqs:ReceiveMessage",
+        "sqs:SendMessage",
       ].sort(),
     );
   });
@@ -155,6 +158,11 @@ describe("the recorder's permissions", () => {
   it("start pipelines only from the recording configuration", () => {
     const start = statements.find((s: { Action: string }) => s.Action === "chime:CreateMediaInsightsPipeline");
     expect(start.Resource).toContain("${aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording.arn}");
+  });
+
+  it("send messages only to the dead-letter queue, for refused calls", () => {
+    const send = statements.find((s: { Action: string }) => s.Action === "sqs:SendMessage");
+    expect(send.Resource).toBe("${aws_sqs_queue.recorder_dead_letter.arn}");
   });
 
   it("touch the call table and its index only", () => {
@@ -199,6 +207,17 @@ describe("the recorder's alarms", () => {
       comparison_operator: "GreaterThanThreshold",
       threshold: 0,
       period: 300,
+      alarm_actions: ["${aws_sns_topic.recorder_alarms.arn}"],
+    });
+  });
+
+  it("fire on calls whose audio had expired before they could be recorded", () => {
+    expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_audio_expired")).toMatchObject({
+      namespace: "ChimeCallRecorder",
+      metric_name: "AudioExpired",
+      dimensions: { VoiceConnectorId: connectorId },
+      statistic: "Sum",
+      threshold: 0,
       alarm_actions: ["${aws_sns_topic.recorder_alarms.arn}"],
     });
   });

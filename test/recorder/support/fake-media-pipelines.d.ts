@@ -1,6 +1,8 @@
 export type FakeErrorType =
   | "BadRequestException"
   | "ForbiddenException"
+  | "NotFoundException"
+  | "UnauthorizedClientException"
   | "ResourceLimitExceededException"
   | "ThrottledClientException"
   | "ServiceFailureException";

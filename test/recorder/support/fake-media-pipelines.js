@@ -23,6 +23,9 @@ const PIPELINE_ARN_PREFIX = "arn:aws:chime:us-east-1:111122223333:media-pipeline
 const ERRORS = {
   BadRequestException: { status: 400, code: "BadRequest" },
   ForbiddenException: { status: 403, code: "Forbidden" },
+  NotFoundException: { status: 404, code: "NotFound" },
+  // The model's ErrorCode enum has no UnauthorizedClient; Forbidden is its nearest value.
+  UnauthorizedClientException: { status: 401, code: "Forbidden" },
   ResourceLimitExceededException: { status: 400, code: "ResourceLimitExceeded" },
   ThrottledClientException: { status: 429, code: "Throttling" },
   ServiceFailureException: { status: 500, code: "ServiceFailure" },

@@ -1,5 +1,6 @@
 import type { SQSEvent } from "aws-lambda";
 import { type CallTableServer, startCallTable } from "./call-table-server";
+import { type DeadLetterQueue, startDeadLetterQueue } from "./dead-letter-queue";
 import type { Call, Side } from "./events";
 import { type FakeMediaPipelines, seededRandom, startFakeMediaPipelines } from "./fake-media-pipelines";
 import { PIPELINE_CONFIGURATION_ARN, RECORDING_BUCKET, recorderEnv } from "./recorder-env";
@@ -10,6 +11,8 @@ export type { LogLine, RecorderProcess };
 export interface Harness {
   table: CallTableServer;
   pipelines: FakeMediaPipelines;
+  /** The dead-letter queue the recorder sends refused calls to. */
+  deadLetters: DeadLetterQueue;
   /**
    * A fresh instance of the built bundle (`npm test` builds it first) in its own process, as a new
    * Lambda execution environment. It reads its configuration at load: `overrides` apply to it only.
@@ -23,8 +26,14 @@ export interface Harness {
 }
 
 export async function startHarness(voiceConnectorId: string): Promise<Harness> {
-  const [table, pipelines] = await Promise.all([startCallTable(), startFakeMediaPipelines()]);
-  const targets = { tableEndpoint: table.endpoint, tableName: table.tableName, pipelinesUrl: pipelines.url, voiceConnectorId };
+  const [table, pipelines, deadLetters] = await Promise.all([startCallTable(), startFakeMediaPipelines(), startDeadLetterQueue()]);
+  const targets = {
+    tableEndpoint: table.endpoint,
+    tableName: table.tableName,
+    pipelinesUrl: pipelines.url,
+    deadLetterQueueUrl: deadLetters.url,
+    voiceConnectorId,
+  };
   let recorders: RecorderProcess[] = [];
   const stopRecorders = async () => {
     const stopping = recorders;
@@ -34,6 +43,7 @@ export async function startHarness(voiceConnectorId: string): Promise<Harness> {
   return {
     table,
     pipelines,
+    deadLetters,
     async startRecorder(overrides = {}) {
       const recorder = await startRecorderProcess(recorderEnv(targets, overrides));
       recorders.push(recorder);
@@ -43,7 +53,8 @@ export async function startHarness(voiceConnectorId: string): Promise<Harness> {
     stopRecorders,
     async close() {
       await stopRecorders();
-      await Promise.all([table.close(), pipelines.close()]);
+      deadLetters.verify();
+      await Promise.all([table.close(), pipelines.close(), deadLetters.close()]);
     },
   };
 }

@@ -5,6 +5,7 @@ export interface RecorderTargets {
   tableEndpoint: string;
   tableName: string;
   pipelinesUrl: string;
+  deadLetterQueueUrl: string;
   voiceConnectorId: string;
 }
 export declare function recorderEnv(targets: RecorderTargets, overrides?: Record<string, string>): Record<string, string>;

@@ -16,20 +16,24 @@ const RECORDER_VARIABLES = [
   "CALL_TTL_DAYS",
   "LEG_WAIT_SECONDS",
   "METRICS_NAMESPACE",
+  "DEAD_LETTER_QUEUE_URL",
+  "DATA_RETENTION_HOURS",
 ];
 
 /**
- * @param {{ tableEndpoint: string, tableName: string, pipelinesUrl: string, voiceConnectorId: string }} targets
+ * @param {{ tableEndpoint: string, tableName: string, pipelinesUrl: string, deadLetterQueueUrl: string, voiceConnectorId: string }} targets
  * @param {Record<string, string>} [overrides]
  * @returns {Record<string, string>}
  */
-function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, voiceConnectorId }, overrides = {}) {
+function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, deadLetterQueueUrl, voiceConnectorId }, overrides = {}) {
   return {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "AKIDTESTRECORDER",
     AWS_SECRET_ACCESS_KEY: "test-secret",
     AWS_ENDPOINT_URL_DYNAMODB: tableEndpoint,
     AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES: pipelinesUrl,
+    // The SQS client sends to the queue URL's host; both are on loopback.
+    AWS_ENDPOINT_URL_SQS: new URL(deadLetterQueueUrl).origin,
     // Keep the developer's own AWS profile and the instance metadata service out of the run.
     AWS_CONFIG_FILE: "/nonexistent/aws-config",
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
@@ -40,6 +44,9 @@ function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, voiceConnectorId 
     RECORDING_BUCKET_PREFIX: "recordings",
     MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: PIPELINE_CONFIGURATION_ARN,
     VOICE_CONNECTOR_ID: voiceConnectorId,
+    DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
+    // The largest retention the stack allows (10 years): the events' times are the samples' (2023).
+    DATA_RETENTION_HOURS: "87600",
     LOG_LEVEL: "INFO",
     ...overrides,
   };
