@@ -43,10 +43,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+echo "Preparing the Debian sid chroot (a minute or two the first time on a machine)" >&2
 set +e
-chroot_dir=$(bash scripts/system-test/sid-chroot.sh 2> >(tee "$work/chroot.err" >&2))
+chroot_dir=$(bash scripts/system-test/sid-chroot.sh 2>"$work/chroot.err")
 status=$?
 set -e
+cat "$work/chroot.err" >&2
 if ((status == 3)); then
   skip "$(tail -n 1 "$work/chroot.err")"
 elif ((status != 0)); then
