@@ -1,0 +1,190 @@
+import { callFileName } from "./call";
+import type { RecordingFormat, Verification } from "./recording-check";
+
+/** What the events tell of a call beyond its streams; each member null until an event carried it. */
+export interface CallDetails {
+  transactionId: string | null;
+  direction: string | null;
+  fromNumber: string | null;
+  toNumber: string | null;
+  /** SIPREC calls only: the recording metadata (RFC 7865) and the INVITE's headers, as the events carry them. */
+  siprecMetadata: string | null;
+  inviteHeaders: Record<string, unknown> | null;
+}
+
+export const NO_DETAILS: CallDetails = {
+  transactionId: null,
+  direction: null,
+  fromNumber: null,
+  toNumber: null,
+  siprecMetadata: null,
+  inviteHeaders: null,
+};
+
+/** The placeholders `recording_file_name` may use, in the order the README lists them. */
+export const FILE_NAME_PLACEHOLDERS = ["callId", "transactionId", "date", "time", "fromNumber", "toNumber", "direction"] as const;
+export type FileNamePlaceholder = (typeof FILE_NAME_PLACEHOLDERS)[number];
+
+export const DEFAULT_FILE_NAME = "{callId}";
+
+/** Characters a template may hold besides placeholders: those of the destination ARN's pattern. */
+const TEMPLATE_LITERAL = /^[A-Za-z0-9._:/-]*$/;
+/** What stands in for a value the events did not carry, e.g. the numbers of a call whose legs both failed. */
+const UNKNOWN_VALUE = "unknown";
+
+/**
+ * Why `template` cannot name recordings, or null when it can. Terraform checks the same at plan time
+ * (stacks/variables.ts); this guards a function whose environment was edited by hand.
+ */
+export function fileNameTemplateProblem(template: string): string | null {
+  const names = [...template.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]);
+  const unknown = names.filter((name) => !(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(name));
+  if (unknown.length > 0) return `has unknown placeholders ${unknown.map((name) => `{${name}}`).join(", ")}`;
+  const literal = template.replace(/\{[^{}]*\}/g, "");
+  if (!TEMPLATE_LITERAL.test(literal)) return "has characters other than letters, digits, placeholders and . _ : / -";
+  if (!names.includes("callId") && !names.includes("transactionId")) {
+    return "names no {callId} or {transactionId}, so every call would write the same file";
+  }
+  if (template.startsWith("/") || template.endsWith("/") || template.includes("//")) {
+    return "has an empty folder (a leading, trailing or doubled /)";
+  }
+  return null;
+}
+
+export interface FileNameFacts {
+  callId: string;
+  /** The call's start: the earliest leg's. */
+  startMs: number;
+  details: CallDetails;
+}
+
+/** A value as the destination ARN's pattern accepts it: numbers lose their `+`, the rest is encoded like the call id. */
+function safe(value: string | null, isNumber = false): string {
+  if (value === null || value === "") return UNKNOWN_VALUE;
+  return callFileName(isNumber ? value.replace(/^\+/, "") : value);
+}
+
+/** The recording's file name (no extension) from the template; date and time are the call's start in UTC. */
+export function recordingFileName(template: string, { callId, startMs, details }: FileNameFacts): string {
+  const start = new Date(startMs).toISOString();
+  const values: Record<FileNamePlaceholder, string> = {
+    callId: callFileName(callId),
+    transactionId: safe(details.transactionId),
+    date: start.slice(0, 10),
+    time: start.slice(11, 19).replaceAll(":", "-"),
+    fromNumber: safe(details.fromNumber, true),
+    toNumber: safe(details.toNumber, true),
+    direction: safe(details.direction),
+  };
+  return template.replace(/\{([^{}]*)\}/g, (_, name: FileNamePlaceholder) => values[name]);
+}
+
+export const AUDIO_EXTENSION: Record<RecordingFormat, string> = { Wav: "wav", Opus: "ogg" };
+
+export interface RecordLocation {
+  /** The recording's key without surrounding slashes. */
+  recordingPrefix: string;
+  /** Where records go; "" puts each beside its recording. Without surrounding slashes. */
+  metadataPrefix: string;
+}
+
+const join = (prefix: string, name: string): string => (prefix === "" ? name : `${prefix}/${name}`);
+
+export function recordingKey(location: RecordLocation, fileName: string, format: RecordingFormat): string {
+  return join(location.recordingPrefix, `${fileName}.${AUDIO_EXTENSION[format]}`);
+}
+
+/** The record's key: the recording's with `.json`, or the same file name under `metadataPrefix`. */
+export function recordKey(location: RecordLocation, fileName: string): string {
+  return join(location.metadataPrefix === "" ? location.recordingPrefix : location.metadataPrefix, `${fileName}.json`);
+}
+
+export type ChannelRoleName = "caller" | "callee" | "unknown";
+
+export interface RecordedChannel {
+  role: ChannelRoleName;
+  streamArn: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** `recorded`/`single_leg` when the audio passed its check, else the check's status; the rest end without audio. */
+export type RecordOutcome =
+  | "recorded"
+  | "single_leg"
+  | "short"
+  | "empty"
+  | "malformed"
+  | "missing"
+  | "no_audio"
+  | "audio_expired";
+
+export interface RecordInput {
+  callId: string;
+  voiceConnectorId: string;
+  details: CallDetails;
+  /** What the recorder decided: recorded, single_leg, or an outcome without a pipeline. */
+  decided: "recorded" | "single_leg" | "no_audio" | "audio_expired";
+  /** In file order; empty for a call without audio. */
+  channels: RecordedChannel[];
+  recording: { bucket: string; key: string; format: RecordingFormat; pipelineArn: string | null; requestedAtMs: number | null };
+  verification: (Verification & { checkedAtMs: number }) | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The JSON record of one call, schema version 1: every member present, null where unknown. */
+export function callRecord(input: RecordInput) {
+  const { details, channels, recording, verification } = input;
+  const startMs = channels.length === 0 ? null : Math.min(...channels.map((channel) => channel.startMs));
+  const endMs = channels.length === 0 ? null : Math.max(...channels.map((channel) => channel.endMs));
+  const failedCheck = verification !== null && verification.status !== "verified" ? verification.status : null;
+  const outcome: RecordOutcome =
+    input.decided === "recorded" || input.decided === "single_leg" ? (failedCheck ?? input.decided) : input.decided;
+  const siprec =
+    details.siprecMetadata === null && details.inviteHeaders === null
+      ? null
+      : { metadata: details.siprecMetadata, inviteHeaders: details.inviteHeaders };
+  return {
+    schemaVersion: 1,
+    callId: input.callId,
+    transactionId: details.transactionId,
+    voiceConnectorId: input.voiceConnectorId,
+    direction: details.direction,
+    fromNumber: details.fromNumber,
+    toNumber: details.toNumber,
+    startTime: iso(startMs),
+    endTime: iso(endMs),
+    durationSeconds: startMs === null || endMs === null ? null : (endMs - startMs) / 1000,
+    outcome,
+    channels: channels.map((channel, index) => ({
+      channel: index,
+      role: channel.role === "unknown" ? null : channel.role,
+      isCaller: channel.role === "unknown" ? null : channel.role === "caller",
+      streamArn: channel.streamArn,
+      startTime: iso(channel.startMs),
+      endTime: iso(channel.endMs),
+    })),
+    recording: {
+      bucket: recording.bucket,
+      key: recording.key,
+      format: recording.format,
+      pipelineArn: recording.pipelineArn,
+      requestedAt: iso(recording.requestedAtMs),
+    },
+    verification:
+      verification === null
+        ? null
+        : {
+            status: verification.status,
+            checkedAt: iso(verification.checkedAtMs),
+            bytes: verification.bytes,
+            channels: verification.channels,
+            sampleRateHz: verification.sampleRateHz,
+            durationSeconds: verification.durationSeconds,
+          },
+    siprec,
+  };
+}
+
+export type CallRecord = ReturnType<typeof callRecord>;
