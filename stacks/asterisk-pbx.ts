@@ -5,11 +5,11 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
-import { TerraformVariable } from "cdktf";
+import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { escapeForTerraform, renderUserData } from "./asterisk-user-data";
 import { countedAttribute, countedDataAttribute, hcl, hclNumber, policyDocument, varRef } from "./hcl";
-import { PbxNetwork } from "./pbx-network";
+import type { PbxNetwork } from "./pbx-network";
 
 /** Canonical's AWS account, owner of the official Ubuntu images. */
 export const CANONICAL_ACCOUNT = "099720109477";

@@ -1,7 +1,7 @@
 import { ASTERISK_LOG_LEVELS, USER_DATA_LIMIT_BYTES } from "../../stacks/asterisk-pbx";
 import {
   ASTERISK_CONFIG_FILES,
-  AsteriskConfigValues,
+  type AsteriskConfigValues,
   PBX_VPC_CIDR,
   RTP_PORTS,
   renderAsteriskConfig,
@@ -9,7 +9,7 @@ import {
 } from "../../stacks/asterisk-user-data";
 import { resource, synthesizeStack } from "../support/synth";
 import {
-  AsteriskSection,
+  type AsteriskSection,
   dialplanSteps,
   extensionMatches,
   parseAsteriskConfig,
@@ -197,7 +197,9 @@ describe("modules.conf", () => {
   });
 
   it("loads a module for every application and function of the dial plan", () => {
-    const steps = parsed("extensions.conf").flatMap(dialplanSteps).map((step) => step.application);
+    const steps = parsed("extensions.conf")
+      .flatMap(dialplanSteps)
+      .map((step) => step.application);
     const used = new Set(steps.flatMap((step) => [...step.matchAll(/\b([A-Z][A-Za-z]+)\(/g)].map((m) => m[1])));
     expect([...used].filter((name) => !CORE.includes(name) && !MODULE_OF[name])).toEqual([]);
     for (const name of used) if (MODULE_OF[name]) expect(loaded).toContain(MODULE_OF[name]);
@@ -209,9 +211,11 @@ describe("modules.conf", () => {
 });
 
 describe("the other files", () => {
-
   it("rtp.conf uses the ports the security group opens", () => {
-    expect(settingsOf(parsed("rtp.conf")[0])).toMatchObject({ rtpstart: String(RTP_PORTS.first), rtpend: String(RTP_PORTS.last) });
+    expect(settingsOf(parsed("rtp.conf")[0])).toMatchObject({
+      rtpstart: String(RTP_PORTS.first),
+      rtpend: String(RTP_PORTS.last),
+    });
   });
 
   it("rtp.conf prepares no ICE, which neither the voice connector nor the softphone uses", () => {

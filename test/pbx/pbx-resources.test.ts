@@ -1,6 +1,6 @@
 import { CANONICAL_ACCOUNT } from "../../stacks/asterisk-pbx";
-import { PBX_REGIONS } from "../../stacks/variables";
 import { pbxIngressRules, VOICE_CONNECTOR_RANGES } from "../../stacks/pbx-network";
+import { PBX_REGIONS } from "../../stacks/variables";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();

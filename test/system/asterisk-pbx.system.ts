@@ -2,20 +2,20 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ASTERISK_LOG_LEVELS } from "../../stacks/asterisk-pbx";
-import { AsteriskConfigValues, renderUserData } from "../../stacks/asterisk-user-data";
+import { type AsteriskConfigValues, renderUserData } from "../../stacks/asterisk-user-data";
 import { parseAsteriskConfig } from "../pbx/support/asterisk-config";
 import {
   ADDRESS,
-  NAMESPACE,
-  SipMessage,
-  SippResult,
-  TEST_DIR,
   asterisk,
   countRtp,
   inChroot,
   inRoot,
+  NAMESPACE,
+  type SipMessage,
+  type SippResult,
   sipp,
   sippAnswering,
+  TEST_DIR,
 } from "./support/pbx-host";
 
 /** The deployment's values, with documentation addresses in place of the Elastic IP and the connector's ranges. */
@@ -38,8 +38,11 @@ const PUBLIC_CONTACT = new RegExp(`^<?sip:([^@>]*@)?${ADDRESS.elasticIp.replace(
 const sdpAddress = (message: SipMessage): string | undefined => /^c=IN IP4 (\S+)/m.exec(message.body)?.[1];
 
 const received = (messages: SipMessage[], startLine: RegExp, method: string): SipMessage => {
-  const found = messages.find((m) => m.direction === "received" && startLine.test(m.startLine) && m.headers.cseq?.endsWith(method));
-  if (!found) throw new Error(`no ${startLine} for ${method} among:\n${messages.map((m) => `${m.direction} ${m.startLine}`).join("\n")}`);
+  const found = messages.find(
+    (m) => m.direction === "received" && startLine.test(m.startLine) && m.headers.cseq?.endsWith(method),
+  );
+  if (!found)
+    throw new Error(`no ${startLine} for ${method} among:\n${messages.map((m) => `${m.direction} ${m.startLine}`).join("\n")}`);
   return found;
 };
 
@@ -149,7 +152,12 @@ describe("a call from the voice connector's range to the ordered number", () => 
 
   beforeAll(async () => {
     const rtp = await countRtp(ADDRESS.connector, 6000);
-    result = await sipp({ scenario: "connector-call.xml", from: ADDRESS.connector, service: VALUES.phoneNumber, mediaPort: 6000 });
+    result = await sipp({
+      scenario: "connector-call.xml",
+      from: ADDRESS.connector,
+      service: VALUES.phoneNumber,
+      mediaPort: 6000,
+    });
     rtpPackets = await rtp();
   }, 60000);
 
@@ -170,7 +178,12 @@ describe("a call from the voice connector's range to the ordered number", () => 
 
 describe("a call from outside the voice connector's range", () => {
   it("is refused", async () => {
-    const result = await sipp({ scenario: "refused-call.xml", from: ADDRESS.stranger, service: VALUES.phoneNumber, mediaPort: 6010 });
+    const result = await sipp({
+      scenario: "refused-call.xml",
+      from: ADDRESS.stranger,
+      service: VALUES.phoneNumber,
+      mediaPort: 6010,
+    });
     expect(outcome(result)).toBe("exit status 0");
     expect(received(result.messages, /^SIP\/2\.0 40[13] /, "INVITE")).toBeDefined();
     expect(result.messages.some((m) => m.startLine.startsWith("SIP/2.0 200"))).toBe(false);
@@ -204,7 +217,13 @@ describe("the softphone", () => {
 
   it("reaches the echo test on 600, with audio", async () => {
     const rtp = await countRtp(ADDRESS.softphone, 6030);
-    const result = await sipp({ scenario: "softphone-echo.xml", from: ADDRESS.softphone, service: "600", mediaPort: 6030, extra: auth() });
+    const result = await sipp({
+      scenario: "softphone-echo.xml",
+      from: ADDRESS.softphone,
+      service: "600",
+      mediaPort: 6030,
+      extra: auth(),
+    });
     expect(outcome(result)).toBe("exit status 0");
     expect(sdpAddress(received(result.messages, /^SIP\/2\.0 200/, "INVITE"))).toBe(ADDRESS.elasticIp);
     expect(await rtp()).toBeGreaterThan(50);

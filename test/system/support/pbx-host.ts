@@ -105,7 +105,10 @@ export function parseSippMessages(log: string): SipMessage[] {
   for (const block of log.split(/^-{10,}.*$/m)) {
     const marker = /^\s*(UDP|TCP) message (sent|received)[^\n]*\n/.exec(block);
     if (!marker) continue;
-    const [head, ...body] = block.slice(marker[0].length).trim().split(/\r?\n\r?\n/);
+    const [head, ...body] = block
+      .slice(marker[0].length)
+      .trim()
+      .split(/\r?\n\r?\n/);
     const [startLine, ...headerLines] = head.split(/\r?\n/);
     const headers: Record<string, string> = {};
     for (const line of headerLines) {
