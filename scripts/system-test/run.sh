@@ -64,6 +64,6 @@ mount -t proc proc "$work/root/proc"
 bash scripts/system-test/network.sh up "$prefix" "$work/root"
 
 # In the background, so that a signal reaches the traps at once rather than after jest ends.
-SYSTEM_TEST_ROOT="$work/root" SYSTEM_TEST_NETNS_PREFIX="$prefix" node_modules/.bin/jest --config jest.system.config.js &
+SYSTEM_TEST_ROOT="$work/root" SYSTEM_TEST_NETNS_PREFIX="$prefix" node_modules/.bin/jest --config jest.system.config.js "$@" &
 jest_pid=$!
 wait "$jest_pid"
