@@ -17,7 +17,6 @@ import {
   sectionsNamed,
   settingsOf,
 } from "./support/asterisk-config";
-import { shellcheck } from "./support/shellcheck";
 import { evaluate } from "./support/terraform-expressions";
 
 const SAMPLE: AsteriskConfigValues = {
@@ -64,10 +63,6 @@ describe("rendering asterisk-config/", () => {
 
   it.each(ASTERISK_CONFIG_FILES)("%s parses as Asterisk configuration", (file) => {
     expect(parsed(file).length).toBeGreaterThan(0);
-  });
-
-  it("renders a boot script that passes shellcheck", () => {
-    expect(shellcheck(userData, "user-data.sh")).toBe("");
   });
 
   it(`keeps the user data under EC2's ${USER_DATA_LIMIT_BYTES} bytes with the longest values`, () => {
