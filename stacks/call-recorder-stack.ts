@@ -1,10 +1,12 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
-import { TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
+import { dependable, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AsteriskPbx } from "./asterisk-pbx";
 import { CallTable } from "./call-table";
+import { DoNotRecordList } from "./do-not-record-list";
+import { EncryptionKey } from "./encryption-key";
 import { hcl, hclMap, varRef } from "./hcl";
 import { MediaInsightsPipeline } from "./media-insights-pipeline";
 import { PbxNetwork } from "./pbx-network";
@@ -57,7 +59,12 @@ export class CallRecorderStack extends TerraformStack {
       `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`,
     );
 
+    const key = new EncryptionKey(this, "encryption-key", { kmsKeyArn: vars.kmsKeyArn, accountId, region, namePrefix });
+
     const bucket = new RecordingBucket(this, "recording-bucket", {
+      kmsKeyArn: key.keyArn,
+      lockMode: vars.recordingLockMode,
+      lockDays: vars.recordingLockDays,
       outputBucket: vars.outputBucket,
       recordingKeyPrefix,
       removalPolicy: vars.removalPolicy,
@@ -65,7 +72,13 @@ export class CallRecorderStack extends TerraformStack {
       createdBucketName: `${namePrefix}-recordings-${accountId}-${region}`,
     });
 
-    const calls = new CallTable(this, "call-table", { name: `${namePrefix}-calls` });
+    const calls = new CallTable(this, "call-table", { name: `${namePrefix}-calls`, kmsKeyArn: key.keyArn });
+    const doNotRecordName = `/${namePrefix}/recorder/do-not-record-numbers`;
+    const doNotRecord = new DoNotRecordList(this, "do-not-record-list", {
+      name: doNotRecordName,
+      numbers: vars.doNotRecordNumbers,
+      kmsKeyArn: key.keyArn,
+    });
 
     const voiceConnector = new VoiceConnector(this, "voice-connector", {
       name: namePrefix,
@@ -112,9 +125,10 @@ export class CallRecorderStack extends TerraformStack {
       region,
       bucketArn: bucket.bucketArn,
       recordingObjectsArn: bucket.recordingObjectsArn,
+      kmsKeyArn: key.keyArn,
     });
 
-    const recorderQueue = new RecorderQueue(this, "recorder-queue", { namePrefix });
+    const recorderQueue = new RecorderQueue(this, "recorder-queue", { namePrefix, kmsKeyArn: key.keyArn });
     new RecorderEvents(this, "recorder-events", {
       namePrefix,
       voiceConnectorId: voiceConnector.connector.id,
@@ -137,12 +151,26 @@ export class CallRecorderStack extends TerraformStack {
       logRetentionDays: vars.logRetentionDays.numberValue,
       callTtlDays: vars.callTtlDays.numberValue,
       maxConcurrency: vars.recorderMaxConcurrency.numberValue,
+      kmsKeyArn: key.keyArn,
+      recordingFormat: vars.recordingFormat.stringValue,
+      doNotRecordParameter: { name: doNotRecord.parameter.name, arn: doNotRecord.parameter.arn },
     });
+    const keyPolicy = key.addPolicy({
+      pipelineRoleArn: pipeline.resourceAccessRole.arn,
+      recorderRoleArn: recorder.role.arn,
+      logGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${namePrefix}-recorder`,
+      parameterArn: `arn:aws:ssm:${region}:${accountId}:parameter${doNotRecordName}`,
+    });
+    // CloudWatch Logs and DynamoDB use the key as soon as these are created; the parameter is encrypted as it is written.
+    for (const user of [recorder.logGroup, calls.table, doNotRecord.parameter]) {
+      user.dependsOn = [...(user.dependsOn ?? []), dependable(keyPolicy)];
+    }
     new RecorderAlarms(this, "recorder-alarms", {
       namePrefix,
       deadLetterQueue: recorderQueue.deadLetterQueue,
       voiceConnectorId: voiceConnector.connector.id,
       alarmEmail: vars.alarmEmail,
+      kmsKeyArn: key.keyArn,
     });
 
     const output = (name: string, description: string, value: string): void => {

@@ -5,6 +5,8 @@ import { CALL_TABLE_SCHEMA } from "../lambda/recorder/table-schema";
 export interface CallTableProps {
   /** Table name. */
   readonly name: string;
+  /** The customer-managed key the table is encrypted with. */
+  readonly kmsKeyArn: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export class CallTable extends Construct {
       ],
       ttl: { attributeName: ttlAttribute, enabled: true },
       pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: props.kmsKeyArn },
     });
     this.table.overrideLogicalId("calls");
   }

@@ -15,6 +15,8 @@ export interface MediaInsightsPipelineProps {
   readonly bucketArn: string;
   /** ARN pattern of the recording objects (the bucket's recording prefix). */
   readonly recordingObjectsArn: string;
+  /** The customer-managed key recordings are encrypted with (the bucket's default encryption). */
+  readonly kmsKeyArn: string;
 }
 
 /**
@@ -78,6 +80,14 @@ export class MediaInsightsPipeline extends Construct {
           Action: ["kms:Decrypt", "kms:GenerateDataKey"],
           Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
           Condition: chimeSdkTagged,
+        },
+        {
+          // S3 asks KMS for a data key as the writer (GenerateDataKey), and Decrypt for multipart uploads.
+          Sid: "EncryptRecordingsThroughS3",
+          Effect: "Allow",
+          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          Resource: props.kmsKeyArn,
+          Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
         },
         {
           Sid: "WriteRecordings",

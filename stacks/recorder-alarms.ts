@@ -16,6 +16,8 @@ export interface RecorderAlarmsProps {
   readonly voiceConnectorId: string;
   /** Address to notify; "" notifies nobody. */
   readonly alarmEmail: TerraformVariable;
+  /** The customer-managed key the topic is encrypted with; its policy lets CloudWatch use it. */
+  readonly kmsKeyArn: string;
 }
 
 /** Tells a person when a call was not recorded: dead-lettered calls, failed pipelines, dropped events. */
@@ -24,9 +26,8 @@ export class RecorderAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: RecorderAlarmsProps) {
     super(scope, id);
-    // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS managed key, and
-    // alarm notifications carry no call data.
-    this.topic = new SnsTopic(this, "topic", { name: `${props.namePrefix}-recorder-alarms` });
+    // The recorder's own key: CloudWatch cannot publish to a topic under the AWS managed key.
+    this.topic = new SnsTopic(this, "topic", { name: `${props.namePrefix}-recorder-alarms`, kmsMasterKeyId: props.kmsKeyArn });
     this.topic.overrideLogicalId("recorder_alarms");
 
     new SnsTopicSubscription(this, "email", {

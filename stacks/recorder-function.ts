@@ -7,6 +7,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "./encryption-key";
 import { policyDocument } from "./hcl";
 import { RECORDER_RETRY } from "./recorder-queue";
 
@@ -41,12 +42,19 @@ export interface RecorderFunctionProps {
   readonly callTtlDays: number;
   /** Most function instances the queue runs at once. */
   readonly maxConcurrency: number;
+  /** The customer-managed key of the table, queues, logs and do-not-record list. */
+  readonly kmsKeyArn: string;
+  /** Wav or Opus: the format the function requests. */
+  readonly recordingFormat: string;
+  /** The SSM parameter holding the do-not-record list. */
+  readonly doNotRecordParameter: { readonly name: string; readonly arn: string };
 }
 
 /** The recording function, its least-privilege role, its logs and its queue subscription. */
 export class RecorderFunction extends Construct {
   readonly function: LambdaFunction;
   readonly logGroup: CloudwatchLogGroup;
+  readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: RecorderFunctionProps) {
     super(scope, id);
@@ -55,10 +63,11 @@ export class RecorderFunction extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.kmsKeyArn,
     });
     this.logGroup.overrideLogicalId("recorder");
 
-    const role = new IamRole(this, "role", {
+    const role = (this.role = new IamRole(this, "role", {
       name: props.functionName,
       description: "Pairs call legs and starts one recording per call",
       assumeRolePolicy: policyDocument([
@@ -70,7 +79,7 @@ export class RecorderFunction extends Construct {
           Condition: { StringEquals: { "aws:SourceAccount": accountId } },
         },
       ]),
-    });
+    }));
     role.overrideLogicalId("recorder");
 
     const permissions = new IamRolePolicy(this, "permissions", {
@@ -109,6 +118,19 @@ export class RecorderFunction extends Construct {
           Resource: props.deadLetterQueue.arn,
         },
         {
+          Sid: "ReadTheDoNotRecordList",
+          Effect: "Allow",
+          Action: "ssm:GetParameter",
+          Resource: props.doNotRecordParameter.arn,
+        },
+        {
+          Sid: "UseTheKeyThroughItsServices",
+          Effect: "Allow",
+          Action: RECORDER_KEY_ACTIONS,
+          Resource: props.kmsKeyArn,
+          Condition: { StringEquals: { "kms:ViaService": RECORDER_KEY_SERVICES.map((s) => `${s}.${region}.amazonaws.com`) } },
+        },
+        {
           Sid: "WriteOwnLogs",
           Effect: "Allow",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -141,6 +163,8 @@ export class RecorderFunction extends Construct {
           LOG_LEVEL: props.logLevel,
           CALL_TTL_DAYS: String(props.callTtlDays),
           METRICS_NAMESPACE: RECORDER_METRICS_NAMESPACE,
+          RECORDING_FORMAT: props.recordingFormat,
+          DO_NOT_RECORD_PARAMETER: props.doNotRecordParameter.name,
           DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.url,
           DATA_RETENTION_HOURS: String(props.dataRetentionHours),
         },

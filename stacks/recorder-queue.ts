@@ -17,6 +17,8 @@ export const RECORDER_RETRY = {
 export interface RecorderQueueProps {
   /** Prefix of the queues' names. */
   readonly namePrefix: string;
+  /** The customer-managed key both queues are encrypted with. */
+  readonly kmsKeyArn: string;
 }
 
 /** The recorder's work queue and the dead-letter queue that holds what could not be recorded. */
@@ -28,7 +30,7 @@ export class RecorderQueue extends Construct {
     super(scope, id);
     this.deadLetterQueue = new SqsQueue(this, "dead-letter", {
       name: `${props.namePrefix}-recorder-dlq`,
-      sqsManagedSseEnabled: true,
+      kmsMasterKeyId: props.kmsKeyArn,
       // The longest SQS allows: time to fix the cause and redrive before anything is lost.
       messageRetentionSeconds: 1_209_600,
     });
@@ -36,7 +38,7 @@ export class RecorderQueue extends Construct {
 
     this.queue = new SqsQueue(this, "queue", {
       name: `${props.namePrefix}-recorder`,
-      sqsManagedSseEnabled: true,
+      kmsMasterKeyId: props.kmsKeyArn,
       visibilityTimeoutSeconds: RECORDER_RETRY.visibilityTimeoutSeconds,
       // Longer than the whole retry window, so no message expires while it is still retried.
       messageRetentionSeconds: 86_400,

@@ -1,9 +1,11 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { DataResource, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { countedAttribute, hcl, hclBool, hclNumber, policyDocument, varRef } from "./hcl";
@@ -19,6 +21,12 @@ export interface RecordingBucketProps {
   readonly retentionDays: TerraformVariable;
   /** Name for the bucket this construct creates: deterministic and globally unique. */
   readonly createdBucketName: string;
+  /** The KMS key the created bucket encrypts every object with (SSE-KMS with an S3 bucket key). */
+  readonly kmsKeyArn: string;
+  /** "", GOVERNANCE or COMPLIANCE: S3 Object Lock default retention of the created bucket. */
+  readonly lockMode: TerraformVariable;
+  /** Days of that retention; validated to be at least 1 with a mode. */
+  readonly lockDays: TerraformVariable;
 }
 
 /**
@@ -38,10 +46,14 @@ export class RecordingBucket extends Construct {
     const createBucket = `${varRef(props.outputBucket)} == ""`;
     const count = hclNumber(`${createBucket} ? 1 : 0`);
 
+    const locked = `${varRef(props.lockMode)} != ""`;
     const bucket = new S3Bucket(this, "bucket", {
       count,
       bucket: props.createdBucketName,
       forceDestroy: hclBool(`${varRef(props.removalPolicy)} == "DESTROY"`),
+      // S3 Object Lock is chosen when the bucket is created; turning it on later replaces the bucket, which the
+      // RETAIN guard below refuses (a lock requires RETAIN).
+      objectLockEnabled: hclBool(locked),
     });
     bucket.overrideLogicalId("recordings");
     const createdId = hcl(countedAttribute(bucket, "id"));
@@ -76,9 +88,36 @@ export class RecordingBucket extends Construct {
     const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       count,
       bucket: createdId,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
+          // One data key per bucket and period instead of one KMS request per object.
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     encryption.overrideLogicalId("recordings");
+
+    const lockCount = hclNumber(`${createBucket} && ${locked} ? 1 : 0`);
+    const versioning = new S3BucketVersioningA(this, "versioning", {
+      count: lockCount,
+      bucket: createdId,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    versioning.overrideLogicalId("recordings");
+
+    const lock = new S3BucketObjectLockConfigurationA(this, "object-lock", {
+      count: lockCount,
+      bucket: createdId,
+      rule: {
+        defaultRetention: {
+          mode: props.lockMode.stringValue,
+          days: hclNumber(varRef(props.lockDays)),
+        },
+      },
+      dependsOn: [versioning],
+    });
+    lock.overrideLogicalId("recordings");
 
     const createdArn = hcl(countedAttribute(bucket, "arn"));
     const tlsOnly = new S3BucketPolicy(this, "policy", {
@@ -109,6 +148,9 @@ export class RecordingBucket extends Construct {
           status: "Enabled",
           filter: [{ prefix: props.recordingKeyPrefix }],
           expiration: [{ days: hclNumber(retentionDays) }],
+          // Under Object Lock the bucket is versioned: expiry only hides a recording behind a delete marker, and
+          // this removes the hidden version a day later (its lock, validated to be no longer, has ended).
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
         },
       ],
@@ -125,7 +167,7 @@ export class RecordingBucket extends Construct {
       count: hclNumber(`${createBucket} && ${varRef(props.removalPolicy)} != "DESTROY" ? 1 : 0`),
       input: { bucket: createdId },
       triggersReplace: { bucket: createdId },
-      dependsOn: [bucket, publicAccess, ownership, encryption, tlsOnly, lifecycle],
+      dependsOn: [bucket, publicAccess, ownership, encryption, tlsOnly, lifecycle, versioning, lock],
       lifecycle: { preventDestroy: true },
     });
     guard.overrideLogicalId("retain_recordings");

@@ -1,5 +1,6 @@
 import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { Construct } from "constructs";
+import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS } from "../lambda/recorder/call-record";
 
 /** Regions where Chime SDK call recording (media insights pipelines) is offered. */
 export const RECORDING_REGIONS = ["us-east-1", "us-west-2", "eu-central-1"];
@@ -49,8 +50,15 @@ export class Variables extends Construct {
   readonly tags: TerraformVariable;
   readonly outputBucket: TerraformVariable;
   readonly recordingBucketPrefix: TerraformVariable;
+  readonly recordingFileName: TerraformVariable;
+  readonly metadataPrefix: TerraformVariable;
   readonly removalPolicy: TerraformVariable;
   readonly recordingRetentionDays: TerraformVariable;
+  readonly kmsKeyArn: TerraformVariable;
+  readonly recordingLockMode: TerraformVariable;
+  readonly recordingLockDays: TerraformVariable;
+  readonly recordingFormat: TerraformVariable;
+  readonly doNotRecordNumbers: TerraformVariable;
   readonly dataRetentionHours: TerraformVariable;
   readonly requireEncryption: TerraformVariable;
   readonly logLevel: TerraformVariable;
@@ -148,6 +156,62 @@ export class Variables extends Construct {
       ],
     });
 
+    // A template's placeholders, literal text and PCA mode; character classes instead of \{ keep the HCL free of escapes.
+    const placeholders = `[for p in regexall("[{]([^{}]*)[}]", var.recording_file_name) : p[0]]`;
+    const unknownPlaceholders = `[for p in ${placeholders} : "{\${p}}" if !contains(${hclList(FILE_NAME_PLACEHOLDERS)}, p)]`;
+    const literalText = `replace(var.recording_file_name, "/[{][^{}]*[}]/", "")`;
+    const pcaMode = `length(regexall("_(GUID|AGENT|CUST)_", var.recording_file_name)) > 0`;
+    const normalised = (name: string): string => `join("/", compact(split("/", var.${name})))`;
+    this.recordingFileName = variable("recording_file_name", {
+      type: "string",
+      default: DEFAULT_FILE_NAME,
+      description: `File name of each recording (and its record), without extension, under recording_bucket_prefix: text and the placeholders ${FILE_NAME_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")} ({date} YYYY-MM-DD and {time} HH-MM-SS of the call's start in UTC; numbers without their +). "/" makes folders. A name with PCA's _GUID_, _AGENT_ or _CUST_ fields is for Post Call Analytics (see the README's preset): no "/", and metadata_prefix outside recording_bucket_prefix.`,
+      rules: [
+        {
+          condition: `length(${unknownPlaceholders}) == 0`,
+          errorMessage: `recording_file_name: "\${var.recording_file_name}" has unknown placeholders \${join(", ", ${unknownPlaceholders})}; use ${FILE_NAME_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")} (case matters).`,
+        },
+        {
+          condition: `can(regex("^[A-Za-z0-9._:/-]*$", ${literalText})) && length(var.recording_file_name) <= 200`,
+          errorMessage:
+            'recording_file_name: "${var.recording_file_name}" cannot be part of a recording destination, whose pattern admits only letters, digits and / : - _ .; outside placeholders use only those (no spaces, no +), at most 200 characters.',
+        },
+        {
+          condition: `strcontains(var.recording_file_name, "{callId}") || strcontains(var.recording_file_name, "{transactionId}")`,
+          errorMessage:
+            'recording_file_name: "${var.recording_file_name}" names no {callId} or {transactionId}, so every call would write the same file; include one of them.',
+        },
+        {
+          condition: `!startswith(var.recording_file_name, "/") && !endswith(var.recording_file_name, "/") && !strcontains(var.recording_file_name, "//")`,
+          errorMessage:
+            'recording_file_name: "${var.recording_file_name}" has an empty folder (a leading, trailing or doubled "/"); put folders between names, e.g. "{date}/{callId}".',
+        },
+        {
+          condition: `!(${pcaMode}) || !strcontains(var.recording_file_name, "/")`,
+          errorMessage:
+            'recording_file_name: "${var.recording_file_name}" carries Post Call Analytics fields (_GUID_, _AGENT_, _CUST_) and a "/": PCA names each job after the key without its first folder, and a job name cannot hold "/"; drop the folders.',
+        },
+      ],
+    });
+
+    this.metadataPrefix = variable("metadata_prefix", {
+      type: "string",
+      default: "",
+      description:
+        'Key prefix of the per-call records (JSON). "" writes each beside its recording (<recording>.json). Post Call Analytics starts a job for every object under its input prefix, so PCA users set a prefix outside it, e.g. "callRecords".',
+      rules: [
+        {
+          condition: `can(regex("^/*([A-Za-z0-9_.-]+(/+[A-Za-z0-9_.-]+)*)?/*$", var.metadata_prefix)) && length(var.metadata_prefix) <= 200`,
+          errorMessage:
+            'metadata_prefix: "${var.metadata_prefix}" is not a key prefix; use at most 200 characters of path segments made of letters, digits, "_", "." and "-", separated by "/", or "" to write records beside the recordings.',
+        },
+        {
+          condition: `!(${pcaMode}) || (${normalised("metadata_prefix")} != "" && !startswith("\${${normalised("metadata_prefix")}}/", "\${${normalised("recording_bucket_prefix")}}/"))`,
+          errorMessage: `metadata_prefix: "\${var.metadata_prefix}" puts the records under recording_bucket_prefix "\${var.recording_bucket_prefix}", and recording_file_name "\${var.recording_file_name}" is for Post Call Analytics, which would start a job for each record; set metadata_prefix to a prefix outside it, e.g. "callRecords".`,
+        },
+      ],
+    });
+
     this.removalPolicy = variable("removal_policy", {
       type: "string",
       default: "DESTROY",
@@ -171,6 +235,111 @@ export class Variables extends Construct {
           condition: `var.recording_retention_days == floor(var.recording_retention_days) && var.recording_retention_days >= 0 && var.recording_retention_days <= 36500`,
           errorMessage:
             "recording_retention_days: ${var.recording_retention_days} is not a retention period; use a whole number of days from 1 to 36500, or 0 to keep recordings.",
+        },
+      ],
+    });
+
+    this.kmsKeyArn = variable("kms_key_arn", {
+      type: "string",
+      default: "",
+      description:
+        'ARN of an existing symmetric KMS key in the deployment\'s region that encrypts the recordings, the call table, the queues, the alarm topic and the recorder\'s logs; its key policy must allow what the README lists. "" creates a key with rotation.',
+      rules: [
+        {
+          condition: `var.kms_key_arn == "" || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", var.kms_key_arn))`,
+          errorMessage:
+            'kms_key_arn: "${var.kms_key_arn}" is not a KMS key ARN; use arn:aws:kms:<region>:<account>:key/<key id> (an alias or a bare key id cannot be granted in IAM policies), or "" to create a key.',
+        },
+        {
+          // A malformed ARN is the format rule's to report.
+          condition: `var.kms_key_arn == "" || !startswith(var.kms_key_arn, "arn:") || try(split(":", var.kms_key_arn)[3] == var.region, true)`,
+          errorMessage:
+            'kms_key_arn: "${var.kms_key_arn}" is in region ${try(split(":", var.kms_key_arn)[3], "?")}, not ${var.region}; S3, DynamoDB, SQS, SNS and CloudWatch Logs use keys of their own region only: give a key (or a multi-Region replica) in the region of the deployment, or "" to create one.',
+        },
+      ],
+    });
+
+    this.recordingLockMode = variable("recording_lock_mode", {
+      type: "string",
+      default: "",
+      description:
+        'S3 Object Lock for the created bucket, set when the bucket is created: GOVERNANCE (users with s3:BypassGovernanceRetention may still delete), COMPLIANCE (nobody, not even the root user, can delete or shorten before recording_lock_days) or "" for none. Needs removal_policy RETAIN or SNAPSHOT.',
+      rules: [
+        {
+          condition: `contains(["", "GOVERNANCE", "COMPLIANCE"], var.recording_lock_mode)`,
+          errorMessage:
+            'recording_lock_mode: "${var.recording_lock_mode}" is not a lock mode; use GOVERNANCE, COMPLIANCE, or "" for no lock.',
+        },
+        {
+          condition: `var.recording_lock_mode == "" || var.removal_policy != "DESTROY"`,
+          errorMessage:
+            'recording_lock_mode: ${var.recording_lock_mode} cannot be combined with removal_policy = "DESTROY": destroy would have to delete recordings the lock protects, and S3 refuses; a lock needs removal_policy = "RETAIN".',
+        },
+        {
+          condition: `var.recording_lock_mode == "" || var.output_bucket == ""`,
+          errorMessage:
+            'recording_lock_mode: ${var.recording_lock_mode} applies to the bucket this stack creates, and output_bucket "${var.output_bucket}" is your own; with output_bucket, configure Object Lock on that bucket yourself and leave recording_lock_mode "".',
+        },
+      ],
+    });
+
+    this.recordingLockDays = variable("recording_lock_days", {
+      type: "number",
+      default: 0,
+      description:
+        "Days each recording in the created bucket stays locked (S3 Object Lock default retention) after it is written. Set with recording_lock_mode; 0 without it.",
+      rules: [
+        {
+          condition: `var.recording_lock_days == floor(var.recording_lock_days) && var.recording_lock_days >= 0 && var.recording_lock_days <= 36500`,
+          errorMessage:
+            "recording_lock_days: ${var.recording_lock_days} is not a lock period; use a whole number of days from 1 to 36500 (with recording_lock_mode), or 0 for no lock.",
+        },
+        {
+          condition: `(var.recording_lock_mode == "") == (var.recording_lock_days == 0)`,
+          errorMessage:
+            'recording_lock_days: ${var.recording_lock_days} does not match recording_lock_mode "${var.recording_lock_mode}"; a lock needs both a mode (GOVERNANCE or COMPLIANCE) and at least 1 day, no lock needs "" and 0.',
+        },
+        {
+          condition: `var.recording_retention_days == 0 || var.recording_retention_days >= var.recording_lock_days`,
+          errorMessage:
+            "recording_lock_days: ${var.recording_lock_days} days of lock outlast recording_retention_days = ${var.recording_retention_days}, so recordings would expire while locked; set recording_retention_days to at least recording_lock_days, or 0 to keep them.",
+        },
+      ],
+    });
+
+    this.recordingFormat = variable("recording_format", {
+      type: "string",
+      default: "Wav",
+      description:
+        "Audio format of the recordings: Wav (uncompressed, what most analytics tools take) or Opus (far smaller; see the README for which tools accept it).",
+      rules: [
+        {
+          condition: `contains(["Wav", "Opus"], var.recording_format)`,
+          errorMessage: 'recording_format: "${var.recording_format}" is not a format; use Wav or Opus (as the API spells them).',
+        },
+      ],
+    });
+
+    this.doNotRecordNumbers = variable("do_not_record_numbers", {
+      type: "list(string)",
+      default: [],
+      description:
+        "Phone numbers (E.164, e.g. +12065550100) whose calls are never recorded, as caller or callee. Kept in an SSM parameter the recorder rereads within a minute, so a change needs no new function code.",
+      rules: [
+        {
+          condition: `length(var.do_not_record_numbers) <= 200`,
+          errorMessage:
+            "do_not_record_numbers: ${length(var.do_not_record_numbers)} numbers given; at most 200 fit in the parameter (4 KB).",
+        },
+        {
+          condition: `length([for n in var.do_not_record_numbers : n if !can(regex("^[+][1-9][0-9]{1,14}$", n))]) == 0`,
+          errorMessage:
+            'do_not_record_numbers: ${jsonencode([for n in var.do_not_record_numbers : n if !can(regex("^[+][1-9][0-9]{1,14}$", n))])} are not E.164 numbers; write each as "+" and 2 to 15 digits without spaces, e.g. "+12065550100".',
+        },
+        {
+          condition: `length(distinct(var.do_not_record_numbers)) == length(var.do_not_record_numbers)`,
+          errorMessage:
+            "do_not_record_numbers: ${jsonencode(distinct([for i, n in var.do_not_record_numbers : n if index(var.do_not_record_numbers, n) != i]))} are listed more than once; list each number once.",
         },
       ],
     });

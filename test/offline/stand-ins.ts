@@ -82,6 +82,23 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
     replacedBy: ["ami", "availability_zone", "subnet_id", "primary_network_interface", "key_name"],
   },
   aws_internet_gateway: { computed: { id: "igw-0123456789abcdef0", arn: arn("ec2", "internet-gateway/igw-0123456789abcdef0") } },
+  aws_kms_alias: {
+    computed: {
+      id: "<self.name>",
+      arn: arn("kms", "<self.name>"),
+      target_key_arn: arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    },
+    replacedBy: ["name", "name_prefix"],
+  },
+  aws_kms_key: {
+    computed: {
+      id: "1234abcd-12ab-34cd-56ef-1234567890ab",
+      key_id: "1234abcd-12ab-34cd-56ef-1234567890ab",
+      arn: arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    },
+    replacedBy: ["customer_master_key_spec", "key_usage", "multi_region", "custom_key_store_id", "xks_key_id"],
+  },
+  aws_kms_key_policy: { computed: { id: "<self.key_id>" }, replacedBy: ["key_id"] },
   aws_lambda_event_source_mapping: {
     computed: { id: "00000000-0000-4000-8000-000000000000", uuid: "00000000-0000-4000-8000-000000000000" },
     replacedBy: ["event_source_arn", "starting_position"],
@@ -116,9 +133,13 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
       arn: "arn:aws:s3:::<self.bucket>",
       bucket_regional_domain_name: "<self.bucket>.s3.<region>.amazonaws.com",
     },
-    replacedBy: ["bucket", "bucket_prefix"],
+    replacedBy: ["bucket", "bucket_prefix", "object_lock_enabled"],
   },
   aws_s3_bucket_lifecycle_configuration: { computed: { id: "<self.bucket>" }, replacedBy: ["bucket", "expected_bucket_owner"] },
+  aws_s3_bucket_object_lock_configuration: {
+    computed: { id: "<self.bucket>" },
+    replacedBy: ["bucket", "expected_bucket_owner", "object_lock_enabled"],
+  },
   aws_s3_bucket_ownership_controls: { computed: { id: "<self.bucket>" }, replacedBy: ["bucket"] },
   aws_s3_bucket_policy: { computed: { id: "<self.bucket>" }, replacedBy: ["bucket"] },
   aws_s3_bucket_public_access_block: { computed: { id: "<self.bucket>" }, replacedBy: ["bucket"] },

@@ -39,7 +39,9 @@ const goodBucket = (): Record<string, Record<string, Record<string, any>>> => ({
     b: {
       count: "${var.create ? 1 : 0}",
       bucket: "${one(aws_s3_bucket.b[*].id)}",
-      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }],
+      rule: [
+        { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${local.kms_key_arn}" } },
+      ],
     },
   },
   aws_s3_bucket_policy: {
@@ -66,12 +68,160 @@ const bucketWith = (change: (r: ReturnType<typeof goodBucket>) => void): Terrafo
 
 export const GOOD_BUCKET: TerraformConfig = { resource: goodBucket() };
 
+/** A key with rotation and its own policy holding these statements. */
+const keyWith = (...statements: object[]): TerraformConfig => ({
+  resource: {
+    aws_kms_key: { k: { count: "${var.create ? 1 : 0}", enable_key_rotation: true } },
+    aws_kms_key_policy: {
+      k: { count: "${var.create ? 1 : 0}", key_id: "${one(aws_kms_key.k[*].key_id)}", policy: policy(...statements) },
+    },
+  },
+});
+const roleUses = (Action: string | string[], Condition?: object): object => ({
+  Effect: "Allow",
+  Principal: { AWS: "${aws_iam_role.recorder.arn}" },
+  Action,
+  Resource: "*",
+  ...(Condition ? { Condition } : {}),
+});
+
+export const GOOD_KEY: TerraformConfig = keyWith(
+  {
+    Effect: "Allow",
+    Principal: { AWS: "arn:aws:iam::123456789012:root" },
+    Action: ["kms:DescribeKey", "kms:PutKeyPolicy"],
+    Resource: "*",
+  },
+  roleUses(["kms:Decrypt", "kms:GenerateDataKey"], { StringEquals: { "kms:ViaService": "sqs.${var.region}.amazonaws.com" } }),
+  {
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+    Resource: "*",
+  },
+);
+
 export const BAD_FIXTURES: readonly BadFixture[] = [
+  {
+    rule: "kms-key-policy-named-principals",
+    title: 'a key policy statement for Principal "*", even with a condition',
+    address: "aws_kms_key_policy.k",
+    config: keyWith({
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: { "kms:CallerAccount": "123456789012", "kms:ViaService": "s3.us-east-1.amazonaws.com" } },
+    }),
+  },
+  {
+    rule: "kms-key-policy-named-principals",
+    title: "a key policy statement with NotPrincipal",
+    address: "aws_kms_key_policy.k",
+    config: keyWith({
+      Effect: "Allow",
+      NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" },
+      Action: "kms:DescribeKey",
+      Resource: "*",
+    }),
+  },
+  {
+    rule: "iam-no-action-wildcards",
+    title: 'a key policy granting "kms:*"',
+    address: "aws_kms_key_policy.k",
+    config: keyWith({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" }),
+  },
+  {
+    rule: "kms-key-data-use-scoped",
+    title: "a role decrypting with the key directly, not through a service",
+    address: "aws_kms_key_policy.k",
+    config: keyWith(roleUses("kms:Decrypt")),
+  },
+  {
+    rule: "kms-key-data-use-scoped",
+    title: "the account creating grants without kms:ViaService",
+    address: "aws_kms_key_policy.k",
+    config: keyWith({
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::123456789012:root" },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+    }),
+  },
+  {
+    rule: "kms-key-data-use-scoped",
+    title: "a service principal not known to need the key",
+    address: "aws_kms_key_policy.k",
+    config: keyWith({
+      Effect: "Allow",
+      Principal: { Service: "s3.amazonaws.com" },
+      Action: "kms:GenerateDataKey",
+      Resource: "*",
+    }),
+  },
+  {
+    rule: "kms-keys-rotate-with-own-policy",
+    title: "a key without rotation",
+    address: "aws_kms_key.k",
+    config: { resource: { aws_kms_key: { k: { policy: policy({}) } } } },
+  },
+  {
+    rule: "kms-keys-rotate-with-own-policy",
+    title: "a key left with AWS's default policy",
+    address: "aws_kms_key.k",
+    config: { resource: { aws_kms_key: { k: { enable_key_rotation: true } } } },
+  },
+  {
+    rule: "kms-keys-rotate-with-own-policy",
+    title: "a key whose policy is created a different number of times",
+    address: "aws_kms_key.k",
+    config: {
+      resource: {
+        aws_kms_key: { k: { count: "${var.create ? 1 : 0}", enable_key_rotation: true } },
+        aws_kms_key_policy: { k: { key_id: "${one(aws_kms_key.k[*].key_id)}", policy: policy({}) } },
+      },
+    },
+  },
+  {
+    rule: "kms-customer-managed-key-everywhere",
+    title: "a queue under SQS-managed encryption",
+    address: "aws_sqs_queue.q",
+    config: { resource: { aws_sqs_queue: { q: { sqs_managed_sse_enabled: true } } } },
+  },
+  {
+    rule: "kms-customer-managed-key-everywhere",
+    title: "a table under the AWS owned key",
+    address: "aws_dynamodb_table.t",
+    config: { resource: { aws_dynamodb_table: { t: { server_side_encryption: { enabled: true } } } } },
+  },
+  {
+    rule: "kms-customer-managed-key-everywhere",
+    title: "a bucket under SSE-S3",
+    address: "aws_s3_bucket_server_side_encryption_configuration.b",
+    config: bucketWith(
+      (r) =>
+        (r.aws_s3_bucket_server_side_encryption_configuration.b.rule = [
+          { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+        ]),
+    ),
+  },
+  {
+    rule: "kms-customer-managed-key-everywhere",
+    title: "a topic, a log group and a SecureString under AWS managed keys",
+    address: "aws_ssm_parameter.p",
+    config: {
+      resource: {
+        aws_sns_topic: { t: { kms_master_key_id: "alias/aws/sns" } },
+        aws_cloudwatch_log_group: { g: { retention_in_days: 30 } },
+        aws_ssm_parameter: { p: { type: "SecureString", value: "[]" } },
+      },
+    },
+  },
   {
     rule: "iam-policies-readable",
     title: "a policy built with jsonencode()",
     address: "aws_iam_role_policy.bad",
-    config: { resource: { aws_iam_role_policy: { bad: { policy: '${jsonencode({ Statement = [] })}' } } } },
+    config: { resource: { aws_iam_role_policy: { bad: { policy: "${jsonencode({ Statement = [] })}" } } } },
   },
   {
     rule: "iam-no-action-wildcards",
@@ -137,7 +287,10 @@ export const BAD_FIXTURES: readonly BadFixture[] = [
     config: {
       resource: {
         aws_sqs_queue_policy: {
-          bad: { queue_url: "x", policy: policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sqs:SendMessage", Resource: "arn" }) },
+          bad: {
+            queue_url: "x",
+            policy: policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sqs:SendMessage", Resource: "arn" }),
+          },
         },
       },
     },
@@ -267,7 +420,14 @@ export const BAD_FIXTURES: readonly BadFixture[] = [
     title: "ingress rules made by for_each over a local that holds 0.0.0.0/0",
     address: "aws_vpc_security_group_ingress_rule.bad",
     config: {
-      locals: { ingress: { "us-east-1": [{ key: "sip", cidr: "3.80.16.0/23" }, { key: "ssh", cidr: "0.0.0.0/0" }] } },
+      locals: {
+        ingress: {
+          "us-east-1": [
+            { key: "sip", cidr: "3.80.16.0/23" },
+            { key: "ssh", cidr: "0.0.0.0/0" },
+          ],
+        },
+      },
       resource: {
         aws_vpc_security_group_ingress_rule: {
           bad: {

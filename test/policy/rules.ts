@@ -37,7 +37,8 @@ export const RESOURCE_STAR_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 /** AWS managed policies too broad to attach: each grants `service:*` or more, which the wildcard rule forbids inline. */
-const TOO_BROAD_MANAGED_POLICY = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?(AdministratorAccess|PowerUserAccess|[\w-]*FullAccess[\w-]*)$/;
+const TOO_BROAD_MANAGED_POLICY =
+  /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?(AdministratorAccess|PowerUserAccess|[\w-]*FullAccess[\w-]*)$/;
 
 /** Condition keys that confine a `Principal: "*"` statement to this account, organisation, a source, or a network. */
 const CONFINING_CONDITION_KEYS = [
@@ -52,6 +53,10 @@ const CONFINING_CONDITION_KEYS = [
 ];
 
 const statementsOf = (policy: FoundPolicy): Statement[] => policy.statements;
+
+/** Key policies: their `Resource: "*"` means the key itself, so the KMS rules below judge them instead. */
+const KEY_POLICY_HOLDERS = ["aws_kms_key.", "aws_kms_key_policy.", "aws_kms_replica_key."];
+const isKeyPolicy = (policy: FoundPolicy): boolean => KEY_POLICY_HOLDERS.some((prefix) => policy.address.startsWith(prefix));
 const isAllow = (s: Statement): boolean => (s.Effect ?? "Allow") === "Allow";
 const where = (policy: FoundPolicy, s: Statement, index: number): string =>
   `${policy.attribute} statement ${s.Sid ? `"${s.Sid}"` : `#${index + 1}`}`;
@@ -102,7 +107,7 @@ const resourceStarOnlyWhereNeeded: SecurityRule = {
       if (statement.NotResource !== undefined) {
         return [violation(policy.address, "iam-resource-star-allow-list", `${at} allows every resource but NotResource`)];
       }
-      if (!asList(statement.Resource).includes("*")) return [];
+      if (!asList(statement.Resource).includes("*") || isKeyPolicy(policy)) return [];
       const unlisted = asList(statement.Action).filter((a) => !(a in RESOURCE_STAR_ACTIONS));
       if (unlisted.length === 0) return [];
       return [
@@ -124,9 +129,13 @@ const noPublicPrincipal: SecurityRule = {
       const p = statement.Principal as any;
       const everyone = p === "*" || asList(p?.AWS).includes("*");
       if (!everyone) return [];
-      const keys = Object.values(statement.Condition ?? {}).flatMap((byKey) => Object.keys(byKey ?? {}).map((k) => k.toLowerCase()));
+      const keys = Object.values(statement.Condition ?? {}).flatMap((byKey) =>
+        Object.keys(byKey ?? {}).map((k) => k.toLowerCase()),
+      );
       if (keys.some((k) => CONFINING_CONDITION_KEYS.includes(k))) return [];
-      return [violation(policy.address, "iam-no-public-principal", `${at} allows Principal "*" without a condition that confines it`)];
+      return [
+        violation(policy.address, "iam-no-public-principal", `${at} allows Principal "*" without a condition that confines it`),
+      ];
     }),
 };
 
@@ -185,7 +194,9 @@ const bucketEncrypted: SecurityRule = {
       const good = configurations.filter(
         (c) =>
           sameMultiplicity(bucket, c) &&
-          nested(c.body.rule).some((r) => nested(r.apply_server_side_encryption_by_default).some((d) => Boolean(d.sse_algorithm))),
+          nested(c.body.rule).some((r) =>
+            nested(r.apply_server_side_encryption_by_default).some((d) => Boolean(d.sse_algorithm)),
+          ),
       );
       if (good.length > 0) return [];
       return [
@@ -324,17 +335,169 @@ const lambdaLogGroups: SecurityRule = {
   check: (config) => {
     const groups = resourcesOf(config, "aws_cloudwatch_log_group");
     return resourcesOf(config, "aws_lambda_function").flatMap((fn) => {
-      const custom = nested(fn.body.logging_config).map((c) => c.log_group).filter(Boolean);
+      const custom = nested(fn.body.logging_config)
+        .map((c) => c.log_group)
+        .filter(Boolean);
       const expected: string[] = custom.length > 0 ? custom : [`/aws/lambda/${fn.body.function_name}`];
       const group = groups.find((g) => expected.includes(g.body.name) || custom.some((c) => refersTo(c, g.type, g.name)));
       if (!group) {
-        return [violation(fn.address, "lambda-explicit-log-group", `has no aws_cloudwatch_log_group named ${expected.join(" or ")}`)];
+        return [
+          violation(fn.address, "lambda-explicit-log-group", `has no aws_cloudwatch_log_group named ${expected.join(" or ")}`),
+        ];
       }
-      const dependsOn = asList<string>(fn.body.depends_on).includes(group.address) || custom.some((c) => refersTo(c, group.type, group.name));
+      const dependsOn =
+        asList<string>(fn.body.depends_on).includes(group.address) || custom.some((c) => refersTo(c, group.type, group.name));
       return dependsOn
         ? []
-        : [violation(fn.address, "lambda-explicit-log-group", `does not depend on ${group.address}, so Lambda may create the group first`)];
+        : [
+            violation(
+              fn.address,
+              "lambda-explicit-log-group",
+              `does not depend on ${group.address}, so Lambda may create the group first`,
+            ),
+          ];
     });
+  },
+};
+
+/** KMS actions that use a key on data (or hand that use on, as a grant does). */
+const KMS_DATA_ACTIONS =
+  /^kms:(Encrypt|Decrypt|ReEncrypt\w*|GenerateDataKey\w*|CreateGrant|Sign|Verify|GenerateMac|VerifyMac|DeriveSharedSecret)$/;
+
+/**
+ * Service principals a key policy may let use the key on data without a kms:ViaService condition (they call KMS
+ * themselves, not through another service), each with the reason and the condition that confines it, if any.
+ */
+export const KEY_SERVICE_PRINCIPALS: Readonly<Record<string, string>> = {
+  "events.amazonaws.com":
+    "EventBridge encrypts what it sends to an encrypted queue; AWS states its KMS requests carry no aws:SourceArn or aws:SourceAccount, and the queue's own policy admits only the recorder's rules.",
+  "cloudwatch.amazonaws.com":
+    "CloudWatch encrypts the alarm notifications it publishes to an encrypted topic; confined by aws:SourceAccount.",
+  "logs.${var.region}.amazonaws.com":
+    "CloudWatch Logs encrypts a log group's events; confined by the kms:EncryptionContext:aws:logs:arn of the recorder's log group.",
+};
+
+const keyPolicies = (config: TerraformConfig): FoundPolicy[] => findPolicies(config).filter(isKeyPolicy);
+
+const principalsOf = (statement: Statement): string[] => {
+  const p = statement.Principal as any;
+  if (typeof p === "string") return [p];
+  return Object.values(p ?? {}).flatMap((v) => asList(v as string | string[]));
+};
+
+const conditionKeys = (statement: Statement): string[] =>
+  Object.values(statement.Condition ?? {}).flatMap((byKey) => Object.keys(byKey ?? {}).map((k) => k.toLowerCase()));
+
+const keyPolicyNamesPrincipals: SecurityRule = {
+  id: "kms-key-policy-named-principals",
+  description:
+    'Key policy statements name their principals: no "*" (even with conditions), no NotPrincipal. Whoever uses the key is named in its policy.',
+  check: (config) =>
+    keyPolicies(config).flatMap((policy) =>
+      statementsOf(policy).flatMap((statement, i) => {
+        const at = where(policy, statement, i);
+        const found: string[] = [];
+        if (principalsOf(statement).includes("*")) {
+          found.push(violation(policy.address, "kms-key-policy-named-principals", `${at} names the principal "*"`));
+        }
+        if (statement.NotPrincipal !== undefined) {
+          found.push(violation(policy.address, "kms-key-policy-named-principals", `${at} uses NotPrincipal`));
+        }
+        return found;
+      }),
+    ),
+};
+
+const keyDataUseScoped: SecurityRule = {
+  id: "kms-key-data-use-scoped",
+  description:
+    "A key policy lets IAM principals (the account, roles) use the key on data only through named services (a kms:ViaService condition), and lets only the service principals of KEY_SERVICE_PRINCIPALS use it directly.",
+  check: (config) =>
+    keyPolicies(config).flatMap((policy) =>
+      statementsOf(policy)
+        .filter((statement) => isAllow(statement) && asList(statement.Action).some((a) => KMS_DATA_ACTIONS.test(a)))
+        .flatMap((statement, i) => {
+          const at = where(policy, statement, i);
+          const p = statement.Principal as any;
+          const services = asList<string>(p?.Service);
+          const unlisted = services.filter((s) => !(s in KEY_SERVICE_PRINCIPALS));
+          if (unlisted.length > 0) {
+            return [
+              violation(
+                policy.address,
+                "kms-key-data-use-scoped",
+                `${at} lets ${unlisted.join(", ")} use the key on data; add the service to KEY_SERVICE_PRINCIPALS with the reason`,
+              ),
+            ];
+          }
+          if (asList(p?.AWS).length > 0 && !conditionKeys(statement).includes("kms:viaservice")) {
+            return [
+              violation(
+                policy.address,
+                "kms-key-data-use-scoped",
+                `${at} lets ${asList(p.AWS).join(", ")} use the key on data without kms:ViaService`,
+              ),
+            ];
+          }
+          return [];
+        }),
+    ),
+};
+
+const keysRotateAndHavePolicies: SecurityRule = {
+  id: "kms-keys-rotate-with-own-policy",
+  description:
+    "Every aws_kms_key rotates (enable_key_rotation = true) and has its own policy (a policy argument, or an aws_kms_key_policy created as often as the key): AWS's default key policy would give the whole account kms:*.",
+  check: (config) =>
+    resourcesOf(config, "aws_kms_key").flatMap((key) => {
+      const found: string[] = [];
+      if (key.body.enable_key_rotation !== true) {
+        found.push(violation(key.address, "kms-keys-rotate-with-own-policy", "does not set enable_key_rotation = true"));
+      }
+      const policies = resourcesOf(config, "aws_kms_key_policy").filter(
+        (p) => refersTo(p.body.key_id, key.type, key.name) && sameMultiplicity(key, p),
+      );
+      if (!key.body.policy && policies.length === 0) {
+        found.push(
+          violation(
+            key.address,
+            "kms-keys-rotate-with-own-policy",
+            `has no policy and no aws_kms_key_policy with its ${multiplicity(key)}`,
+          ),
+        );
+      }
+      return found;
+    }),
+};
+
+/** Where each kind of resource names its KMS key. */
+const KEY_ARGUMENTS: Readonly<Record<string, (body: Body) => unknown>> = {
+  aws_sqs_queue: (b) => b.kms_master_key_id,
+  aws_sns_topic: (b) => b.kms_master_key_id,
+  aws_cloudwatch_log_group: (b) => b.kms_key_id,
+  aws_dynamodb_table: (b) => nested(b.server_side_encryption).map((e) => e.kms_key_arn)[0],
+  aws_s3_bucket_server_side_encryption_configuration: (b) =>
+    nested(b.rule).flatMap((r) => nested(r.apply_server_side_encryption_by_default).map((d) => d.kms_master_key_id))[0],
+};
+
+const customerManagedKeyEverywhere: SecurityRule = {
+  id: "kms-customer-managed-key-everywhere",
+  description:
+    "Queues, topics, log groups, tables, bucket encryption and SecureString parameters are encrypted with the recorder's customer-managed key (local.kms_key_arn), not an AWS managed or owned key.",
+  check: (config) => {
+    const usesTheKey = (value: unknown): boolean => stringsIn(value).some((v) => v.includes("local.kms_key_arn"));
+    return [
+      ...Object.entries(KEY_ARGUMENTS).flatMap(([type, keyOf]) =>
+        resourcesOf(config, type)
+          .filter((b) => !usesTheKey(keyOf(b.body)))
+          .map((b) => violation(b.address, "kms-customer-managed-key-everywhere", "is not encrypted with local.kms_key_arn")),
+      ),
+      ...resourcesOf(config, "aws_ssm_parameter")
+        .filter((b) => b.body.type === "SecureString" && !usesTheKey(b.body.key_id))
+        .map((b) =>
+          violation(b.address, "kms-customer-managed-key-everywhere", "is a SecureString not encrypted with local.kms_key_arn"),
+        ),
+    ];
   },
 };
 
@@ -353,4 +516,8 @@ export const RULES: readonly SecurityRule[] = [
   tablesEncrypted,
   logRetention,
   lambdaLogGroups,
+  keyPolicyNamesPrincipals,
+  keyDataUseScoped,
+  keysRotateAndHavePolicies,
+  customerManagedKeyEverywhere,
 ];

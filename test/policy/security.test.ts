@@ -1,5 +1,5 @@
 import { synthesizeStack } from "../support/synth";
-import { BAD_FIXTURES, GOOD_BUCKET } from "./fixtures";
+import { BAD_FIXTURES, GOOD_BUCKET, GOOD_KEY } from "./fixtures";
 import { findPolicies, fromPolicyDocument } from "./policies";
 import { RESOURCE_STAR_ACTIONS, RULES } from "./rules";
 import { resourcesOf, TerraformConfig } from "./terraform-config";
@@ -17,9 +17,13 @@ describe("security rules over the synthesized configuration", () => {
     const policies = findPolicies(config);
     const holders = [
       ...resourcesOf(config, "aws_iam_role").map((b) => `${b.address} assume_role_policy`),
-      ...["aws_iam_role_policy", "aws_iam_policy", "aws_s3_bucket_policy", "aws_sqs_queue_policy", "aws_sns_topic_policy"].flatMap(
-        (type) => resourcesOf(config, type).map((b) => `${b.address} policy`),
-      ),
+      ...[
+        "aws_iam_role_policy",
+        "aws_iam_policy",
+        "aws_s3_bucket_policy",
+        "aws_sqs_queue_policy",
+        "aws_sns_topic_policy",
+      ].flatMap((type) => resourcesOf(config, type).map((b) => `${b.address} policy`)),
     ];
     expect(holders.length).toBeGreaterThanOrEqual(6);
     expect(policies.map((p) => `${p.address} ${p.attribute}`)).toEqual(expect.arrayContaining(holders));
@@ -30,7 +34,7 @@ describe("security rules over the synthesized configuration", () => {
     }
   });
 
-  it("explains every action allowed on Resource \"*\"", () => {
+  it('explains every action allowed on Resource "*"', () => {
     for (const [action, reason] of Object.entries(RESOURCE_STAR_ACTIONS)) {
       expect(action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
       expect(reason.length).toBeGreaterThan(20);
@@ -53,6 +57,10 @@ describe("every rule can fail", () => {
 
   it("passes a correctly hardened bucket, so the bucket fixtures fail for the one thing each breaks", () => {
     expect(RULES.flatMap((r) => r.check(GOOD_BUCKET))).toEqual([]);
+  });
+
+  it("passes a correctly scoped key, so the key fixtures fail for the one thing each breaks", () => {
+    expect(RULES.flatMap((r) => r.check(GOOD_KEY))).toEqual([]);
   });
 
   it("lets Deny statements use wildcards (the TLS-only bucket policy denies s3:*)", () => {

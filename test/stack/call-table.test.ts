@@ -16,9 +16,13 @@ describe("the call table", () => {
     expect(table.ttl).toEqual({ attribute_name: "expires_at", enabled: true });
   });
 
-  it("keeps point-in-time recovery and encrypts at rest", () => {
+  it("keeps point-in-time recovery and encrypts at rest with the recorder's KMS key", () => {
     expect(table.point_in_time_recovery).toEqual({ enabled: true });
-    expect(table.server_side_encryption).toEqual({ enabled: true });
+    expect(table.server_side_encryption).toEqual({ enabled: true, kms_key_arn: "${local.kms_key_arn}" });
+  });
+
+  it("is created once the key's policy lets DynamoDB use the key", () => {
+    expect(table.depends_on).toContain("aws_kms_key_policy.recordings");
   });
 
   it("indexes the calls still waiting for a leg, oldest first", () => {

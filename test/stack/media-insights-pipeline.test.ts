@@ -8,7 +8,10 @@ const statement = (sid: string) => statements().find((s: { Sid: string }) => s.S
 describe("the media insights pipeline configuration", () => {
   it("has one S3 recording sink pointing at the recording bucket", () => {
     expect(resource(config, "aws_chimesdkmediapipelines_media_insights_pipeline_configuration", "recording").elements).toEqual([
-      { type: "S3RecordingSink", s3_recording_sink_configuration: { destination: "arn:aws:s3:::${local.recording_bucket_name}" } },
+      {
+        type: "S3RecordingSink",
+        s3_recording_sink_configuration: { destination: "arn:aws:s3:::${local.recording_bucket_name}" },
+      },
     ]);
   });
 
@@ -38,7 +41,12 @@ describe("the resource access role", () => {
   });
 
   it("reads the voice connector's streams and Chime SDK tagged streams only", () => {
-    const actions = ["kinesisvideo:GetDataEndpoint", "kinesisvideo:GetMedia", "kinesisvideo:ListFragments", "kinesisvideo:GetMediaForFragmentList"];
+    const actions = [
+      "kinesisvideo:GetDataEndpoint",
+      "kinesisvideo:GetMedia",
+      "kinesisvideo:ListFragments",
+      "kinesisvideo:GetMediaForFragmentList",
+    ];
     expect(statement("ReadVoiceConnectorStreams")).toMatchObject({
       Action: actions,
       Resource: `arn:aws:kinesisvideo:\${var.region}:${accountId}:stream/Chime*`,
@@ -53,6 +61,16 @@ describe("the resource access role", () => {
     expect(statement("UseChimeSdkTaggedKeys")).toMatchObject({
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Condition: { StringEquals: { "aws:ResourceTag/AWSServiceName": "ChimeSDK" } },
+    });
+  });
+
+  it("encrypts recordings with the recorder's key, only through S3", () => {
+    expect(statement("EncryptRecordingsThroughS3")).toEqual({
+      Sid: "EncryptRecordingsThroughS3",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: "${local.kms_key_arn}",
+      Condition: { StringEquals: { "kms:ViaService": "s3.${var.region}.amazonaws.com" } },
     });
   });
 
@@ -71,6 +89,7 @@ describe("the resource access role", () => {
       "ReadVoiceConnectorStreams",
       "ReadChimeSdkTaggedStreams",
       "UseChimeSdkTaggedKeys",
+      "EncryptRecordingsThroughS3",
       "WriteRecordings",
       "TagRecordingsWithChimeSdkKeysOnly",
     ]);

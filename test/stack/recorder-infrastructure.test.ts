@@ -41,8 +41,8 @@ describe("the recorder queue", () => {
   const queue = resource(config, "aws_sqs_queue", "recorder");
 
   it("is encrypted, and so is its dead-letter queue", () => {
-    expect(queue.sqs_managed_sse_enabled).toBe(true);
-    expect(resource(config, "aws_sqs_queue", "recorder_dead_letter").sqs_managed_sse_enabled).toBe(true);
+    expect(queue.kms_master_key_id).toBe("${local.kms_key_arn}");
+    expect(resource(config, "aws_sqs_queue", "recorder_dead_letter").kms_master_key_id).toBe("${local.kms_key_arn}");
   });
 
   it("moves a message to the dead-letter queue after maxReceiveCount receives", () => {
@@ -111,6 +111,8 @@ describe("the recorder function", () => {
       METRICS_NAMESPACE: "ChimeCallRecorder",
       DEAD_LETTER_QUEUE_URL: "${aws_sqs_queue.recorder_dead_letter.url}",
       DATA_RETENTION_HOURS: "${var.data_retention_hours}",
+      RECORDING_FORMAT: "${var.recording_format}",
+      DO_NOT_RECORD_PARAMETER: "${aws_ssm_parameter.do_not_record_numbers.name}",
     });
   });
 
@@ -144,6 +146,10 @@ describe("the recorder's permissions", () => {
         "dynamodb:Query",
         "dynamodb:UpdateItem",
         "kinesisvideo:DescribeStream",
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "sqs:ChangeMessageVisibility",
@@ -151,6 +157,7 @@ describe("the recorder's permissions", () => {
         "sqs:GetQueueAttributes",
         "sqs:ReceiveMessage",
         "sqs:SendMessage",
+        "ssm:GetParameter",
       ].sort(),
     );
   });

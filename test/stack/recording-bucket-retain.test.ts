@@ -12,6 +12,8 @@ const config = synthesizeStack();
 const root = path.resolve(__dirname, "..", "..");
 const BUCKET_TYPES = Object.keys(config.resource).filter((type) => type.startsWith("aws_s3_bucket"));
 const GUARD = "terraform_data.retain_recordings";
+/** Created only with recording_lock_mode. */
+const LOCK_TYPES = ["aws_s3_bucket_versioning", "aws_s3_bucket_object_lock_configuration"];
 
 /** The address a bucket resource's twin has: `terraform_data.<type>__recordings`. */
 const twinOf = (type: string): string => `terraform_data.${type}__recordings`;
@@ -28,9 +30,12 @@ function twinConfiguration(): Record<string, unknown> {
   const guard = config.resource.terraform_data?.retain_recordings;
   const twins = Object.fromEntries(
     BUCKET_TYPES.map((type) => {
-      const { count, bucket, depends_on } = config.resource[type].recordings as Record<string, unknown>;
-      // A change of the bucket's name replaces the bucket; every other resource names it.
-      const twin = type === "aws_s3_bucket" ? { count, triggers_replace: bucket } : { count, input: bucket, depends_on };
+      const { count, bucket, depends_on, object_lock_enabled } = config.resource[type].recordings as Record<string, unknown>;
+      // A change of the bucket's name, or of Object Lock, replaces the bucket; every other resource names it.
+      const twin =
+        type === "aws_s3_bucket"
+          ? { count, triggers_replace: { bucket, object_lock_enabled } }
+          : { count, input: bucket, depends_on };
       return [`${type}__recordings`, rewrite(Object.fromEntries(Object.entries(twin).filter(([, v]) => v !== undefined)))];
     }),
   );
@@ -118,9 +123,12 @@ afterAll(() => {
   for (const d of deployments) d.remove();
 });
 
-/** Every created bucket resource, with the guard when the policy keeps the bucket. */
-const bucketAddresses = (withGuard: boolean): string[] =>
-  [...BUCKET_TYPES.map((type) => `${twinOf(type)}[0]`), ...(withGuard ? [`${GUARD}[0]`] : [])].sort();
+/** Every created bucket resource (the lock's with a lock), with the guard when the policy keeps the bucket. */
+const bucketAddresses = (withGuard: boolean, locked = false): string[] =>
+  [
+    ...BUCKET_TYPES.filter((type) => locked || !LOCK_TYPES.includes(type)).map((type) => `${twinOf(type)}[0]`),
+    ...(withGuard ? [`${GUARD}[0]`] : []),
+  ].sort();
 
 const retain = { removal_policy: "RETAIN", recording_retention_days: 30 };
 
@@ -167,6 +175,31 @@ describe("removal_policy RETAIN", () => {
     const deployment = deploy({ ...retain, output_bucket: "pca-input-bucket" });
     expect(deployment.state()).toEqual([]);
     expect(deployment.destroy({ ...retain, output_bucket: "pca-input-bucket" }).ok).toBe(true);
+  });
+});
+
+describe("Object Lock under RETAIN", () => {
+  const locked = { ...retain, recording_lock_mode: "COMPLIANCE", recording_lock_days: 30 };
+
+  it("adds versioning and the lock, both guarded: destroy fails before anything is deleted", () => {
+    const deployment = deploy(locked);
+    expect(deployment.state()).toEqual(bucketAddresses(true, true));
+    const result = deployment.destroy(locked);
+    expect(result.output).toContain(`Resource ${GUARD}[0] has lifecycle.prevent_destroy set`);
+    expect(deployment.state()).toEqual(bucketAddresses(true, true));
+  });
+
+  it("refuses a targeted destroy of the lock", () => {
+    const deployment = deploy(locked);
+    expect(deployment.destroy(locked, `-target=${twinOf("aws_s3_bucket_object_lock_configuration")}`).ok).toBe(false);
+    expect(deployment.state()).toEqual(bucketAddresses(true, true));
+  });
+
+  it("refuses turning the lock on for a deployed bucket, which would replace it", () => {
+    const deployment = deploy(retain);
+    const result = deployment.apply(locked);
+    expect(result.output).toContain(`Resource ${GUARD}[0] has lifecycle.prevent_destroy set`);
+    expect(deployment.state()).toEqual(bucketAddresses(true));
   });
 });
 

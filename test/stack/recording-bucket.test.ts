@@ -28,10 +28,15 @@ describe("the recording bucket", () => {
     });
   });
 
-  it("encrypts objects by default", () => {
+  it("encrypts objects by default with the recorder's KMS key, through an S3 bucket key", () => {
     const encryption = resource(config, "aws_s3_bucket_server_side_encryption_configuration", "recordings");
     expect(encryption.count).toBe(createdOnly);
-    expect(encryption.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
+    expect(encryption.rule).toEqual([
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${local.kms_key_arn}" },
+        bucket_key_enabled: true,
+      },
+    ]);
   });
 
   it("denies every request that does not use TLS", () => {
@@ -59,6 +64,36 @@ describe("the recording bucket", () => {
       filter: [{ prefix: "${local.recording_key_prefix}" }],
       expiration: [{ days: "${var.recording_retention_days}" }],
     });
+  });
+
+  it("removes an expired recording's hidden version a day after expiry, once the bucket is versioned for a lock", () => {
+    const lifecycle = resource(config, "aws_s3_bucket_lifecycle_configuration", "recordings");
+    expect(lifecycle.rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 1 }]);
+  });
+});
+
+describe("Object Lock", () => {
+  const lockedOnly = '${var.output_bucket == "" && var.recording_lock_mode != "" ? 1 : 0}';
+
+  it("is enabled when the bucket is created, only with a lock mode", () => {
+    expect(resource(config, "aws_s3_bucket", "recordings").object_lock_enabled).toBe('${var.recording_lock_mode != ""}');
+  });
+
+  it("versions the bucket, which Object Lock requires", () => {
+    expect(resource(config, "aws_s3_bucket_versioning", "recordings")).toMatchObject({
+      count: lockedOnly,
+      bucket: "${one(aws_s3_bucket.recordings[*].id)}",
+      versioning_configuration: { status: "Enabled" },
+    });
+  });
+
+  it("locks every new recording for recording_lock_days in recording_lock_mode, once versioning is on", () => {
+    const lock = resource(config, "aws_s3_bucket_object_lock_configuration", "recordings");
+    expect(lock).toMatchObject({
+      count: lockedOnly,
+      rule: { default_retention: { mode: "${var.recording_lock_mode}", days: "${var.recording_lock_days}" } },
+    });
+    expect(lock.depends_on).toEqual(["aws_s3_bucket_versioning.recordings"]);
   });
 });
 

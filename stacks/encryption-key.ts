@@ -1,0 +1,211 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
+import { TerraformLocal, type TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { countedAttribute, hcl, hclNumber, type PolicyStatement, policyDocument, varRef } from "./hcl";
+
+/** Administration of the key, delegated to the account's IAM policies; none of these encrypts or decrypts data. */
+export const KEY_ADMINISTRATION_ACTIONS = [
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RetireGrant",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
+];
+
+/** What the recorder does with the key, and only through these services (kms:ViaService). */
+export const RECORDER_KEY_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"];
+/**
+ * DynamoDB (the call table), SQS (receiving, and sending refused calls to the dead-letter queue), SSM (the
+ * do-not-record list, a SecureString) and S3 (the per-call records and recording checks of "Every call accounted for").
+ */
+export const RECORDER_KEY_SERVICES = ["dynamodb", "sqs", "ssm", "s3"];
+
+/** Who uses the key besides the account's administrators, for the created key's policy. */
+export interface KeyUsers {
+  /** The role media insights pipelines assume to write recordings. */
+  readonly pipelineRoleArn: string;
+  /** The recorder function's role. */
+  readonly recorderRoleArn: string;
+  /** The log group CloudWatch Logs encrypts with the key. */
+  readonly logGroupArn: string;
+  /** The SecureString parameter SSM encrypts with the key. */
+  readonly parameterArn: string;
+}
+
+export interface EncryptionKeyProps {
+  /** Existing key ARN, or "" to create one. */
+  readonly kmsKeyArn: TerraformVariable;
+  readonly accountId: string;
+  readonly region: string;
+  readonly namePrefix: string;
+}
+
+/**
+ * The one customer-managed key of the recorder: recordings, the call table, both queues, the alarm topic and
+ * the function's logs. Created here (with rotation, an alias and a policy naming each user) or given.
+ */
+export class EncryptionKey extends Construct {
+  /** The key's ARN, created or given. */
+  readonly keyArn: string;
+  private readonly key: KmsKey;
+  private readonly props: EncryptionKeyProps;
+  /** The created key's policy; resources the services encrypt at creation wait for it. */
+  policy?: KmsKeyPolicy;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    this.props = props;
+    const count = hclNumber(`${varRef(props.kmsKeyArn)} == "" ? 1 : 0`);
+    this.key = new KmsKey(this, "key", {
+      count,
+      description: `Encrypts the call recordings of ${props.namePrefix} and everything that describes the calls`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      // The Chime SDK's documented resource access role uses keys tagged so (README, "Encryption").
+      tags: { AWSServiceName: "ChimeSDK" },
+    });
+    this.key.overrideLogicalId("recordings");
+
+    new KmsAlias(this, "alias", {
+      count,
+      name: `alias/${props.namePrefix}-recordings`,
+      targetKeyId: hcl(countedAttribute(this.key, "key_id")),
+    }).overrideLogicalId("recordings");
+
+    const arn = new TerraformLocal(
+      this,
+      "kms_key_arn",
+      hcl(`${varRef(props.kmsKeyArn)} == "" ? ${countedAttribute(this.key, "arn")} : ${varRef(props.kmsKeyArn)}`),
+    );
+    arn.overrideLogicalId("kms_key_arn");
+    this.keyArn = arn.asString;
+  }
+
+  /**
+   * The created key's policy, naming each user and what it may do (a given key's policy is its owner's; the
+   * README lists what it must allow). Called once the users exist, since KMS refuses unknown principals.
+   */
+  addPolicy(users: KeyUsers): KmsKeyPolicy {
+    const { accountId, region } = this.props;
+    const account = `arn:aws:iam::${accountId}:root`;
+    const via = (...services: string[]) => ({
+      StringEquals: { "kms:ViaService": services.map((s) => `${s}.${region}.amazonaws.com`) },
+    });
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "AccountAdministersTheKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: account },
+        Action: KEY_ADMINISTRATION_ACTIONS,
+        Resource: "*",
+      },
+      {
+        // Creating the table: DynamoDB creates its grant for the key on the deployer's behalf.
+        Sid: "AccountCreatesTheTablesGrantThroughDynamoDb",
+        Effect: "Allow",
+        Principal: { AWS: account },
+        Action: "kms:CreateGrant",
+        Resource: "*",
+        Condition: { ...via("dynamodb"), Bool: { "kms:GrantIsForAWSResource": "true" } },
+      },
+      {
+        // Listening to a recording: whoever the account's IAM policies allow to, and only through S3.
+        Sid: "AccountReadsRecordingsThroughS3",
+        Effect: "Allow",
+        Principal: { AWS: account },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: via("s3"),
+      },
+      {
+        // Applying the do-not-record list: SSM encrypts the parameter as the deployer, and Terraform reads it back.
+        Sid: "AccountWritesTheDoNotRecordListThroughSsm",
+        Effect: "Allow",
+        Principal: { AWS: account },
+        Action: ["kms:Encrypt", "kms:Decrypt"],
+        Resource: "*",
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": `ssm.${region}.amazonaws.com`,
+            "kms:EncryptionContext:PARAMETER_ARN": users.parameterArn,
+          },
+        },
+      },
+      {
+        Sid: "MediaPipelinesWriteRecordingsThroughS3",
+        Effect: "Allow",
+        Principal: { AWS: users.pipelineRoleArn },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: "*",
+        Condition: via("s3"),
+      },
+      {
+        Sid: "RecorderUsesTheTableQueuesBucketAndList",
+        Effect: "Allow",
+        Principal: { AWS: users.recorderRoleArn },
+        Action: RECORDER_KEY_ACTIONS,
+        Resource: "*",
+        Condition: via(...RECORDER_KEY_SERVICES),
+      },
+      {
+        // No source condition: EventBridge's requests to KMS carry no aws:SourceArn or aws:SourceAccount (README,
+        // "Encryption"). The queue's own policy admits only the recorder's rules.
+        Sid: "EventBridgeSendsToTheQueue",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: "*",
+      },
+      {
+        Sid: "AlarmsPublishToTheTopic",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+      {
+        Sid: "CloudWatchLogsEncryptsTheRecorderLogs",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: [
+          "kms:Encrypt",
+          "kms:Decrypt",
+          "kms:ReEncryptFrom",
+          "kms:ReEncryptTo",
+          "kms:GenerateDataKey",
+          "kms:GenerateDataKeyWithoutPlaintext",
+          "kms:DescribeKey",
+        ],
+        Resource: "*",
+        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": users.logGroupArn } },
+      },
+    ];
+    this.policy = new KmsKeyPolicy(this, "policy", {
+      count: hclNumber(`${varRef(this.props.kmsKeyArn)} == "" ? 1 : 0`),
+      keyId: hcl(countedAttribute(this.key, "key_id")),
+      policy: policyDocument(statements),
+    });
+    this.policy.overrideLogicalId("recordings");
+    return this.policy;
+  }
+}
