@@ -1,0 +1,120 @@
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { Construct } from "constructs";
+import { RECORDER_METRICS_NAMESPACE } from "./recorder-function";
+import { QUEUE_AGE_ALARM_SECONDS } from "./recording-alarms";
+
+export interface OperationsDashboardProps {
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly voiceConnectorId: string;
+  readonly queue: SqsQueue;
+  readonly deadLetterQueue: SqsQueue;
+  readonly recorder: LambdaFunction;
+  readonly logGroup: CloudwatchLogGroup;
+}
+
+/** The statuses of the recordings' checks, as the recorder counts them. */
+export const RECORDING_STATUS_METRICS = [
+  "RecordingsVerified",
+  "RecordingsShort",
+  "RecordingsEmpty",
+  "RecordingsMalformed",
+  "RecordingsMissing",
+] as const;
+
+/** Error names the recorder logs when the service refuses a pipeline for the quota or throttles it. */
+const REFUSED_FOR_CAPACITY = ["ResourceLimitExceededException", "ThrottledClientException"];
+
+const FIVE_MINUTES = 300;
+
+/** One CloudWatch dashboard: what happened to the calls, and whether the recorder keeps up. */
+export class OperationsDashboard extends Construct {
+  readonly dashboard: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
+    super(scope, id);
+    const { region } = props;
+    const connector = { VoiceConnectorId: props.voiceConnectorId };
+    const recorderMetric = (name: string) => [RECORDER_METRICS_NAMESPACE, name, "VoiceConnectorId", connector.VoiceConnectorId];
+    const graph = (title: string, metrics: unknown[], extra: Record<string, unknown> = {}) => ({
+      type: "metric",
+      width: 12,
+      height: 6,
+      properties: { title, region, view: "timeSeries", period: FIVE_MINUTES, stat: "Sum", metrics, ...extra },
+    });
+    const queueMetric = (queue: SqsQueue, name: string, label: string, options: Record<string, unknown> = {}) => [
+      "AWS/SQS",
+      name,
+      "QueueName",
+      queue.name,
+      { label, stat: "Maximum", ...options },
+    ];
+    const lambdaMetric = (name: string, stat: string, label: string, options: Record<string, unknown> = {}) => [
+      "AWS/Lambda",
+      name,
+      "FunctionName",
+      props.recorder.functionName,
+      { stat, label, ...options },
+    ];
+
+    const widgets = [
+      graph("Calls by outcome", [
+        [
+          {
+            // Outcomes come from the records as they are written, so a new outcome shows without a dashboard change.
+            expression: `SEARCH('{${RECORDER_METRICS_NAMESPACE},Outcome,VoiceConnectorId} MetricName="Calls" VoiceConnectorId="${props.voiceConnectorId}"', 'Sum', ${FIVE_MINUTES})`,
+            id: "outcomes",
+            label: "",
+          },
+        ],
+      ]),
+      graph(
+        "Recordings by check status",
+        RECORDING_STATUS_METRICS.map((name) => recorderMetric(name)),
+      ),
+      {
+        type: "log",
+        width: 12,
+        height: 6,
+        properties: {
+          title: "Pipeline requests refused by the quota or throttled",
+          region,
+          view: "timeSeries",
+          query: `SOURCE '${props.logGroup.name}' | filter errorName in ${JSON.stringify(REFUSED_FOR_CAPACITY)} | stats count(*) as refused by errorName, bin(5m)`,
+        },
+      },
+      graph(
+        "Recorder queue: depth and age of the oldest event",
+        [
+          queueMetric(props.queue, "ApproximateNumberOfMessagesVisible", "events waiting"),
+          queueMetric(props.queue, "ApproximateNumberOfMessagesNotVisible", "events in flight"),
+          queueMetric(props.queue, "ApproximateAgeOfOldestMessage", "oldest event (s)", { yAxis: "right" }),
+        ],
+        {
+          annotations: { horizontal: [{ label: "backlog alarm", value: QUEUE_AGE_ALARM_SECONDS, yAxis: "right" }] },
+        },
+      ),
+      graph("Dead letters: calls that need a redrive", [
+        queueMetric(props.deadLetterQueue, "ApproximateNumberOfMessagesVisible", "calls in the dead-letter queue"),
+        recorderMetric("DroppedEvents"),
+        recorderMetric("AudioExpired"),
+        recorderMetric("PermanentPipelineFailures"),
+      ]),
+      graph("Recorder function: errors and duration", [
+        lambdaMetric("Errors", "Sum", "errors"),
+        lambdaMetric("Throttles", "Sum", "throttles"),
+        lambdaMetric("Duration", "Average", "average duration (ms)", { yAxis: "right" }),
+        lambdaMetric("Duration", "Maximum", "longest duration (ms)", { yAxis: "right" }),
+      ]),
+    ];
+
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: `${props.namePrefix}-recorder`,
+      dashboardBody: JSON.stringify({ widgets }),
+    });
+    this.dashboard.overrideLogicalId("recorder");
+  }
+}
