@@ -47,7 +47,9 @@ console.log(row("`require('@cdktf/provider-aws')` alone (baseline)", baseline));
 console.log(row(`app command \`${appCommand}\``, app));
 console.log(row("`npm run synth` end to end", synth));
 const speedup = baseline.seconds / app.seconds;
-console.log(`\napp command: ${speedup.toFixed(1)}x faster than the baseline (target >= 2x), peak ${app.peakMb.toFixed(0)} MB (target < 300 MB)`);
+console.log(
+  `\napp command: ${speedup.toFixed(1)}x faster than the baseline (target >= 2x), peak ${app.peakMb.toFixed(0)} MB (target < 300 MB)`,
+);
 console.log(`npm run synth: ${synth.seconds.toFixed(1)} s (target < 15 s)`);
 const met = speedup >= 2 && app.peakMb < 300 && synth.seconds < 15;
 console.log(met ? "all targets met" : "TARGETS MISSED");

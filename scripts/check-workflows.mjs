@@ -26,7 +26,9 @@ import { fileURLToPath } from "node:url";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 
 const argRoot = process.argv.indexOf("--root");
-const root = path.resolve(argRoot > 0 ? process.argv[argRoot + 1] : path.join(path.dirname(fileURLToPath(import.meta.url)), ".."));
+const root = path.resolve(
+  argRoot > 0 ? process.argv[argRoot + 1] : path.join(path.dirname(fileURLToPath(import.meta.url)), ".."),
+);
 const requireTools = Boolean(process.env.CI) && process.env.CI !== "false";
 
 const errors = [];
@@ -56,7 +58,8 @@ function load(file) {
   const text = fs.readFileSync(file, "utf8");
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
-  for (const e of doc.errors) errors.push(`${rel(file)}:${e.linePos?.[0]?.line ?? "?"}: invalid YAML: ${e.message.split("\n")[0]}`);
+  for (const e of doc.errors)
+    errors.push(`${rel(file)}:${e.linePos?.[0]?.line ?? "?"}: invalid YAML: ${e.message.split("\n")[0]}`);
   for (const w of doc.warnings) warnings.push(`${rel(file)}:${w.linePos?.[0]?.line ?? "?"}: ${w.message.split("\n")[0]}`);
   const lines = new Map();
   // A key path's line: where its key is written (for a mapping entry) or where the item starts.
@@ -66,7 +69,9 @@ function load(file) {
       for (const pair of node.items) {
         walk(pair.value, [...at, isScalar(pair.key) ? String(pair.key.value) : String(pair.key)], pair.key?.range?.[0]);
       }
-    } else if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...at, String(i)]));
+    } else if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) walk(item, [...at, String(i)]);
+    }
   };
   walk(doc.contents, []);
   const lineOf = (at) => {
@@ -98,7 +103,9 @@ function pathsInCommand(command) {
     if (!/(^|\s)-(c|e|p)\b/.test(m[1]) && usable(m[2])) found.add(m[2]);
   }
   for (const m of command.matchAll(/(?<![\w./-])(\.\/[^\s;&|'"()]+)/g)) if (usable(m[1])) found.add(m[1]);
-  for (const m of command.matchAll(new RegExp(`(?<![\\w./-])((?:${CHECKED_DIRS.map((d) => d.replace(".", "\\.")).join("|")})/[\\w./-]*[\\w-])`, "g"))) {
+  for (const m of command.matchAll(
+    new RegExp(`(?<![\\w./-])((?:${CHECKED_DIRS.map((d) => d.replace(".", "\\.")).join("|")})/[\\w./-]*[\\w-])`, "g"),
+  )) {
     if (usable(m[1])) found.add(m[1]);
   }
   return [...found].map((p) => p.replace(/^\.\//, "./"));
@@ -109,7 +116,8 @@ const scripts = new Set();
 function checkCommand(file, line, command, workingDirectory) {
   for (const p of pathsInCommand(command)) {
     // ./x is relative to the working directory; paths under CHECKED_DIRS are taken from the root.
-    const base = p.startsWith("./") && workingDirectory && !/[$]/.test(workingDirectory) ? path.resolve(root, workingDirectory) : root;
+    const base =
+      p.startsWith("./") && workingDirectory && !/[$]/.test(workingDirectory) ? path.resolve(root, workingDirectory) : root;
     const full = expectPath(file, line, p, "script or path", base);
     if (full.endsWith(".sh") && fs.existsSync(full)) scripts.add(full);
   }
@@ -157,12 +165,15 @@ function checkStep(file, step, at, lineOf, defaultsDir) {
   }
   if (step.uses === undefined && step.run === undefined) errors.push(`${rel(file)}:${line}: step has neither uses nor run`);
   if (step.uses !== undefined) checkUses(file, lineOf([...at, "uses"]), step.uses, "step");
-  if (typeof step.run === "string") checkCommand(file, lineOf([...at, "run"]), step.run, step["working-directory"] ?? defaultsDir);
+  if (typeof step.run === "string")
+    checkCommand(file, lineOf([...at, "run"]), step.run, step["working-directory"] ?? defaultsDir);
   if (isObject(step.with)) {
     for (const key of ["aws-access-key-id", "aws-secret-access-key"]) {
-      if (key in step.with) errors.push(`${rel(file)}:${lineOf([...at, "with", key])}: ${key}: long-lived AWS keys; assume a role through OIDC`);
+      if (key in step.with)
+        errors.push(`${rel(file)}:${lineOf([...at, "with", key])}: ${key}: long-lived AWS keys; assume a role through OIDC`);
     }
-    if (typeof step.with.script === "string") checkCommand(file, lineOf([...at, "with", "script"]), step.with.script, defaultsDir);
+    if (typeof step.with.script === "string")
+      checkCommand(file, lineOf([...at, "with", "script"]), step.with.script, defaultsDir);
   }
   return typeof step.uses === "string" && step.uses.startsWith("aws-actions/configure-aws-credentials@");
 }
@@ -182,7 +193,14 @@ function checkWorkflow(file) {
     }
     if (job.uses !== undefined) {
       const called = checkUses(file, lineOf([...at, "uses"]), job.uses, "job");
-      if (called) callers.push({ file, line: lineOf([...at, "uses"]), called, with: job.with ?? {}, permissions: [job.permissions, wf.permissions] });
+      if (called)
+        callers.push({
+          file,
+          line: lineOf([...at, "uses"]),
+          called,
+          with: job.with ?? {},
+          permissions: [job.permissions, wf.permissions],
+        });
       for (const [keyAt, s] of strings(job.with ?? {}, [...at, "with"])) checkCommand(file, lineOf(keyAt), s, undefined);
       continue;
     }
@@ -198,7 +216,9 @@ function checkWorkflow(file) {
     });
     if (assumesRole) {
       if (!grantsIdToken(job.permissions, job.permissions === undefined ? wf.permissions : undefined)) {
-        errors.push(`${rel(file)}:${lineOf(at)}: job ${id} configures AWS credentials but does not grant permissions: id-token: write`);
+        errors.push(
+          `${rel(file)}:${lineOf(at)}: job ${id} configures AWS credentials but does not grant permissions: id-token: write`,
+        );
       }
       needsIdToken.add(path.resolve(file));
     }
@@ -210,7 +230,8 @@ function checkAction(file) {
   if (action === undefined) return;
   if (!isObject(action) || !isObject(action.runs)) return void errors.push(`${rel(file)}:1: no runs`);
   if (action.runs.using !== "composite") return;
-  if (!Array.isArray(action.runs.steps)) return void errors.push(`${rel(file)}:${lineOf(["runs"])}: composite action has no steps`);
+  if (!Array.isArray(action.runs.steps))
+    return void errors.push(`${rel(file)}:${lineOf(["runs"])}: composite action has no steps`);
   action.runs.steps.forEach((step, i) => {
     checkStep(file, step, ["runs", "steps", i], lineOf, undefined);
     if (isObject(step) && step.run !== undefined && step.shell === undefined) {
@@ -233,7 +254,8 @@ for (const caller of callers) {
   }
   const inputs = isObject(call?.inputs) ? call.inputs : {};
   for (const name of Object.keys(caller.with)) {
-    if (!(name in inputs)) errors.push(`${rel(caller.file)}:${caller.line}: passes input ${name}, which ${rel(caller.called)} does not declare`);
+    if (!(name in inputs))
+      errors.push(`${rel(caller.file)}:${caller.line}: passes input ${name}, which ${rel(caller.called)} does not declare`);
   }
   for (const [name, spec] of Object.entries(inputs)) {
     if (spec?.required && spec.default === undefined && !(name in caller.with)) {
@@ -242,7 +264,9 @@ for (const caller of callers) {
   }
   const [jobPermissions, workflowPermissions] = caller.permissions;
   if (needsIdToken.has(path.resolve(caller.called)) && !grantsIdToken(jobPermissions ?? workflowPermissions)) {
-    errors.push(`${rel(caller.file)}:${caller.line}: calls ${rel(caller.called)}, which assumes an AWS role, without permissions: id-token: write`);
+    errors.push(
+      `${rel(caller.file)}:${caller.line}: calls ${rel(caller.called)}, which assumes an AWS role, without permissions: id-token: write`,
+    );
   }
 }
 
@@ -270,4 +294,6 @@ if (errors.length > 0) {
   console.error(`check-workflows: ${errors.length} problem(s)`);
   process.exit(1);
 }
-console.log(`check-workflows: ${workflowFiles.length} workflows, ${actionFiles.length} actions, ${pathsChecked} local paths, all present`);
+console.log(
+  `check-workflows: ${workflowFiles.length} workflows, ${actionFiles.length} actions, ${pathsChecked} local paths, all present`,
+);

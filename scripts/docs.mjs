@@ -47,8 +47,16 @@ const readmePath = path.join(root, "README.md");
 const examplePath = path.join(root, docs.TFVARS_EXAMPLE);
 const readme = fs.readFileSync(readmePath, "utf8");
 const wanted = [
-  [readmePath, readme, docs.replaceBetweenMarkers(readme, docs.VARIABLES_START, docs.VARIABLES_END, docs.renderVariablesSection(config.variable))],
-  [examplePath, fs.existsSync(examplePath) ? fs.readFileSync(examplePath, "utf8") : "", docs.renderTfvarsExample(config.variable)],
+  [
+    readmePath,
+    readme,
+    docs.replaceBetweenMarkers(readme, docs.VARIABLES_START, docs.VARIABLES_END, docs.renderVariablesSection(config.variable)),
+  ],
+  [
+    examplePath,
+    fs.existsSync(examplePath) ? fs.readFileSync(examplePath, "utf8") : "",
+    docs.renderTfvarsExample(config.variable),
+  ],
 ];
 
 let stale = 0;

@@ -34,7 +34,9 @@ function run(name, command, args, env = process.env) {
 }
 
 const tracked = (...patterns) =>
-  spawnSync("git", ["ls-files", "--", ...patterns], { cwd: root, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+  spawnSync("git", ["ls-files", "--", ...patterns], { cwd: root, encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean);
 
 /** The boot script exactly as the stack renders it into user data, with sample values. */
 async function renderedBootScript(dir) {
@@ -76,5 +78,7 @@ try {
 }
 
 const failed = results.filter(([, ok]) => !ok).map(([name]) => name);
-console.log(`\nlint: ${results.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(", ")})` : ""}`);
+console.log(
+  `\nlint: ${results.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.join(", ")})` : ""}`,
+);
 process.exit(failed.length === 0 ? 0 : 1);

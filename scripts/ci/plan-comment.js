@@ -84,7 +84,12 @@ async function upsertPlanComment({ github, context, core }) {
     runUrl: `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`,
   });
   const { owner, repo } = context.repo;
-  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: pr.number, per_page: 100 });
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: pr.number,
+    per_page: 100,
+  });
   const previous = comments.find((c) => c.user?.type === "Bot" && typeof c.body === "string" && c.body.startsWith(MARKER));
   if (previous) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });

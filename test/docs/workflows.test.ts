@@ -21,7 +21,10 @@ function runChecker(args: string[] = [], env: NodeJS.ProcessEnv = process.env): 
 describe("scripts/check-workflows.mjs", () => {
   it("passes on the repository's workflows", () => {
     const result = runChecker();
-    expect({ status: result.status, output: result.output }).toEqual({ status: 0, output: expect.stringContaining("all present") });
+    expect({ status: result.status, output: result.output }).toEqual({
+      status: 0,
+      output: expect.stringContaining("all present"),
+    });
   });
 
   it("names the file and the missing path or problem in a broken tree", () => {
@@ -57,7 +60,10 @@ describe("scripts/check-workflows.mjs", () => {
         "",
       ].join("\n"),
     );
-    write(".github/workflows/reusable.yml", "on:\n  workflow_call:\n    inputs:\n      needed:\n        type: string\n        required: true\njobs:\n  j:\n    runs-on: x\n    steps:\n      - run: echo\n");
+    write(
+      ".github/workflows/reusable.yml",
+      "on:\n  workflow_call:\n    inputs:\n      needed:\n        type: string\n        required: true\njobs:\n  j:\n    runs-on: x\n    steps:\n      - run: echo\n",
+    );
     write(".github/workflows/duplicate.yml", "on: push\non: pull_request\njobs: {}\n");
     try {
       const { status, output } = runChecker(["--root", tree], { ...process.env, CI: "" });
@@ -115,7 +121,10 @@ describe("the CI workflows", () => {
 
   it("plan with the read-only role and apply with the apply role, through OIDC only", () => {
     const credentials = allSteps.filter((s) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
-    expect(credentials.map((s) => s.with["role-to-assume"]).sort()).toEqual(["${{ vars.AWS_APPLY_ROLE_ARN }}", "${{ vars.AWS_PLAN_ROLE_ARN }}"]);
+    expect(credentials.map((s) => s.with["role-to-assume"]).sort()).toEqual([
+      "${{ vars.AWS_APPLY_ROLE_ARN }}",
+      "${{ vars.AWS_PLAN_ROLE_ARN }}",
+    ]);
     for (const s of credentials) expect(Object.keys(s.with)).not.toContain("aws-access-key-id");
     expect(reusable.jobs.plan.permissions["id-token"]).toBe("write");
     expect(main.jobs.apply.permissions["id-token"]).toBe("write");
@@ -177,14 +186,21 @@ describe("the CI workflows", () => {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const planComment = require("../../scripts/ci/plan-comment.js") as {
   (args: { github: any; context: any; core: any }): Promise<void>;
-  renderPlanComment(input: { environment: string; plan: string | undefined; result: string; sha: string; runUrl: string }): string;
+  renderPlanComment(input: {
+    environment: string;
+    plan: string | undefined;
+    result: string;
+    sha: string;
+    runUrl: string;
+  }): string;
   MARKER: string;
   MAX_PLAN_CHARS: number;
 };
 
 describe("the plan comment", () => {
   const base = { environment: "production", result: "success", sha: "0123456789abcdef", runUrl: "https://example.test/run/1" };
-  const plan = "Terraform will perform the following actions:\n\n  # aws_sqs_queue.recorder will be created\n\nPlan: 1 to add, 0 to change, 0 to destroy.\n";
+  const plan =
+    "Terraform will perform the following actions:\n\n  # aws_sqs_queue.recorder will be created\n\nPlan: 1 to add, 0 to change, 0 to destroy.\n";
 
   it("starts with the hidden marker and collapses the plan under its summary line", () => {
     const body = planComment.renderPlanComment({ ...base, plan });
@@ -196,7 +212,10 @@ describe("the plan comment", () => {
 
   it("keeps a plan containing backticks inside its fence, and truncates a huge plan below GitHub's limit", () => {
     expect(planComment.renderPlanComment({ ...base, plan: "a ``` b\nNo changes.\n" })).toContain("````text");
-    const huge = planComment.renderPlanComment({ ...base, plan: `${"x".repeat(200_000)}\nPlan: 9 to add, 0 to change, 0 to destroy.\n` });
+    const huge = planComment.renderPlanComment({
+      ...base,
+      plan: `${"x".repeat(200_000)}\nPlan: 9 to add, 0 to change, 0 to destroy.\n`,
+    });
     expect(huge.length).toBeLessThan(65_536);
     expect(huge).toContain("Plan: 9 to add");
     expect(huge).toContain("Truncated");

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { TerraformJson } from "../../support/synth";
+import type { TerraformJson } from "../../support/synth";
 
 const terraformEnv = (dir: string): NodeJS.ProcessEnv => {
   const cliConfig = path.join(dir, "terraformrc");
