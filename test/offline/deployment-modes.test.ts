@@ -7,6 +7,7 @@ import { type AppliedState, blocksOf, type PlannedChange, TwinWorkspace, terrafo
  */
 
 const SBCS = ["198.51.100.0/27", "203.0.113.8/29"];
+const GIVEN_KEY = "arn:aws:kms:us-east-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee";
 const MODES: Record<string, Record<string, unknown>> = {
   default: {},
   SIPREC: { build_asterisk: false, siprec_cidrs: SBCS },
@@ -20,6 +21,15 @@ const MODES: Record<string, Record<string, unknown>> = {
     require_encryption: true,
   },
   "own trunk": { build_asterisk: false },
+  "created key with COMPLIANCE lock": {
+    removal_policy: "RETAIN",
+    recording_lock_mode: "COMPLIANCE",
+    recording_lock_days: 2555,
+    recording_retention_days: 2557,
+    recording_format: "Opus",
+    do_not_record_numbers: ["+12065550100"],
+  },
+  "given key with an existing bucket": { kms_key_arn: GIVEN_KEY, output_bucket: "example-pca-bucket" },
 };
 
 const applied = new Map<string, AppliedState>();
@@ -91,6 +101,9 @@ const CREATED_BUCKET = [
   "aws_s3_bucket_server_side_encryption_configuration.recordings",
 ];
 const RETAIN_GUARD = ["terraform_data.retain_recordings"];
+const CREATED_KEY = ["aws_kms_alias.recordings", "aws_kms_key.recordings", "aws_kms_key_policy.recordings"];
+const OBJECT_LOCK = ["aws_s3_bucket_object_lock_configuration.recordings", "aws_s3_bucket_versioning.recordings"];
+const EXPIRY = ["aws_s3_bucket_lifecycle_configuration.recordings"];
 const PBX = [
   "aws_eip.pbx",
   "aws_iam_instance_profile.pbx",
@@ -135,28 +148,30 @@ describe("each deployment mode applies offline and deploys its resources", () =>
   });
 
   it("the default adds the PBX, its phone number, both directions of the trunk and a recording bucket", () => {
-    expect(extras("default")).toEqual(expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET));
+    expect(extras("default")).toEqual(
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET, CREATED_KEY),
+    );
   });
 
   it("SIPREC adds only the termination that admits the SBCs, and the bucket", () => {
-    expect(extras("SIPREC")).toEqual(expected(TERMINATION, CREATED_BUCKET));
+    expect(extras("SIPREC")).toEqual(expected(TERMINATION, CREATED_BUCKET, CREATED_KEY));
   });
 
   it("an existing bucket creates no bucket", () => {
     expect(extras("an existing bucket with PCA's prefix")).toEqual(
-      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION),
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_KEY),
     );
   });
 
   it("RETAIN adds the guard that refuses to destroy the bucket and its protections", () => {
     expect(extras("RETAIN with an odd prefix")).toEqual(
-      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET, RETAIN_GUARD),
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET, CREATED_KEY, RETAIN_GUARD),
     );
   });
 
   it("a softphone adds its ingress rules to the PBX", () => {
     expect(extras("us-west-2 with a softphone")).toEqual(
-      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET, SOFTPHONE),
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET, CREATED_KEY, SOFTPHONE),
     );
   });
 
@@ -165,7 +180,100 @@ describe("each deployment mode applies offline and deploys its resources", () =>
   });
 
   it("without PBX or SBCs the connector has no trunk settings, for a trunk of your own", () => {
-    expect(extras("own trunk")).toEqual(expected(CREATED_BUCKET));
+    expect(extras("own trunk")).toEqual(expected(CREATED_BUCKET, CREATED_KEY));
+  });
+
+  it("a COMPLIANCE lock adds versioning, the lock, the expiry and the RETAIN guard to the created bucket and key", () => {
+    expect(extras("created key with COMPLIANCE lock")).toEqual(
+      expected(
+        PBX,
+        ["<image>"],
+        PHONE_NUMBER,
+        ORIGINATION,
+        TERMINATION,
+        CREATED_BUCKET,
+        CREATED_KEY,
+        OBJECT_LOCK,
+        EXPIRY,
+        RETAIN_GUARD,
+      ),
+    );
+  });
+
+  it("a given key with an existing bucket creates neither key nor bucket", () => {
+    expect(extras("given key with an existing bucket")).toEqual(
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION),
+    );
+  });
+});
+
+describe("encryption and retention", () => {
+  const CREATED_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const KEY_USERS: [string, string][] = [
+    ["aws_sqs_queue.recorder", "kms_master_key_id"],
+    ["aws_sqs_queue.recorder_dead_letter", "kms_master_key_id"],
+    ["aws_sns_topic.recorder_alarms", "kms_master_key_id"],
+    ["aws_cloudwatch_log_group.recorder", "kms_key_id"],
+    ["aws_ssm_parameter.do_not_record_numbers", "key_id"],
+  ];
+
+  it.each([
+    ["created key with COMPLIANCE lock", CREATED_KEY_ARN],
+    ["given key with an existing bucket", GIVEN_KEY],
+  ])("in %s, the table, queues, topic, logs and list use the one key", (mode, key) => {
+    for (const [address, argument] of KEY_USERS)
+      expect({ address, key: instance(mode, address)[argument] }).toEqual({ address, key });
+    expect(instance(mode, "aws_dynamodb_table.calls").server_side_encryption).toEqual({ enabled: true, kms_key_arn: key });
+  });
+
+  it("the created bucket encrypts with the created key through a bucket key", () => {
+    expect(
+      instance("created key with COMPLIANCE lock", "aws_s3_bucket_server_side_encryption_configuration.recordings[0]").rule,
+    ).toEqual([
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: CREATED_KEY_ARN },
+        bucket_key_enabled: true,
+      },
+    ]);
+  });
+
+  it("the created key's policy names the applied roles and log group", () => {
+    const policy = JSON.parse(instance("created key with COMPLIANCE lock", "aws_kms_key_policy.recordings[0]").policy);
+    const principal = (sid: string) => policy.Statement.find((s: { Sid: string }) => s.Sid === sid).Principal;
+    expect(principal("MediaPipelinesWriteRecordingsThroughS3")).toEqual({
+      AWS: "arn:aws:iam::123456789012:role/call-recorder-recording-pipeline-access",
+    });
+    expect(principal("RecorderUsesTheTableQueuesBucketAndList")).toEqual({
+      AWS: "arn:aws:iam::123456789012:role/call-recorder-recorder",
+    });
+  });
+
+  it("the pipelines' role may use the given key through S3, for the existing bucket's default encryption", () => {
+    const policy = JSON.parse(instance("given key with an existing bucket", "aws_iam_role_policy.media_pipeline_access").policy);
+    expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "EncryptRecordingsThroughS3").Resource).toBe(GIVEN_KEY);
+  });
+
+  it("COMPLIANCE locks each recording for recording_lock_days in a bucket created with Object Lock", () => {
+    const mode = "created key with COMPLIANCE lock";
+    expect(instance(mode, "aws_s3_bucket.recordings[0]")).toMatchObject({ object_lock_enabled: true, force_destroy: false });
+    expect(instance(mode, "aws_s3_bucket_object_lock_configuration.recordings[0]").rule).toEqual({
+      default_retention: { mode: "COMPLIANCE", days: 2555 },
+    });
+    expect(instance(mode, "aws_s3_bucket_versioning.recordings[0]").versioning_configuration).toEqual({ status: "Enabled" });
+  });
+
+  it("the function is told the format and where the do-not-record list is", () => {
+    expect(instance("created key with COMPLIANCE lock", "aws_lambda_function.recorder").environment.variables).toMatchObject({
+      RECORDING_FORMAT: "Opus",
+      DO_NOT_RECORD_PARAMETER: "/call-recorder/recorder/do-not-record-numbers",
+    });
+  });
+
+  it("the list is stored as a JSON array", () => {
+    expect(instance("created key with COMPLIANCE lock", "aws_ssm_parameter.do_not_record_numbers").value).toBe(
+      '["+12065550100"]',
+    );
+    expect(instance("default", "aws_ssm_parameter.do_not_record_numbers").value).toBe("[]");
   });
 });
 

@@ -41,6 +41,10 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
     },
     replacedBy: ["name"],
   },
+  aws_cloudwatch_dashboard: {
+    computed: { id: "<self.dashboard_name>", dashboard_arn: arn("cloudwatch", "dashboard/<self.dashboard_name>", "") },
+    replacedBy: ["dashboard_name"],
+  },
   aws_cloudwatch_event_rule: {
     computed: { id: "<self.name>", arn: arn("events", "rule/<self.name>") },
     replacedBy: ["name", "name_prefix", "event_bus_name"],
