@@ -9,12 +9,14 @@ import { DoNotRecordList } from "./do-not-record-list";
 import { EncryptionKey } from "./encryption-key";
 import { hcl, hclMap, varRef } from "./hcl";
 import { MediaInsightsPipeline } from "./media-insights-pipeline";
+import { OperationsDashboard } from "./operations-dashboard";
 import { PbxNetwork } from "./pbx-network";
 import { PhoneNumber } from "./phone-number";
 import { RecorderAlarms } from "./recorder-alarms";
 import { RecorderEvents } from "./recorder-events";
 import { RecorderFunction } from "./recorder-function";
 import { RecorderQueue } from "./recorder-queue";
+import { RecordingAlarms } from "./recording-alarms";
 import { RecordingBucket } from "./recording-bucket";
 import { SipTrunk } from "./sip-trunk";
 import { Variables } from "./variables";
@@ -165,12 +167,27 @@ export class CallRecorderStack extends TerraformStack {
     for (const user of [recorder.logGroup, calls.table, doNotRecord.parameter]) {
       user.dependsOn = [...(user.dependsOn ?? []), dependable(keyPolicy)];
     }
-    new RecorderAlarms(this, "recorder-alarms", {
+    const alarms = new RecorderAlarms(this, "recorder-alarms", {
       namePrefix,
       deadLetterQueue: recorderQueue.deadLetterQueue,
       voiceConnectorId: voiceConnector.connector.id,
       alarmEmail: vars.alarmEmail,
       kmsKeyArn: key.keyArn,
+    });
+    new RecordingAlarms(this, "recording-alarms", {
+      namePrefix,
+      voiceConnectorId: voiceConnector.connector.id,
+      queue: recorderQueue.queue,
+      topic: alarms.topic,
+    });
+    const dashboard = new OperationsDashboard(this, "operations-dashboard", {
+      namePrefix,
+      region,
+      voiceConnectorId: voiceConnector.connector.id,
+      queue: recorderQueue.queue,
+      deadLetterQueue: recorderQueue.deadLetterQueue,
+      recorder: recorder.function,
+      logGroup: recorder.logGroup,
     });
 
     const output = (name: string, description: string, value: string): void => {
@@ -216,6 +233,11 @@ export class CallRecorderStack extends TerraformStack {
     );
     output("recorder_function_name", "Lambda function that starts the recordings.", recorder.function.functionName);
     output("recorder_log_group", "CloudWatch log group of the recorder: one JSON line per event.", recorder.logGroup.name);
+    output(
+      "dashboard_name",
+      "CloudWatch dashboard of the recorder: calls by outcome, recordings by check status, refused pipeline requests, the queue, dead letters and the function.",
+      dashboard.dashboard.dashboardName,
+    );
     output(
       "dead_letter_queue_url",
       "Calls that could not be recorded after every retry; redrive them once the cause is fixed.",
