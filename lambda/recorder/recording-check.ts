@@ -32,12 +32,28 @@ export const HEADER_READ_BYTES = 4096;
 export const TAIL_READ_BYTES = 8192;
 
 /**
- * Audio may differ from the legs' times by the outward rounding of the fragment range (up to 1 s
- * at each end) and by a partial first or last Kinesis Video fragment, hence 2 s; and by packets the
- * connector lost and the pipeline may not fill with silence (unconfirmed), hence 2 % of longer calls.
+ * Audio may fall short of the legs' times by a partial first or last Kinesis Video fragment, hence
+ * 2 s, and by packets the connector lost and the pipeline may not fill with silence (unconfirmed),
+ * hence 2 % of calls over 100 s.
  */
 export function durationTolerance(durationSeconds: number): number {
   return Math.max(2, durationSeconds * 0.02);
+}
+
+/** The requested range is rounded outward to whole seconds at both ends, so audio may run up to 2 s longer. */
+const RANGE_ROUNDING_SECONDS = 2;
+
+/**
+ * When a recording that has not landed counts as missing: the pipeline reads an ended call from
+ * Kinesis Video Streams, at worst (unconfirmed) as slowly as it was spoken, and stops after 8 hours
+ * whatever happens; 15 minutes more cover the 15 s idle stop and the upload. Counted from the
+ * pipeline's start, not the call's end, since the 20-pipeline quota can delay a start by hours.
+ */
+export const MISSING_GRACE_MS = 15 * 60_000;
+export const PIPELINE_LIFETIME_MS = 8 * 3_600_000;
+
+export function checkDueMs(requestedAtMs: number, callDurationSeconds: number): number {
+  return requestedAtMs + Math.min(callDurationSeconds * 1000, PIPELINE_LIFETIME_MS) + MISSING_GRACE_MS;
 }
 
 const missingHeader = { channels: null, sampleRateHz: null, durationSeconds: null };
@@ -73,7 +89,7 @@ function judge(
       reason: `${result.durationSeconds} s of audio for a ${expected.durationSeconds} s call (tolerance ${tolerance} s)`,
     };
   }
-  if (found.durationSeconds > expected.durationSeconds + tolerance) {
+  if (found.durationSeconds > expected.durationSeconds + RANGE_ROUNDING_SECONDS + tolerance) {
     // More audio than the call lasted: not this call's recording alone (for example a neighbouring call's audio).
     return {
       ...result,

@@ -1,4 +1,5 @@
 import {
+  checkDueMs,
   checkRecording,
   durationTolerance,
   type Expectation,
@@ -112,6 +113,10 @@ describe("checking a WAV recording from its header", () => {
     expect((await check(file)).reason).toBe("block align 2 does not match 2 channels of 16 bits");
   });
 
+  it("accepts up to 2 s more audio than the legs lasted: the requested range is rounded outward to whole seconds", async () => {
+    expect((await check(wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 63.9 }))).status).toBe("verified");
+  });
+
   it("calls more audio than the call lasted malformed: it is not this call's recording alone", async () => {
     expect((await check(wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 90 }))).status).toBe("malformed");
   });
@@ -166,5 +171,17 @@ describe("checking an Opus recording cheaply", () => {
 
   it("calls a one-channel Opus stream for a two-leg call malformed", async () => {
     expect((await check(opus({ channels: 1, durationSeconds: 60 }), twoLegs, "Opus")).status).toBe("malformed");
+  });
+});
+
+describe("when a recording that has not landed counts as missing", () => {
+  const requestedAtMs = Date.parse("2026-11-25T10:00:00Z");
+
+  it("is 15 minutes after the pipeline could have read the whole call at the speed it was spoken", () => {
+    expect(new Date(checkDueMs(requestedAtMs, 600)).toISOString()).toBe("2026-11-25T10:25:00.000Z");
+  });
+
+  it("is at most 15 minutes after the pipeline's 8-hour lifetime, however long the call", () => {
+    expect(new Date(checkDueMs(requestedAtMs, 12 * 3600)).toISOString()).toBe("2026-11-25T18:15:00.000Z");
   });
 });
