@@ -1,0 +1,91 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import { type CallRecord, callRecord, NO_DETAILS } from "../../lambda/recorder/call-record";
+import { checkRecording } from "../../lambda/recorder/recording-check";
+import { createRecordingStore, type RecordingStore } from "../../lambda/recorder/recording-store";
+import { wav } from "../support/audio-files";
+import { type S3Server, startS3Server } from "../support/s3-server";
+
+const Bucket = "recordings";
+let server: S3Server;
+let client: S3Client;
+let store: RecordingStore;
+
+beforeAll(async () => {
+  server = await startS3Server({ buckets: [Bucket] });
+  // The real client, as the function builds it, pointed at loopback with dummy credentials.
+  client = new S3Client({
+    endpoint: server.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  store = createRecordingStore(client, Bucket);
+});
+
+afterEach(() => {
+  expect(server.modelProblems).toEqual([]);
+  server.reset();
+});
+
+afterAll(async () => {
+  client.destroy();
+  await server.close();
+});
+
+describe("reading recordings from S3 by range", () => {
+  it("checks a landed WAV with one ranged GET of its first 4 KB", async () => {
+    server.put(Bucket, "calls/c1.wav", wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 30 }));
+    const verification = await checkRecording("Wav", { channels: 2, durationSeconds: 30 }, store.reader("calls/c1.wav"));
+    expect(verification.status).toBe("verified");
+    expect(server.requests.map((request) => [request.method, request.key, request.range])).toEqual([
+      ["GET", "calls/c1.wav", "bytes=0-4095"],
+    ]);
+  });
+
+  it("takes the object's size from Content-Range, not from the bytes read", async () => {
+    const file = wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 30 });
+    server.put(Bucket, "c1.wav", file);
+    expect((await store.reader("c1.wav")({ from: 0, length: 4096 }))?.objectBytes).toBe(file.length);
+  });
+
+  it("answers null for a key with no object (NoSuchKey)", async () => {
+    expect(await store.reader("nothing.wav")({ from: 0, length: 4096 })).toBeNull();
+  });
+
+  it("reads a zero-byte object, which S3 answers 416 for any range, as empty", async () => {
+    server.put(Bucket, "zero.wav", Buffer.alloc(0));
+    expect(await checkRecording("Wav", { channels: 2, durationSeconds: 30 }, store.reader("zero.wav"))).toMatchObject({
+      status: "empty",
+      bytes: 0,
+    });
+  });
+
+  it("reads the last bytes with a suffix range", async () => {
+    server.put(Bucket, "c1.ogg", Buffer.from("0123456789"));
+    expect(Buffer.from((await store.reader("c1.ogg")({ last: 4 }))?.bytes ?? []).toString()).toBe("6789");
+  });
+
+  it("reports another bucket's absence as an error naming GetObject, not as a missing recording", async () => {
+    const elsewhere = createRecordingStore(client, "elsewhere");
+    await expect(elsewhere.reader("c1.wav")({ from: 0, length: 4096 })).rejects.toThrow("GetObject failed with NoSuchBucket");
+  });
+});
+
+describe("writing the per-call record", () => {
+  it("writes the record as UTF-8 JSON with its content type", async () => {
+    const record: CallRecord = callRecord({
+      callId: "c1",
+      voiceConnectorId: "vc",
+      details: { ...NO_DETAILS, fromNumber: "+12065550100" },
+      decided: "no_audio",
+      channels: [],
+      recording: { bucket: Bucket, key: "c1.wav", format: "Wav", pipelineArn: null, requestedAtMs: null },
+      verification: null,
+    });
+    await store.putRecord("records/c1.json", record);
+    const stored = server.objects.get(`${Bucket}/records/c1.json`);
+    expect([JSON.parse(stored?.body.toString("utf8") ?? "null"), stored?.contentType]).toEqual([
+      record,
+      "application/json; charset=utf-8",
+    ]);
+  });
+});
