@@ -13,7 +13,8 @@ const { startFakeMediaPipelines } = support("fake-media-pipelines");
 const { SqsSimulator } = support("sqs-simulator");
 const { startDeadLetterQueue } = support("dead-letter-queue");
 const { makeCall, streamingEvent, VOICE_CONNECTOR_ID } = support("events");
-const { SWEEP_EVENT } = require("../dist/recorder/index.js").__sweepEventForBench ?? { SWEEP_EVENT: { source: "call-recorder.sweep", "detail-type": "Sweep pending calls" } };
+/** The schedule's message (lambda/recorder/sweep.ts; test/recorder/events.test.ts pins its JSON). */
+const SWEEP_EVENT = { source: "call-recorder.sweep", "detail-type": "Sweep pending calls" };
 const { recorderEnv } = support("recorder-env");
 const { startRecorderProcess, BUNDLE } = support("recorder-process");
 
@@ -98,19 +99,29 @@ async function sweepBacklog() {
     startDeadLetterQueue(),
   ]);
   const env = recorderEnv(
-    { tableEndpoint: table.endpoint, tableName: table.tableName, pipelinesUrl: pipelines.url, deadLetterQueueUrl: deadLetters.url, voiceConnectorId: VOICE_CONNECTOR_ID },
+    {
+      tableEndpoint: table.endpoint,
+      tableName: table.tableName,
+      pipelinesUrl: pipelines.url,
+      deadLetterQueueUrl: deadLetters.url,
+      voiceConnectorId: VOICE_CONNECTOR_ID,
+    },
     { LEG_WAIT_SECONDS: "1", LOG_LEVEL: "WARN" },
   );
   const recorder = await startRecorderProcess(env);
   try {
     const calls = Array.from({ length: SWEEP_PENDING }, (_, index) => makeCall(`backlog-${index}`, { offsetMs: index * 50 }));
     // Refused calls spread through the backlog, the first at its head.
-    const refused = new Set(calls.filter((_, index) => index % Math.floor(SWEEP_PENDING / SWEEP_REFUSED) === 0).slice(0, SWEEP_REFUSED).map((call) => call.callId));
+    const every = Math.floor(SWEEP_PENDING / SWEEP_REFUSED);
+    const refused = new Set(calls.filter((_, index) => index % every === 0).slice(0, SWEEP_REFUSED).map((call) => call.callId));
     const queue = new SqsSimulator({ handlers: [recorder.handler] });
     queue.sendAll(calls.map((call) => streamingEvent(call, "caller", "ENDED")));
     await queue.drain({ timeoutMs: 120_000 });
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    pipelines.reset({ maxActive: Number.MAX_SAFE_INTEGER, failWith: (body) => (refused.has(body.MediaInsightsRuntimeMetadata?.callId) ? "ForbiddenException" : undefined) });
+    pipelines.reset({
+      maxActive: Number.MAX_SAFE_INTEGER,
+      failWith: (body) => (refused.has(body.MediaInsightsRuntimeMetadata?.callId) ? "ForbiddenException" : undefined),
+    });
     const started = performance.now();
     const response = await recorder.handler(
       { Records: [{ messageId: "sweep", body: JSON.stringify(SWEEP_EVENT), attributes: { ApproximateReceiveCount: "1" } }] },

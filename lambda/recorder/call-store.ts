@@ -18,9 +18,15 @@ const FAILED_AT = "failed_at";
 /** `settled`: the call already has `recorded_at`, so nothing more may happen to it. */
 export type StoreResult = { status: "open"; legs: CallLegs } | { status: "settled" };
 
-export interface WaitingCall {
+export interface PendingCall {
   callId: string;
   legs: CallLegs;
+  /** When the sweep may next try the call: LEG_WAIT_SECONDS after its first event, then after each failure. */
+  dueMs: number;
+  /** When the call's first event was stored (absent on items written before it was kept). */
+  firstEventMs?: number;
+  /** Sweep attempts that failed so far. */
+  attempts: number;
 }
 
 export interface Settlement {
@@ -44,14 +50,25 @@ export interface CallStore {
   markRefused(callId: string, errorName: string, nowMs: number): Promise<boolean>;
   /** Puts a refused call back in the pending index (its dead letter was redriven); returns its legs. */
   reopen(callId: string, nowMs: number): Promise<StoreResult>;
-  /** Oldest first, at most `limit` calls waiting since before `cutoffMs`. */
-  findWaiting(cutoffMs: number, limit: number): Promise<WaitingCall[]>;
+  /** Every pending call (at most `limit`), the earliest due first. */
+  findPending(limit: number): Promise<PendingCall[]>;
+  /** Puts off the sweep's next try of a call whose attempt failed; false when it is no longer pending. */
+  defer(callId: string, attempts: number, dueMs: number): Promise<boolean>;
 }
 
 export interface CallStoreOptions {
   callTable: string;
   callTtlDays: number;
+  legWaitSeconds: number;
 }
+
+/**
+ * The pending index's sort key holds when the call is next due for the sweep (first event plus
+ * LEG_WAIT_SECONDS, pushed back after each failed try). Its name is older than that meaning; it
+ * stays so that the table and calls pending during an upgrade keep their index.
+ */
+const FIRST_EVENT = "first_event_ms";
+const ATTEMPTS = "sweep_attempts";
 
 function legAttribute(leg: EndedLeg): string {
   if (leg.role !== undefined) return ROLE_ATTRIBUTE[leg.role];
@@ -92,6 +109,7 @@ function readLegs(item: Record<string, AttributeValue>): CallLegs {
 export function createCallStore(client: DynamoDBClient, options: CallStoreOptions): CallStore {
   const TableName = options.callTable;
   const ttlSeconds = options.callTtlDays * 86_400;
+  const legWaitMs = options.legWaitSeconds * 1000;
 
   /** One conditional UpdateItem that also keeps the call in the pending index; returns ALL_NEW. */
   async function update(
@@ -102,7 +120,8 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
     values: Record<string, AttributeValue>,
     condition = "attribute_not_exists(#recorded)",
   ): Promise<StoreResult> {
-    const pending = "#expires = if_not_exists(#expires, :expires), #pending = :pending, #since = if_not_exists(#since, :now)";
+    const pending =
+      "#expires = if_not_exists(#expires, :expires), #pending = :pending, #since = if_not_exists(#since, :due), #first = if_not_exists(#first, :now)";
     const set = [change.set, pending].filter((clause) => clause !== undefined).join(", ");
     const expression = change.add === undefined ? `SET ${set}` : `SET ${set} ADD ${change.add}`;
     let item: Record<string, AttributeValue>;
@@ -119,12 +138,14 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
             "#expires": EXPIRES_AT,
             "#pending": PENDING_INDEX.partitionKey,
             "#since": PENDING_INDEX.sortKey,
+            "#first": FIRST_EVENT,
             "#recorded": "recorded_at",
           },
           ExpressionAttributeValues: {
             ...values,
             ":expires": { N: String(Math.floor(nowMs / 1000) + ttlSeconds) },
             ":pending": { S: PENDING },
+            ":due": { N: String(nowMs + legWaitMs) },
             ":now": { N: String(nowMs) },
           },
           ReturnValues: "ALL_NEW",
@@ -213,7 +234,31 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
       return update(callId, nowMs, {}, {}, {}, "attribute_exists(#callId) AND attribute_not_exists(#recorded)");
     },
 
-    async findWaiting(cutoffMs, limit) {
+    async defer(callId, attempts, dueMs) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { [CALL_ID]: { S: callId } },
+            UpdateExpression: "SET #since = :due, #attempts = :attempts",
+            ConditionExpression: "attribute_exists(#pending) AND attribute_not_exists(#recorded)",
+            ExpressionAttributeNames: {
+              "#since": PENDING_INDEX.sortKey,
+              "#attempts": ATTEMPTS,
+              "#pending": PENDING_INDEX.partitionKey,
+              "#recorded": "recorded_at",
+            },
+            ExpressionAttributeValues: { ":due": { N: String(dueMs) }, ":attempts": { N: String(attempts) } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+      }
+    },
+
+    async findPending(limit) {
       const items: Record<string, AttributeValue>[] = [];
       let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
       try {
@@ -222,9 +267,9 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
             new QueryCommand({
               TableName,
               IndexName: PENDING_INDEX.name,
-              KeyConditionExpression: "#pending = :pending AND #since < :cutoff",
-              ExpressionAttributeNames: { "#pending": PENDING_INDEX.partitionKey, "#since": PENDING_INDEX.sortKey },
-              ExpressionAttributeValues: { ":pending": { S: PENDING }, ":cutoff": { N: String(cutoffMs) } },
+              KeyConditionExpression: "#pending = :pending",
+              ExpressionAttributeNames: { "#pending": PENDING_INDEX.partitionKey },
+              ExpressionAttributeValues: { ":pending": { S: PENDING } },
               Limit: limit - items.length,
               ExclusiveStartKey,
             }),
@@ -235,7 +280,16 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
       } catch (error) {
         throw classifyAwsError(error, { operation: "Query" });
       }
-      return items.map((item) => ({ callId: item[CALL_ID]?.S ?? "", legs: readLegs(item) }));
+      return items.map((item) => {
+        const first = item[FIRST_EVENT]?.N;
+        return {
+          callId: item[CALL_ID]?.S ?? "",
+          legs: readLegs(item),
+          dueMs: Number(item[PENDING_INDEX.sortKey]?.N ?? 0),
+          ...(first === undefined ? {} : { firstEventMs: Number(first) }),
+          attempts: Number(item[ATTEMPTS]?.N ?? 0),
+        };
+      });
     },
   };
 }

@@ -13,6 +13,8 @@ export interface Config {
   logLevel: LogLevel;
   callTtlDays: number;
   legWaitSeconds: number;
+  /** The sweep's wait before it tries a failed call again, doubled after each failure up to an hour. */
+  sweepRetrySeconds: number;
   metricsNamespace: string;
   /** Where a refused call's event goes at once (the recorder queue's dead-letter queue). */
   deadLetterQueueUrl: string;
@@ -94,6 +96,7 @@ export function readConfig(env: Env): Config {
     logLevel: logLevel(env),
     callTtlDays: positiveInteger(env, "CALL_TTL_DAYS", 7),
     legWaitSeconds: positiveInteger(env, "LEG_WAIT_SECONDS", 600),
+    sweepRetrySeconds: positiveInteger(env, "SWEEP_RETRY_SECONDS", 300),
     metricsNamespace: env.METRICS_NAMESPACE || "ChimeCallRecorder",
     deadLetterQueueUrl: required(env, "DEAD_LETTER_QUEUE_URL", /^https?:\/\/\S+$/, "an SQS queue URL such as https://sqs.<region>.amazonaws.com/<account>/<name>"),
     dataRetentionHours: positiveInteger(env, "DATA_RETENTION_HOURS", 24),

@@ -77,18 +77,6 @@ export class RejectedRecordingError extends RecordingError {
   override readonly name = "RejectedRecordingError";
 }
 
-/** Some calls of a sweep failed; each was logged on its own, the sweep message is retried. */
-export class SweepIncompleteError extends Error {
-  override readonly name = "SweepIncompleteError";
-
-  constructor(
-    readonly failed: number,
-    readonly attempted: number,
-  ) {
-    super(`${failed} of ${attempted} pending calls could not be settled`);
-  }
-}
-
 /** Errors that signal a deployment or permissions problem rather than load. */
 const REJECTIONS = new Set([
   // Chime SDK Media Pipelines

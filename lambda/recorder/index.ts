@@ -1,7 +1,7 @@
 import { ChimeSDKMediaPipelinesClient } from "@aws-sdk/client-chime-sdk-media-pipelines";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createCallStore } from "./call-store";
 import { type Config, readConfig } from "./config";
 import { createDeadLetters } from "./dead-letters";
@@ -37,9 +37,13 @@ const recorder = createRecorder({
   emitMetric: (metric) => writeStdout(`${JSON.stringify(embeddedCountMetric(metric))}\n`),
 });
 
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+/** Direct callers (tests, scripts) that pass no context get the deployed function's timeout. */
+const FUNCTION_TIMEOUT_MS = 60_000;
+
+export async function handler(event: SQSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> {
+  const deadlineMs = Date.now() + (context?.getRemainingTimeInMillis() ?? FUNCTION_TIMEOUT_MS);
   const results = await Promise.allSettled(
-    event.Records.map((record) => recorder.process(record.body, log.with({ messageId: record.messageId }))),
+    event.Records.map((record) => recorder.process(record.body, log.with({ messageId: record.messageId }), deadlineMs)),
   );
   const batchItemFailures: SQSBatchItemFailure[] = [];
   results.forEach((result, index) => {

@@ -6,6 +6,8 @@ export interface CountMetric {
   dimensions: Record<string, string>;
   /** Defaults to one set of all `dimensions`. */
   dimensionSets?: string[][];
+  /** Defaults to Count. */
+  unit?: "Count" | "Seconds";
   timestamp: Date;
 }
 
@@ -21,7 +23,7 @@ export function embeddedCountMetric(metric: CountMetric): Record<string, unknown
         {
           Namespace: metric.namespace,
           Dimensions: metric.dimensionSets ?? [Object.keys(metric.dimensions)],
-          Metrics: [{ Name: metric.name, Unit: "Count" }],
+          Metrics: [{ Name: metric.name, Unit: metric.unit ?? "Count" }],
         },
       ],
     },

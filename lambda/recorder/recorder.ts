@@ -1,5 +1,5 @@
 import { type Decision, decide, type EndedLeg, recordingRequest } from "./call";
-import type { CallStore, StoreResult } from "./call-store";
+import type { CallStore, PendingCall, StoreResult } from "./call-store";
 import type { Config } from "./config";
 import type { DeadLetters } from "./dead-letters";
 import {
@@ -7,17 +7,23 @@ import {
   RejectedRecordingError,
   type RecordingError,
   RetryableRecordingError,
-  SweepIncompleteError,
 } from "./errors";
 import { type InboundMessage, parseMessage, retryMessage } from "./events";
 import type { Logger } from "./logger";
 import type { MediaPipelines } from "./media-pipelines";
 import type { CountMetric } from "./metrics";
 
-/** Bounds one sweep so that it fits in the function's 60 s timeout; the next sweep takes the rest. */
-const MAX_CALLS_PER_SWEEP = 50;
+/** Most pending calls one sweep reads; the backlog metric says when there are more. */
+const MAX_PENDING_READ = 5_000;
 /** Keeps a sweep from bursting into the pipeline quota and the API's throttling. */
 const SWEEP_CONCURRENCY = 5;
+/**
+ * A sweep starts no call with less than this left before the invocation's deadline: one call's
+ * worst case (its requests with their bounded retries) must still fit. The next sweep takes the rest.
+ */
+export const SWEEP_RESERVE_MS = 15_000;
+/** The longest wait between two sweep tries of a failing call. */
+const MAX_RETRY_DELAY_MS = 3_600_000;
 
 /** Why an event was acknowledged without effect; the `Reason` dimension of `DroppedEvents`. */
 export type DropReason = "malformed" | "foreign_connector";
@@ -45,7 +51,7 @@ export interface Recorder {
    * Settles one SQS message body. Resolves when the message may be deleted (including malformed
    * and foreign events, which are logged); rejects when the queue should deliver it again.
    */
-  process(body: string, log: Logger): Promise<void>;
+  process(body: string, log: Logger, deadlineMs: number): Promise<void>;
 }
 
 /** Logs why a record goes back to the queue, at a level that matches who must act. */
@@ -54,8 +60,6 @@ export function reportFailure(log: Logger, error: unknown): void {
     log.warn(`${error.message}; the queue will deliver the event again`, fields(error));
   } else if (error instanceof RejectedRecordingError) {
     log.error(`${error.message}; retrying will not help quickly, the event goes on to the dead-letter queue`, fields(error));
-  } else if (error instanceof SweepIncompleteError) {
-    log.warn(`${error.message}; the sweep will run again`, { failed: error.failed, attempted: error.attempted });
   } else {
     log.error("unexpected error; the queue will deliver the event again", { error });
   }
@@ -190,15 +194,53 @@ export function createRecorder({ config, store, pipelines, deadLetters, now, emi
     await act(message.callId, decide(stored.legs, "lost"), log, body);
   }
 
-  async function sweep(log: Logger): Promise<void> {
-    const cutoffMs = now() - config.legWaitSeconds * 1000;
-    const calls = await store.findWaiting(cutoffMs, MAX_CALLS_PER_SWEEP);
-    const errors = await attemptAll(calls, SWEEP_CONCURRENCY, ({ callId, legs }) =>
-      act(callId, decide(legs, "lost"), log.with({ callId }), retryMessage(callId, config.voiceConnectorId)),
-    );
-    for (const error of errors) reportFailure(log, error);
-    if (errors.length > 0) throw new SweepIncompleteError(errors.length, calls.length);
-    log.info("sweep finished", { settled: calls.length });
+  function backlog(calls: readonly PendingCall[], log: Logger): void {
+    const nowMs = now();
+    const oldestMs = Math.min(nowMs, ...calls.map((call) => call.firstEventMs ?? call.dueMs - config.legWaitSeconds * 1000));
+    const dimensions = { VoiceConnectorId: config.voiceConnectorId };
+    const timestamp = new Date(nowMs);
+    emitMetric({ namespace: config.metricsNamespace, name: "PendingCalls", value: calls.length, dimensions, timestamp });
+    emitMetric({
+      namespace: config.metricsNamespace,
+      name: "OldestPendingCallAge",
+      value: Math.round((nowMs - oldestMs) / 1000),
+      unit: "Seconds",
+      dimensions,
+      timestamp,
+    });
+    if (calls.length >= MAX_PENDING_READ) log.warn("the backlog is larger than one sweep reads", { read: calls.length });
+  }
+
+  /**
+   * Tries every due call, the earliest due first, while the invocation has time; a call whose try
+   * fails is put off with a doubling delay, so it never holds up calls behind it. Never rejects:
+   * the next scheduled sweep is its retry, and a sweep message returned to the queue would only
+   * multiply sweeps.
+   */
+  async function sweep(log: Logger, deadlineMs: number): Promise<void> {
+    const calls = await store.findPending(MAX_PENDING_READ);
+    backlog(calls, log);
+    const due = calls.filter((call) => call.dueMs <= now());
+    const tally = { recorded: 0, failed: 0, leftForNextSweep: 0 };
+    const unrecorded = await attemptAll(due, SWEEP_CONCURRENCY, async (call) => {
+      if (now() > deadlineMs - SWEEP_RESERVE_MS) {
+        tally.leftForNextSweep += 1;
+        return;
+      }
+      const callLog = log.with({ callId: call.callId });
+      try {
+        await act(call.callId, decide(call.legs, "lost"), callLog, retryMessage(call.callId, config.voiceConnectorId));
+        tally.recorded += 1;
+      } catch (error) {
+        tally.failed += 1;
+        const attempts = call.attempts + 1;
+        const delayMs = Math.min(config.sweepRetrySeconds * 1000 * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+        callLog.warn("the sweep will try the call again later", { attempts, retryInSeconds: delayMs / 1000, error });
+        await store.defer(call.callId, attempts, now() + delayMs);
+      }
+    });
+    for (const error of unrecorded) log.error("the sweep could not put off a failed call; it stays due", { error });
+    log.info("sweep finished", { pending: calls.length, due: due.length, ...tally });
   }
 
   function countDropped(reason: DropReason): void {
@@ -233,7 +275,7 @@ count("PermanentPipelineFailures");
   }
 
   return {
-    async process(body, log) {
+    async process(body, log, deadlineMs) {
       let message: InboundMessage;
       try {
         message = parseMessage(body);
@@ -256,7 +298,9 @@ count("PermanentPipelineFailures");
         case "pipeline-failure":
           return onPipelineFailure(message, log);
         case "sweep":
-          return sweep(log);
+          return sweep(log, deadlineMs).catch((error: unknown) => {
+            log.error("the sweep failed; the next scheduled sweep tries again", { error });
+          });
         case "ignored":
           log.debug("event ignored", { reason: message.reason, callId: message.callId });
       }

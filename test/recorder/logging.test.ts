@@ -82,3 +82,19 @@ describe("an embedded metric with several dimension sets", () => {
     expect(metric).toMatchObject({ DroppedEvents: 1, VoiceConnectorId: "vc1", Reason: "malformed" });
   });
 });
+
+describe("an embedded metric in seconds", () => {
+  it("declares its unit", () => {
+    const metric = embeddedCountMetric({
+      namespace: "ChimeCallRecorder",
+      name: "OldestPendingCallAge",
+      value: 620,
+      unit: "Seconds",
+      dimensions: { VoiceConnectorId: "vc1" },
+      timestamp: new Date(0),
+    });
+    expect((metric._aws as { CloudWatchMetrics: { Metrics: unknown[] }[] }).CloudWatchMetrics[0].Metrics).toEqual([
+      { Name: "OldestPendingCallAge", Unit: "Seconds" },
+    ]);
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * The built bundle's sweep: calls whose other leg never reports are settled LEG_WAIT_SECONDS
- * after their first event, a bounded number per sweep message.
+ * after their first event; calls whose try fails are put off, each on its own, so none starves.
  */
 import type { SQSBatchResponse } from "aws-lambda";
+import { SWEEP_RESERVE_MS } from "../../lambda/recorder/recorder";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
 import { expectOneRecording, type Harness, type RecorderProcess, sqsEvent, startHarness } from "./support/harness";
@@ -17,14 +18,15 @@ let recorder: RecorderProcess;
 beforeEach(async () => {
   harness = await startHarness(VOICE_CONNECTOR_ID);
   harness.pipelines.reset({ maxActive: Number.MAX_SAFE_INTEGER });
-  recorder = await harness.startRecorder({ LEG_WAIT_SECONDS: String(LEG_WAIT_SECONDS) });
+  recorder = await harness.startRecorder({ LEG_WAIT_SECONDS: String(LEG_WAIT_SECONDS), SWEEP_RETRY_SECONDS: "1" });
 });
 
 afterEach(async () => {
   await harness.close();
 });
 
-const sweep = (): Promise<SQSBatchResponse> => recorder.handler(sqsEvent(SWEEP_EVENT));
+const sweep = (timeoutMs?: number): Promise<SQSBatchResponse> => recorder.handler(sqsEvent(SWEEP_EVENT), { timeoutMs });
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("a call whose other leg never ends", () => {
   const call = makeCall("lost-leg");
@@ -68,25 +70,68 @@ describe("a call with only a failed leg", () => {
   });
 });
 
-describe("the work of one sweep", () => {
-  const waiting = Array.from({ length: 60 }, (_, index) => makeCall(`backlog-${index}`));
+describe("a sweep behind 60 calls whose requests keep failing", () => {
+  const failing = Array.from({ length: 60 }, (_, index) => makeCall(`failing-${index}`));
+  const healthy = makeCall("healthy-behind");
+  let response: SQSBatchResponse;
 
-  async function backlog(): Promise<void> {
-    for (const call of waiting) await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+  beforeEach(async () => {
+    // The failing calls are older, so they come first.
+    for (const call of failing) await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    await recorder.handler(sqsEvent(streamingEvent(healthy, "caller", "ENDED")));
     await overdue();
-  }
-
-  it("is at most 50 calls", async () => {
-    await backlog();
-    await sweep();
-    expect(harness.pipelines.stats.created).toBe(50);
+    harness.pipelines.reset({
+      maxActive: Number.MAX_SAFE_INTEGER,
+      failWith: (body) => (body.MediaInsightsRuntimeMetadata?.callId.startsWith("failing-") ? "ServiceFailureException" : undefined),
+    });
+    response = await sweep();
   });
 
-  it("leaves the rest to the next sweep", async () => {
-    await backlog();
+  it("records the healthy call in its first sweep", () => {
+    expectOneRecording(harness.pipelines, healthy, ["caller"]);
+  });
+
+  const attempts = () => Promise.all(failing.map(async (call) => Number((await harness.table.getItem(call.callId))?.sweep_attempts?.N)));
+
+  it("tries each failing call once", async () => {
+    expect(await attempts()).toEqual(failing.map(() => 1));
+  });
+
+  it("is acknowledged: the schedule is its retry", () => {
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it("does not try a failed call again before its next-attempt time", async () => {
+    const before = harness.pipelines.stats.requests;
     await sweep();
+    expect(harness.pipelines.stats.requests).toBe(before);
+  });
+
+  it("tries a failed call again once its delay has passed, then waits twice as long", async () => {
+    await pause(1_100);
     await sweep();
-    for (const call of waiting) expectOneRecording(harness.pipelines, call, ["caller"]);
+    const afterSecond = await attempts();
+    await pause(1_100);
+    await sweep();
+    expect([afterSecond, await attempts()]).toEqual([failing.map(() => 2), failing.map(() => 2)]);
+  });
+
+  it("reports the backlog: pending calls and the oldest one's age", async () => {
+    const [pending, oldest] = ["PendingCalls", "OldestPendingCallAge"].map((name) => recorder.logs.filter((line) => name in line).at(-1));
+    expect([pending?.PendingCalls, Number(oldest?.OldestPendingCallAge) >= LEG_WAIT_SECONDS]).toEqual([61, true]);
+  });
+});
+
+describe("a sweep with little time left", () => {
+  const backlog = Array.from({ length: 100 }, (_, index) => makeCall(`late-sweep-${index}`));
+
+  it("records what fits before its deadline and leaves the rest to the next sweep", async () => {
+    for (const call of backlog) await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    await overdue();
+    await sweep(SWEEP_RESERVE_MS + 100);
+    const first = harness.pipelines.stats.created;
+    await sweep();
+    expect([first > 0 && first < backlog.length, harness.pipelines.stats.created]).toEqual([true, backlog.length]);
   });
 });
 
@@ -124,11 +169,22 @@ describe("a sweep that meets a call the service refuses", () => {
 });
 
 describe("a sweep during which a call fails", () => {
-  it("is returned as a batch item failure", async () => {
-    const call = makeCall("sweep-throttled");
+  const call = makeCall("sweep-throttled");
+  let response: SQSBatchResponse;
+
+  beforeEach(async () => {
     await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
     await overdue();
     harness.pipelines.reset({ failWith: () => "ServiceFailureException" });
-    expect((await sweep()).batchItemFailures).toHaveLength(1);
+    response = await sweep();
+  });
+
+  it("is acknowledged", () => {
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it("puts the call off, still pending, with its attempt counted", async () => {
+    const item = await harness.table.getItem(call.callId);
+    expect([item?.pending, item?.sweep_attempts]).toEqual([{ S: "1" }, { N: "1" }]);
   });
 });

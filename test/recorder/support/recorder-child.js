@@ -24,9 +24,12 @@ try {
   process.send({ type: "load-error", error: describeError(error) });
 }
 
-process.on("message", async ({ id, event }) => {
+process.on("message", async ({ id, event, timeoutMs }) => {
+  // As Lambda's context: the time left before the invocation's timeout.
+  const deadline = Date.now() + timeoutMs;
+  const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
   try {
-    process.send({ type: "result", id, response: await handler(event) });
+    process.send({ type: "result", id, response: await handler(event, context) });
   } catch (error) {
     process.send({ type: "result", id, error: describeError(error) });
   }

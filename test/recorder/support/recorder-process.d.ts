@@ -3,7 +3,8 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 export declare const BUNDLE: string;
 export type LogLine = Record<string, unknown> & { level?: string; message?: string };
 export interface RecorderProcess {
-  handler(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** `timeoutMs`: the invocation's time left at its start, as Lambda's context reports it (default 60 s). */
+  handler(event: SQSEvent, options?: { timeoutMs?: number }): Promise<SQSBatchResponse>;
   /** JSON lines the instance wrote to stdout, parsed, in order. */
   readonly logs: LogLine[];
   close(): Promise<void>;

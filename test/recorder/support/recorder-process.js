@@ -13,7 +13,7 @@ const CHILD = path.join(__dirname, "recorder-child.js");
 
 /**
  * @param {Record<string, string>} env the recorder's environment, added to this process's own
- * @returns {Promise<{ handler: (event: object) => Promise<any>, logs: object[], close: () => Promise<void> }>}
+ * @returns {Promise<{ handler: (event: object, options?: { timeoutMs?: number }) => Promise<any>, logs: object[], close: () => Promise<void> }>}
  */
 function startRecorderProcess(env) {
   const inherited = { ...process.env };
@@ -33,12 +33,12 @@ function startRecorderProcess(env) {
 
   return new Promise((resolve, reject) => {
     const instance = {
-      handler(event) {
+      handler(event, { timeoutMs = 60_000 } = {}) {
         if (exited) return Promise.reject(new Error("the recorder process has exited"));
         const id = nextId++;
         return new Promise((resolveCall, rejectCall) => {
           pending.set(id, { resolve: resolveCall, reject: rejectCall });
-          child.send({ id, event });
+          child.send({ id, event, timeoutMs });
         });
       },
       logs,
