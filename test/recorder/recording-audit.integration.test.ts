@@ -1,0 +1,135 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import type { CallDetails } from "../../lambda/recorder/call-record";
+import { createLogger } from "../../lambda/recorder/logger";
+import type { CountMetric } from "../../lambda/recorder/metrics";
+import { createRecordingAuditor, type RecordingAuditor, type StartedCall } from "../../lambda/recorder/recording-audit";
+import { createRecordingStore } from "../../lambda/recorder/recording-store";
+import { opus, wav } from "../support/audio-files";
+import { type S3Server, startS3Server } from "../support/s3-server";
+
+const Bucket = "recordings";
+const NOW = Date.parse("2026-11-25T10:30:00Z");
+let server: S3Server;
+let client: S3Client;
+let auditor: RecordingAuditor;
+let metrics: CountMetric[];
+let lines: Record<string, unknown>[];
+
+const details: CallDetails = {
+  transactionId: "t1",
+  direction: "Inbound",
+  fromNumber: "+12065550100",
+  toNumber: "+12065550199",
+  siprecMetadata: null,
+  inviteHeaders: null,
+};
+const call: StartedCall = {
+  callId: "c1",
+  details,
+  decided: "recorded",
+  channels: [
+    {
+      role: "caller",
+      streamArn: "arn:aws:kinesisvideo:us-east-1:111122223333:stream/a/1",
+      startMs: NOW - 1_000_000,
+      endMs: NOW - 940_000,
+    },
+    {
+      role: "callee",
+      streamArn: "arn:aws:kinesisvideo:us-east-1:111122223333:stream/b/1",
+      startMs: NOW - 1_000_000,
+      endMs: NOW - 940_000,
+    },
+  ],
+  recordingKey: "calls/c1.wav",
+  recordKey: "calls/c1.json",
+  format: "Wav",
+  pipelineArn: "arn:aws:chime:us-east-1:111122223333:media-pipeline/p1",
+  requestedAtMs: NOW - 900_000,
+};
+const log = () => createLogger({ service: "test", level: "DEBUG", write: (line) => lines.push(JSON.parse(line)) });
+const record = () => JSON.parse(server.get(Bucket, call.recordKey)?.toString("utf8") ?? "null");
+
+beforeAll(async () => {
+  server = await startS3Server({ buckets: [Bucket] });
+  client = new S3Client({
+    endpoint: server.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+});
+
+beforeEach(() => {
+  metrics = [];
+  lines = [];
+  auditor = createRecordingAuditor({
+    store: createRecordingStore(client, Bucket),
+    bucket: Bucket,
+    voiceConnectorId: "vc1",
+    metricsNamespace: "ChimeCallRecorder",
+    now: () => NOW,
+    emitMetric: (metric) => metrics.push(metric),
+  });
+});
+
+afterEach(() => {
+  expect(server.modelProblems).toEqual([]);
+  server.reset();
+});
+
+afterAll(async () => {
+  client.destroy();
+  await server.close();
+});
+
+describe("auditing a started recording", () => {
+  it.each([
+    ["verified", wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 60 }), "recorded", "RecordingsVerified"],
+    ["short", wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 20 }), "short", "RecordingsShort"],
+    ["empty", wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 0 }), "empty", "RecordingsEmpty"],
+    ["malformed", Buffer.from("not a wav at all"), "malformed", "RecordingsMalformed"],
+    ["missing", null, "missing", "RecordingsMissing"],
+  ])("%s: writes the record with that outcome and counts %s", async (status, file, outcome, metric) => {
+    if (file !== null) server.put(Bucket, call.recordingKey, file);
+    await auditor.audit(call, log());
+    expect([record().verification.status, record().outcome]).toEqual([status, outcome]);
+    expect(metrics.map((m) => [m.name, m.dimensions])).toEqual([
+      ["Calls", { VoiceConnectorId: "vc1", Outcome: outcome }],
+      [metric, { VoiceConnectorId: "vc1" }],
+    ]);
+  });
+
+  it("makes two S3 requests for a landed WAV: one ranged GET and the record's PUT", async () => {
+    server.put(Bucket, call.recordingKey, wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 60 }));
+    await auditor.audit(call, log());
+    expect(server.requests.map((request) => request.method)).toEqual(["GET", "PUT"]);
+  });
+
+  it("checks an Opus recording as Opus", async () => {
+    server.put(Bucket, "calls/c1.ogg", opus({ channels: 2, durationSeconds: 60 }));
+    await auditor.audit({ ...call, format: "Opus", recordingKey: "calls/c1.ogg" }, log());
+    expect(record().verification).toMatchObject({ status: "verified", channels: 2, durationSeconds: 60 });
+  });
+
+  it("logs a failed check at ERROR with what was found", async () => {
+    server.put(Bucket, call.recordingKey, wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 20 }));
+    await auditor.audit(call, log());
+    expect(lines.find((line) => line.level === "ERROR")).toMatchObject({
+      message: "recording short: 20 s of audio for a 60 s call (tolerance 2 s)",
+      recordingKey: "calls/c1.wav",
+    });
+  });
+
+  it("records when it checked", async () => {
+    await auditor.audit(call, log());
+    expect(record().verification.checkedAt).toBe("2026-11-25T10:30:00.000Z");
+  });
+});
+
+describe("the record of a call without a recording", () => {
+  it("is written with its outcome and no verification, and counted by outcome", async () => {
+    await auditor.recordUnrecorded({ ...call, decided: "no_audio", channels: [] }, log());
+    expect([record().outcome, record().verification, record().recording.pipelineArn]).toEqual(["no_audio", null, null]);
+    expect(metrics.map((m) => m.name)).toEqual(["Calls"]);
+  });
+});
