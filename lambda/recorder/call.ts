@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CreateMediaInsightsPipelineCommandInput } from "@aws-sdk/client-chime-sdk-media-pipelines";
+import { AUDIO_EXTENSION } from "./call-record";
+import type { RecordingFormat } from "./recording-check";
 
 /** `isCaller: true` is the caller leg; Chime computes the flag, it need not be who dialled. */
 export type LegRole = "caller" | "callee";
@@ -28,7 +30,7 @@ export interface CallLegs {
 export type MissingLegs = "may-arrive" | "lost";
 
 /** `audio_expired`: Kinesis Video Streams no longer held the audio when the recording was requested. */
-export type Outcome = "recorded" | "single_leg" | "no_audio" | "audio_expired";
+export type Outcome = "recorded" | "single_leg" | "no_audio" | "audio_expired" | "not_recorded";
 
 export type Decision =
   | { action: "wait" }
@@ -81,6 +83,8 @@ export function fragmentRange(streams: readonly EndedLeg[]): FragmentRange {
 }
 
 export interface RecordingSettings {
+  /** Wav or Opus: the file's format and extension. */
+  recordingFormat: RecordingFormat;
   pipelineConfigurationArn: string;
   partition: string;
   recordingBucket: string;
@@ -107,7 +111,7 @@ export function callFileName(callId: string): string {
 }
 
 export function recordingDestination(settings: RecordingSettings, callId: string): string {
-  const file = `${callFileName(callId)}.wav`;
+  const file = `${callFileName(callId)}.${AUDIO_EXTENSION[settings.recordingFormat]}`;
   const key = settings.recordingPrefix === "" ? file : `${settings.recordingPrefix}/${file}`;
   return `arn:${settings.partition}:s3:::${settings.recordingBucket}/${key}`;
 }
@@ -138,7 +142,7 @@ export function recordingRequest(
     },
     S3RecordingSinkRuntimeConfiguration: {
       Destination: recordingDestination(settings, callId),
-      RecordingFileFormat: "Wav",
+      RecordingFileFormat: settings.recordingFormat,
     },
     ClientRequestToken: clientRequestToken(settings.voiceConnectorId, callId),
     // Echoed in Media Insights State Change events: the rule keeps only this connector's, and a

@@ -1,5 +1,6 @@
 import { ConfigurationError } from "./errors";
 import { LOG_LEVELS, type LogLevel } from "./logger";
+import type { RecordingFormat } from "./recording-check";
 
 export interface Config {
   callTable: string;
@@ -20,6 +21,12 @@ export interface Config {
   deadLetterQueueUrl: string;
   /** How long Kinesis Video Streams keeps a call's audio (the connector's data_retention_hours). */
   dataRetentionHours: number;
+  /** Wav or Opus (recording_format). */
+  recordingFormat: RecordingFormat;
+  /** SSM parameter holding the do-not-record list; "" lists nobody. */
+  doNotRecordParameter: string;
+  /** How long an instance keeps the list before reading it again. */
+  doNotRecordCacheSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -78,6 +85,18 @@ function recordingPrefix(env: Env): string {
   return normalisePrefix(value);
 }
 
+const RECORDING_FORMATS: readonly RecordingFormat[] = ["Wav", "Opus"];
+
+function recordingFormat(env: Env): RecordingFormat {
+  const value = env.RECORDING_FORMAT;
+  if (value === undefined || value === "") return "Wav";
+  const format = RECORDING_FORMATS.find((candidate) => candidate === value);
+  if (format === undefined) {
+    throw new ConfigurationError({ field: "RECORDING_FORMAT", value, problem: "is invalid", accepted: RECORDING_FORMATS.join(" or ") });
+  }
+  return format;
+}
+
 /** Reads and validates the environment once, at module load. */
 export function readConfig(env: Env): Config {
   const pipelineConfigurationArn = required(
@@ -100,5 +119,8 @@ export function readConfig(env: Env): Config {
     metricsNamespace: env.METRICS_NAMESPACE || "ChimeCallRecorder",
     deadLetterQueueUrl: required(env, "DEAD_LETTER_QUEUE_URL", /^https?:\/\/\S+$/, "an SQS queue URL such as https://sqs.<region>.amazonaws.com/<account>/<name>"),
     dataRetentionHours: positiveInteger(env, "DATA_RETENTION_HOURS", 24),
+    recordingFormat: recordingFormat(env),
+    doNotRecordParameter: env.DO_NOT_RECORD_PARAMETER ?? "",
+    doNotRecordCacheSeconds: positiveInteger(env, "DO_NOT_RECORD_CACHE_SECONDS", 60),
   };
 }

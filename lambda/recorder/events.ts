@@ -8,7 +8,7 @@ export const PERMANENT_FAILURE = "chime:MediaInsightsPermanentFailure";
 
 /** One SQS message body, validated and reduced to what the recorder acts on. */
 export type InboundMessage =
-  | { kind: "ended"; callId: string; voiceConnectorId: string; leg: EndedLeg }
+  | { kind: "ended"; callId: string; voiceConnectorId: string; leg: EndedLeg; fromNumber?: string; toNumber?: string }
   /** A FAILED event names the call, not the leg: it carries no isCaller and no stream. */
   | { kind: "failed"; callId: string; voiceConnectorId: string; failedMs: number; failureReason: string }
   | { kind: "ignored"; reason: string; callId?: string }
@@ -116,7 +116,9 @@ function streamingStatus(event: Json): InboundMessage {
   if (endMs < startMs) {
     throw malformed("detail.endTime", detail.endTime, `is before detail.startTime ${String(detail.startTime)}`, "an end at or after the start");
   }
-  return { kind: "ended", callId, voiceConnectorId, leg: role === undefined ? { streamArn, startMs, endMs } : { streamArn, startMs, endMs, role } };
+  const leg: EndedLeg = role === undefined ? { streamArn, startMs, endMs } : { streamArn, startMs, endMs, role };
+  // The do-not-record list is matched against the numbers as the event gives them (E.164 for PSTN calls).
+  return { kind: "ended", callId, voiceConnectorId, leg, fromNumber: optionalString(detail.fromNumber), toNumber: optionalString(detail.toNumber) };
 }
 
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);

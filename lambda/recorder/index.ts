@@ -1,10 +1,12 @@
 import { ChimeSDKMediaPipelinesClient } from "@aws-sdk/client-chime-sdk-media-pipelines";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { createCallStore } from "./call-store";
 import { type Config, readConfig } from "./config";
 import { createDeadLetters } from "./dead-letters";
+import { createDoNotRecordList, EMPTY_LIST } from "./do-not-record";
 import { createLogger, writeStdout } from "./logger";
 import { createMediaPipelines } from "./media-pipelines";
 import { embeddedCountMetric } from "./metrics";
@@ -34,6 +36,15 @@ const recorder = createRecorder({
   pipelines: createMediaPipelines(new ChimeSDKMediaPipelinesClient({ requestHandler })),
   deadLetters: createDeadLetters(new SQSClient({ requestHandler }), config.deadLetterQueueUrl),
   now: Date.now,
+  doNotRecord:
+    config.doNotRecordParameter === ""
+      ? EMPTY_LIST
+      : createDoNotRecordList(
+          new SSMClient({ requestHandler }),
+          config.doNotRecordParameter,
+          config.doNotRecordCacheSeconds * 1000,
+          Date.now,
+        ),
   emitMetric: (metric) => writeStdout(`${JSON.stringify(embeddedCountMetric(metric))}\n`),
 });
 

@@ -2,6 +2,7 @@ import { type Decision, decide, type EndedLeg, recordingRequest } from "./call";
 import type { CallStore, PendingCall, StoreResult } from "./call-store";
 import type { Config } from "./config";
 import type { DeadLetters } from "./dead-letters";
+import { type DoNotRecordList, EMPTY_LIST } from "./do-not-record";
 import {
   MalformedEventError,
   RejectedRecordingError,
@@ -44,6 +45,8 @@ export interface RecorderDependencies {
   deadLetters: DeadLetters;
   now: () => number;
   emitMetric: (metric: CountMetric) => void;
+  /** Numbers whose calls are not recorded; none when absent. */
+  doNotRecord?: DoNotRecordList;
 }
 
 export interface Recorder {
@@ -85,7 +88,15 @@ async function attemptAll<T>(items: readonly T[], limit: number, work: (item: T)
   return errors;
 }
 
-export function createRecorder({ config, store, pipelines, deadLetters, now, emitMetric }: RecorderDependencies): Recorder {
+export function createRecorder({
+  config,
+  store,
+  pipelines,
+  deadLetters,
+  now,
+  emitMetric,
+  doNotRecord = EMPTY_LIST,
+}: RecorderDependencies): Recorder {
   const retentionMs = config.dataRetentionHours * 3_600_000;
 
   function count(name: string): void {
@@ -166,6 +177,8 @@ export function createRecorder({ config, store, pipelines, deadLetters, now, emi
       countDropped("foreign_connector");
       return;
     }
+    // Read before the leg is stored: a list that cannot be read leaves nothing for the sweep to record.
+    const listed = message.kind === "ended" ? await doNotRecord.match(message, message.callId) : undefined;
     let stored: StoreResult;
     if (message.kind === "failed") {
       log.warn("media streaming of a leg of the call failed", { failureReason: message.failureReason });
@@ -175,6 +188,13 @@ export function createRecorder({ config, store, pipelines, deadLetters, now, emi
     }
     if (stored.status === "settled") {
       log.info("call already settled; event absorbed", { event: message.kind });
+      return;
+    }
+    if (listed !== undefined) {
+      // The number itself stays out of the log; its audio expires from Kinesis Video Streams unrecorded.
+      const settledNow = await store.settle(message.callId, { outcome: "not_recorded" }, now());
+      log.info("a number of the call is on the do-not-record list; the call is not recorded", { outcome: "not_recorded", listed, settledNow });
+      if (settledNow) count("NotRecorded");
       return;
     }
     await act(message.callId, decide(stored.legs, "may-arrive"), log, body);

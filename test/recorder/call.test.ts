@@ -26,6 +26,7 @@ const callee: EndedLeg = {
 };
 
 const settings: RecordingSettings = {
+  recordingFormat: "Wav",
   pipelineConfigurationArn: "arn:aws:chime:us-east-1:112233445566:media-insights-pipeline-configuration/recorder",
   partition: "aws",
   recordingBucket: "recordings-bucket",
@@ -224,6 +225,13 @@ describe("the CreateMediaInsightsPipeline request", () => {
 
   it("records a single leg with the same token as a two-leg recording", () => {
     expect(recordingRequest("call-1", [callee], settings).ClientRequestToken).toBe(request.ClientRequestToken);
+  });
+
+  it("asks for Opus in an .ogg file when recording_format is Opus", () => {
+    expect(recordingRequest("call-1", [caller, callee], { ...settings, recordingFormat: "Opus" }).S3RecordingSinkRuntimeConfiguration).toEqual({
+      Destination: "arn:aws:s3:::recordings-bucket/calls/call-1.ogg",
+      RecordingFileFormat: "Opus",
+    });
   });
 
   it("records a single leg as the only stream", () => {

@@ -27,7 +27,7 @@ function rejection(text: string): MalformedEventError {
 }
 
 describe("the sample events (AWS documentation shapes)", () => {
-  it("reads an ENDED event as the ended leg with its role, stream and times", () => {
+  it("reads an ENDED event as the ended leg with its role, stream and times, and the call's numbers", () => {
     expect(parseMessage(body(ended))).toEqual({
       kind: "ended",
       callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
@@ -38,6 +38,16 @@ describe("the sample events (AWS documentation shapes)", () => {
         startMs: Date.parse("2023-04-05T22:14:03.993Z"),
         endMs: Date.parse("2023-04-05T22:14:17.788Z"),
       },
+      fromNumber: "+18155551212",
+      toNumber: "+19285557777",
+    });
+  });
+
+  it("reads an ENDED event without numbers as a leg of a call whose numbers are unknown", () => {
+    expect(parseMessage(body(without(without(ended, "fromNumber"), "toNumber")))).toMatchObject({
+      kind: "ended",
+      fromNumber: undefined,
+      toNumber: undefined,
     });
   });
 
@@ -57,6 +67,8 @@ describe("the sample events (AWS documentation shapes)", () => {
       callId: ended.detail.callId,
       voiceConnectorId: ended.detail.voiceConnectorId,
       leg: { streamArn: ended.detail.streamArn, startMs: Date.parse(ended.detail.startTime), endMs: Date.parse(ended.detail.endTime) },
+      fromNumber: ended.detail.fromNumber,
+      toNumber: ended.detail.toNumber,
     });
   });
 
