@@ -60,16 +60,15 @@ export interface EncryptionKeyProps {
 }
 
 /**
- * The one customer-managed key of the recorder: recordings, the call table, both queues, the alarm topic and
- * the function's logs. Created here (with rotation, an alias and a policy naming each user) or given.
+ * The one customer-managed key of the recorder: recordings, the call table, both queues, the alarm topic, the
+ * function's logs and the do-not-record list. Created here (with rotation, an alias and a policy naming each
+ * user) or given.
  */
 export class EncryptionKey extends Construct {
   /** The key's ARN, created or given. */
   readonly keyArn: string;
   private readonly key: KmsKey;
   private readonly props: EncryptionKeyProps;
-  /** The created key's policy; resources the services encrypt at creation wait for it. */
-  policy?: KmsKeyPolicy;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -102,7 +101,8 @@ export class EncryptionKey extends Construct {
 
   /**
    * The created key's policy, naming each user and what it may do (a given key's policy is its owner's; the
-   * README lists what it must allow). Called once the users exist, since KMS refuses unknown principals.
+   * README lists what it must allow). Called once the users exist, since KMS refuses unknown principals;
+   * resources whose service uses the key as they are created wait for it.
    */
   addPolicy(users: KeyUsers): KmsKeyPolicy {
     const { accountId, region } = this.props;
@@ -200,12 +200,12 @@ export class EncryptionKey extends Construct {
         Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": users.logGroupArn } },
       },
     ];
-    this.policy = new KmsKeyPolicy(this, "policy", {
+    const policy = new KmsKeyPolicy(this, "policy", {
       count: hclNumber(`${varRef(this.props.kmsKeyArn)} == "" ? 1 : 0`),
       keyId: hcl(countedAttribute(this.key, "key_id")),
       policy: policyDocument(statements),
     });
-    this.policy.overrideLogicalId("recordings");
-    return this.policy;
+    policy.overrideLogicalId("recordings");
+    return policy;
   }
 }

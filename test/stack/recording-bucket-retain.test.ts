@@ -181,13 +181,16 @@ describe("removal_policy RETAIN", () => {
 describe("Object Lock under RETAIN", () => {
   const locked = { ...retain, recording_lock_mode: "COMPLIANCE", recording_lock_days: 30 };
 
-  it("adds versioning and the lock, both guarded: destroy fails before anything is deleted", () => {
-    const deployment = deploy(locked);
-    expect(deployment.state()).toEqual(bucketAddresses(true, true));
-    const result = deployment.destroy(locked);
-    expect(result.output).toContain(`Resource ${GUARD}[0] has lifecycle.prevent_destroy set`);
-    expect(deployment.state()).toEqual(bucketAddresses(true, true));
-  });
+  it.each(["GOVERNANCE", "COMPLIANCE"])(
+    "%s adds versioning and the lock, both guarded: destroy fails before anything is deleted",
+    (mode) => {
+      const deployment = deploy({ ...locked, recording_lock_mode: mode });
+      expect(deployment.state()).toEqual(bucketAddresses(true, true));
+      const result = deployment.destroy({ ...locked, recording_lock_mode: mode });
+      expect(result.output).toContain(`Resource ${GUARD}[0] has lifecycle.prevent_destroy set`);
+      expect(deployment.state()).toEqual(bucketAddresses(true, true));
+    },
+  );
 
   it("refuses a targeted destroy of the lock", () => {
     const deployment = deploy(locked);
