@@ -162,6 +162,7 @@ export class RecorderFunction extends Construct {
           VOICE_CONNECTOR_ID: props.voiceConnectorId,
           LOG_LEVEL: props.logLevel,
           CALL_TTL_DAYS: String(props.callTtlDays),
+          LEG_WAIT_SECONDS: String(RECORDER_RETRY.legWaitSeconds),
           METRICS_NAMESPACE: RECORDER_METRICS_NAMESPACE,
           RECORDING_FORMAT: props.recordingFormat,
           DO_NOT_RECORD_PARAMETER: props.doNotRecordParameter.name,

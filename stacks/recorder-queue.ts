@@ -12,6 +12,16 @@ export const RECORDER_RETRY = {
   visibilityTimeoutSeconds: 360,
   maxReceiveCount: 70,
   functionTimeoutSeconds: 60,
+  /**
+   * How long a call's first leg waits for the other before the sweep records it alone. Each failed
+   * receive hides an event for the visibility timeout, so a second leg whose event failed twice
+   * arrives up to 2 x 360 s + one 60 s invocation after it ended; 900 s covers that with 2 minutes
+   * for EventBridge delivery and the 5 s batching window. A leg later than that (three failed
+   * receives in a row) is warned about and counted as LateLegs. The 5-minute sweep schedule adds
+   * up to 300 s, so a lone leg is recorded 15 to 20 minutes after its call, well inside the
+   * 8 hours of audio retention.
+   */
+  legWaitSeconds: 900,
 } as const;
 
 export interface RecorderQueueProps {

@@ -48,6 +48,11 @@ export interface CallStore {
    * retries it and a redrive of its dead letter can still record it. False when it was settled.
    */
   markRefused(callId: string, errorName: string, nowMs: number): Promise<boolean>;
+  /**
+   * For an ENDED that found its call settled: keeps the leg in the settled item and says whether it
+   * is new there (`late`: the call was settled without it) or was stored before (`duplicate`).
+   */
+  noteLateLeg(callId: string, leg: EndedLeg): Promise<"late" | "duplicate">;
   /** Puts a refused call back in the pending index (its dead letter was redriven); returns its legs. */
   reopen(callId: string, nowMs: number): Promise<StoreResult>;
   /** Every pending call (at most `limit`), the earliest due first. */
@@ -226,6 +231,28 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
         return true;
       } catch (error) {
         if (isConditionalCheckFailure(error)) return false;
+        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+      }
+    },
+
+    async noteLateLeg(callId, leg) {
+      const attribute = legAttribute(leg);
+      try {
+        const { Attributes } = await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { [CALL_ID]: { S: callId } },
+            UpdateExpression: "SET #leg = if_not_exists(#leg, :leg)",
+            // Only an item that is still there: an expired call must not come back as a stub.
+            ConditionExpression: "attribute_exists(#recorded)",
+            ExpressionAttributeNames: { "#leg": attribute, "#recorded": "recorded_at" },
+            ExpressionAttributeValues: { ":leg": legValue(leg) },
+            ReturnValues: "UPDATED_OLD",
+          }),
+        );
+        return Attributes?.[attribute] === undefined ? "late" : "duplicate";
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return "duplicate";
         throw classifyAwsError(error, { callId, operation: "UpdateItem" });
       }
     },

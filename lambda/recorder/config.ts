@@ -114,7 +114,8 @@ export function readConfig(env: Env): Config {
     voiceConnectorId: required(env, "VOICE_CONNECTOR_ID", NON_EMPTY, "the id of the recorded voice connector"),
     logLevel: logLevel(env),
     callTtlDays: positiveInteger(env, "CALL_TTL_DAYS", 7),
-    legWaitSeconds: positiveInteger(env, "LEG_WAIT_SECONDS", 600),
+    // The stack sets it from the queue's timing (stacks/recorder-queue.ts); this default matches it.
+    legWaitSeconds: positiveInteger(env, "LEG_WAIT_SECONDS", 900),
     sweepRetrySeconds: positiveInteger(env, "SWEEP_RETRY_SECONDS", 300),
     metricsNamespace: env.METRICS_NAMESPACE || "ChimeCallRecorder",
     deadLetterQueueUrl: required(env, "DEAD_LETTER_QUEUE_URL", /^https?:\/\/\S+$/, "an SQS queue URL such as https://sqs.<region>.amazonaws.com/<account>/<name>"),

@@ -187,6 +187,12 @@ export function createRecorder({
       stored = await store.storeEnded(message.callId, message.leg, now());
     }
     if (stored.status === "settled") {
+      if (message.kind === "ended" && (await store.noteLateLeg(message.callId, message.leg)) === "late") {
+        // Delayed past LEG_WAIT_SECONDS (see README): the sweep recorded the call without it.
+        log.warn("a leg ended after its call was settled; its audio is not in the recording", { streamArn: message.leg.streamArn });
+        count("LateLegs");
+        return;
+      }
       log.info("call already settled; event absorbed", { event: message.kind });
       return;
     }

@@ -44,7 +44,7 @@ describe("reading the configuration", () => {
   });
 
   it("defaults the optional settings", () => {
-    expect(readConfig(env)).toMatchObject({ callTtlDays: 7, legWaitSeconds: 600, metricsNamespace: "ChimeCallRecorder" });
+    expect(readConfig(env)).toMatchObject({ callTtlDays: 7, legWaitSeconds: 900, metricsNamespace: "ChimeCallRecorder" });
   });
 
   it("takes the optional settings when given", () => {

@@ -6,7 +6,7 @@ import type { SQSBatchResponse } from "aws-lambda";
 import { SWEEP_RESERVE_MS } from "../../lambda/recorder/recorder";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
-import { expectOneRecording, type Harness, type RecorderProcess, sqsEvent, startHarness } from "./support/harness";
+import { atLevel, expectOneRecording, type Harness, type RecorderProcess, sqsEvent, startHarness } from "./support/harness";
 
 const LEG_WAIT_SECONDS = 1;
 const overdue = () => new Promise((resolve) => setTimeout(resolve, LEG_WAIT_SECONDS * 1000 + 100));
@@ -57,6 +57,23 @@ describe("a call whose other leg never ends", () => {
     await sweep();
     await recorder.handler(sqsEvent(streamingEvent(call, "callee", "ENDED")));
     expect(harness.pipelines.requestsFor(call.callId)).toHaveLength(1);
+  });
+
+  it("warns about a leg that arrives after its call was settled and counts it as LateLegs", async () => {
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    await overdue();
+    await sweep();
+    await recorder.handler(sqsEvent(streamingEvent(call, "callee", "ENDED")));
+    const late = atLevel(recorder.logs, "WARN").filter((line) => String(line.message).includes("after its call was settled"));
+    expect([late.map((line) => line.callId), recorder.logs.filter((line) => "LateLegs" in line).length]).toEqual([[call.callId], 1]);
+  });
+
+  it("takes a redelivery of the recorded leg for what it is: no warning, no count", async () => {
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    await overdue();
+    await sweep();
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    expect(recorder.logs.filter((line) => "LateLegs" in line)).toEqual([]);
   });
 });
 

@@ -58,6 +58,11 @@ describe("the recorder queue", () => {
     expect(retrySeconds).toBeLessThan(8 * 3600);
   });
 
+  it("lets a second leg whose event failed two receives arrive before the sweep records its call alone", () => {
+    const twoFailedReceives = 2 * queue.visibility_timeout_seconds + resource(config, "aws_lambda_function", "recorder").timeout;
+    expect(RECORDER_RETRY.legWaitSeconds).toBeGreaterThan(twoFailedReceives);
+  });
+
   it("keeps messages longer than the retry window", () => {
     expect(queue.message_retention_seconds).toBeGreaterThan(RECORDER_RETRY.maxReceiveCount * queue.visibility_timeout_seconds);
   });
@@ -108,6 +113,7 @@ describe("the recorder function", () => {
       VOICE_CONNECTOR_ID: connectorId,
       LOG_LEVEL: "${var.log_level}",
       CALL_TTL_DAYS: "${var.call_ttl_days}",
+      LEG_WAIT_SECONDS: "900",
       METRICS_NAMESPACE: "ChimeCallRecorder",
       DEAD_LETTER_QUEUE_URL: "${aws_sqs_queue.recorder_dead_letter.url}",
       DATA_RETENTION_HOURS: "${var.data_retention_hours}",
