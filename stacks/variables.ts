@@ -243,7 +243,7 @@ export class Variables extends Construct {
       type: "string",
       default: "",
       description:
-        'ARN of an existing symmetric KMS key in the deployment\'s region that encrypts the recordings, the call table, the queues, the alarm topic and the recorder\'s logs; its key policy must allow what the README lists. "" creates a key with rotation.',
+        "ARN of an existing symmetric KMS key in the deployment's region that encrypts the recordings, the call table, the queues, the alarm topic and the recorder's logs; its key policy must allow what the README lists. \"\" creates a key with rotation.",
       rules: [
         {
           condition: `var.kms_key_arn == "" || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", var.kms_key_arn))`,
