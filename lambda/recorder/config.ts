@@ -92,7 +92,12 @@ function recordingFormat(env: Env): RecordingFormat {
   if (value === undefined || value === "") return "Wav";
   const format = RECORDING_FORMATS.find((candidate) => candidate === value);
   if (format === undefined) {
-    throw new ConfigurationError({ field: "RECORDING_FORMAT", value, problem: "is invalid", accepted: RECORDING_FORMATS.join(" or ") });
+    throw new ConfigurationError({
+      field: "RECORDING_FORMAT",
+      value,
+      problem: "is invalid",
+      accepted: RECORDING_FORMATS.join(" or "),
+    });
   }
   return format;
 }

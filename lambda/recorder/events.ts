@@ -118,7 +118,14 @@ function streamingStatus(event: Json): InboundMessage {
   }
   const leg: EndedLeg = role === undefined ? { streamArn, startMs, endMs } : { streamArn, startMs, endMs, role };
   // The do-not-record list is matched against the numbers as the event gives them (E.164 for PSTN calls).
-  return { kind: "ended", callId, voiceConnectorId, leg, fromNumber: optionalString(detail.fromNumber), toNumber: optionalString(detail.toNumber) };
+  return {
+    kind: "ended",
+    callId,
+    voiceConnectorId,
+    leg,
+    fromNumber: optionalString(detail.fromNumber),
+    toNumber: optionalString(detail.toNumber),
+  };
 }
 
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);

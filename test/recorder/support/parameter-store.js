@@ -12,7 +12,7 @@ async function startParameterStore() {
   /** @type {Map<string, { value: string, version: number, modifiedAt: Date }>} */
   const parameters = new Map();
   let reads = 0;
-  let failing = undefined;
+  let failing;
   const endpoint = await startModelEndpoint({
     services: [
       {
