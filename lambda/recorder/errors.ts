@@ -77,6 +77,15 @@ export class RejectedRecordingError extends RecordingError {
   override readonly name = "RejectedRecordingError";
 }
 
+/** The invocation's time ran out before the record was settled; the queue delivers it again. */
+export class DeadlineExceededError extends Error {
+  override readonly name = "DeadlineExceededError";
+
+  constructor() {
+    super("the invocation's time ran out before the record was settled");
+  }
+}
+
 /** Errors that signal a deployment or permissions problem rather than load. */
 const REJECTIONS = new Set([
   // Chime SDK Media Pipelines

@@ -7,6 +7,7 @@ import { createCallStore } from "./call-store";
 import { type Config, readConfig } from "./config";
 import { createDeadLetters } from "./dead-letters";
 import { createDoNotRecordList, EMPTY_LIST } from "./do-not-record";
+import { DeadlineExceededError } from "./errors";
 import { createLogger, writeStdout } from "./logger";
 import { createMediaPipelines } from "./media-pipelines";
 import { embeddedCountMetric } from "./metrics";
@@ -27,20 +28,28 @@ function loadConfig(): Config {
 const config = loadConfig();
 const log = createLogger({ service: SERVICE, level: config.logLevel });
 
-// A hung connection fails its own record only, instead of timing out the whole batch.
-const requestHandler = { connectionTimeout: 2_000, requestTimeout: 10_000, throwOnRequestTimeout: true };
+/**
+ * One record makes at most three requests in sequence (store the leg, start the pipeline, settle).
+ * Each request gets two attempts of at most 1 s to connect and 3 s to answer, so a record's worst
+ * case is about 3 x (2 x 4 s + backoff) = 25 s, inside the 60 s timeout; a sweep's call (two
+ * requests) fits its 15 s reserve. A hung connection fails its own record only.
+ */
+const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true };
+const clientOptions = { requestHandler, maxAttempts: 2 };
+/** Kept between the last record and Lambda's timeout, to return the batch response. */
+const RESPONSE_MARGIN_MS = 3_000;
 
 const recorder = createRecorder({
   config,
-  store: createCallStore(new DynamoDBClient({ requestHandler }), config),
-  pipelines: createMediaPipelines(new ChimeSDKMediaPipelinesClient({ requestHandler })),
-  deadLetters: createDeadLetters(new SQSClient({ requestHandler }), config.deadLetterQueueUrl),
+  store: createCallStore(new DynamoDBClient(clientOptions), config),
+  pipelines: createMediaPipelines(new ChimeSDKMediaPipelinesClient(clientOptions)),
+  deadLetters: createDeadLetters(new SQSClient(clientOptions), config.deadLetterQueueUrl),
   now: Date.now,
   doNotRecord:
     config.doNotRecordParameter === ""
       ? EMPTY_LIST
       : createDoNotRecordList(
-          new SSMClient({ requestHandler }),
+          new SSMClient(clientOptions),
           config.doNotRecordParameter,
           config.doNotRecordCacheSeconds * 1000,
           Date.now,
@@ -53,9 +62,17 @@ const FUNCTION_TIMEOUT_MS = 60_000;
 
 export async function handler(event: SQSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> {
   const deadlineMs = Date.now() + (context?.getRemainingTimeInMillis() ?? FUNCTION_TIMEOUT_MS);
+  // A batch that times out returns no partial response and every record burns a receive: a record
+  // still running near the deadline fails on its own instead (its work is idempotent if it resumes).
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceededError()), Math.max(0, deadlineMs - RESPONSE_MARGIN_MS - Date.now()));
+  });
+  timeUp.catch(() => undefined);
   const results = await Promise.allSettled(
-    event.Records.map((record) => recorder.process(record.body, log.with({ messageId: record.messageId }), deadlineMs)),
+    event.Records.map((record) => Promise.race([recorder.process(record.body, log.with({ messageId: record.messageId }), deadlineMs), timeUp])),
   );
+  clearTimeout(timer);
   const batchItemFailures: SQSBatchItemFailure[] = [];
   results.forEach((result, index) => {
     if (result.status === "fulfilled") return;

@@ -4,6 +4,7 @@ import type { Config } from "./config";
 import type { DeadLetters } from "./dead-letters";
 import { type DoNotRecordList, EMPTY_LIST } from "./do-not-record";
 import {
+  DeadlineExceededError,
   MalformedEventError,
   RejectedRecordingError,
   type RecordingError,
@@ -63,6 +64,8 @@ export function reportFailure(log: Logger, error: unknown): void {
     log.warn(`${error.message}; the queue will deliver the event again`, fields(error));
   } else if (error instanceof RejectedRecordingError) {
     log.error(`${error.message}; retrying will not help quickly, the event goes on to the dead-letter queue`, fields(error));
+  } else if (error instanceof DeadlineExceededError) {
+    log.warn(`${error.message}; the queue will deliver the event again`);
   } else {
     log.error("unexpected error; the queue will deliver the event again", { error });
   }

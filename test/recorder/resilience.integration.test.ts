@@ -2,6 +2,8 @@
  * The built bundle when its dependencies push back: throttling, the pipeline quota, refusals,
  * an unreachable table, a pipeline that fails later, and a bad deployment.
  */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { SQSBatchResponse } from "aws-lambda";
 import permanentFailure from "./fixtures/media-insights-permanent-failure.json";
 import { type Call, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
@@ -210,6 +212,41 @@ describe("a refusal once part of the call's audio has expired", () => {
   it("ends as audio_expired, not in the dead-letter queue", async () => {
     expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "audio_expired" });
     expect(harness.deadLetters.messages.filter((message) => message.attributes.CallId === call.callId)).toEqual([]);
+  });
+});
+
+describe("a batch in which one record's pipeline request hangs", () => {
+  const hung = makeCall("hung");
+  const waiting = makeCall("hung-neighbour");
+  const timeoutMs = 5_000;
+  let server: http.Server;
+  let response: SQSBatchResponse;
+  let elapsedMs: number;
+
+  beforeAll(async () => {
+    server = http.createServer(() => {
+      // Accepts the request and never answers.
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const recorder = await harness.startRecorder({
+      AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    });
+    const started = Date.now();
+    response = await recorder.handler(sqsEvent(...ended(hung), streamingEvent(waiting, "caller", "ENDED")), { timeoutMs });
+    elapsedMs = Date.now() - started;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("returns its partial response before the invocation's timeout", () => {
+    expect(elapsedMs).toBeLessThan(timeoutMs);
+  });
+
+  it("fails only the record that could not finish", () => {
+    expect(response.batchItemFailures).toHaveLength(1);
   });
 });
 
