@@ -58,6 +58,11 @@ describe("the recorder queue", () => {
     expect(retrySeconds).toBeLessThan(8 * 3600);
   });
 
+  it("keeps the lone-leg wait plus the retry window inside the 8-hour minimum retention", () => {
+    const windowSeconds = RECORDER_RETRY.legWaitSeconds + (RECORDER_RETRY.maxReceiveCount - 1) * queue.visibility_timeout_seconds;
+    expect(windowSeconds).toBeLessThan(8 * 3600);
+  });
+
   it("lets a second leg whose event failed two receives arrive before the sweep records its call alone", () => {
     const twoFailedReceives = 2 * queue.visibility_timeout_seconds + resource(config, "aws_lambda_function", "recorder").timeout;
     expect(RECORDER_RETRY.legWaitSeconds).toBeGreaterThan(twoFailedReceives);
