@@ -1,3 +1,4 @@
+import { DataAwsKmsKey } from "@cdktf/provider-aws/lib/data-aws-kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
@@ -89,6 +90,29 @@ export class EncryptionKey extends Construct {
       name: `alias/${props.namePrefix}-recordings`,
       targetKeyId: hcl(countedAttribute(this.key, "key_id")),
     }).overrideLogicalId("recordings");
+
+    // A given key is read during the plan, so a key that could not serve fails there, naming the variable.
+    const given = varRef(props.kmsKeyArn);
+    new DataAwsKmsKey(this, "given", {
+      count: hclNumber(`${given} == "" ? 0 : 1`),
+      keyId: props.kmsKeyArn.stringValue,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: hcl(`self.key_spec == "SYMMETRIC_DEFAULT" && self.key_usage == "ENCRYPT_DECRYPT"`),
+            errorMessage: `kms_key_arn: \${${given}} is a \${self.key_spec} key for \${self.key_usage}; S3, DynamoDB, SQS, SNS and CloudWatch Logs need a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT).`,
+          },
+          {
+            condition: hcl(`self.enabled && self.key_state == "Enabled"`),
+            errorMessage: `kms_key_arn: \${${given}} is \${self.key_state}; enable the key (or cancel its deletion) before deploying.`,
+          },
+          {
+            condition: hcl(`self.key_manager == "CUSTOMER"`),
+            errorMessage: `kms_key_arn: \${${given}} is an AWS managed key, whose policy you cannot change; give a customer managed key, or "" to create one.`,
+          },
+        ],
+      },
+    }).overrideLogicalId("given");
 
     const arn = new TerraformLocal(
       this,

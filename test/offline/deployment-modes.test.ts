@@ -104,6 +104,7 @@ const RETAIN_GUARD = ["terraform_data.retain_recordings"];
 const CREATED_KEY = ["aws_kms_alias.recordings", "aws_kms_key.recordings", "aws_kms_key_policy.recordings"];
 const OBJECT_LOCK = ["aws_s3_bucket_object_lock_configuration.recordings", "aws_s3_bucket_versioning.recordings"];
 const EXPIRY = ["aws_s3_bucket_lifecycle_configuration.recordings"];
+const GIVEN_KEY_READ = ["data.aws_kms_key.given"];
 const PBX = [
   "aws_eip.pbx",
   "aws_iam_instance_profile.pbx",
@@ -200,9 +201,9 @@ describe("each deployment mode applies offline and deploys its resources", () =>
     );
   });
 
-  it("a given key with an existing bucket creates neither key nor bucket", () => {
+  it("a given key with an existing bucket creates neither key nor bucket, and reads the key during the plan", () => {
     expect(extras("given key with an existing bucket")).toEqual(
-      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION),
+      expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, GIVEN_KEY_READ),
     );
   });
 });

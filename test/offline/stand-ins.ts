@@ -204,6 +204,18 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
   "data.aws_ec2_instance_type_offerings": {
     computed: { id: "<region>", locations: ["<region>b", "<region>a"], location_types: ["availability-zone"] },
   },
+  "data.aws_kms_key": {
+    // A key as the plan reads it when it can serve: symmetric, enabled, customer managed.
+    computed: {
+      id: "<self.key_id>",
+      arn: "<self.key_id>",
+      key_spec: "SYMMETRIC_DEFAULT",
+      key_usage: "ENCRYPT_DECRYPT",
+      enabled: true,
+      key_state: "Enabled",
+      key_manager: "CUSTOMER",
+    },
+  },
   "data.aws_ssm_parameter": {
     // A fictional number (555-01xx), as the order script would have stored it.
     computed: { id: "<self.name>", arn: arn("ssm", "parameter<self.name>"), insecure_value: "+12025550123", version: 2 },

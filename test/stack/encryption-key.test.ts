@@ -32,6 +32,16 @@ describe("the recorder's key", () => {
     });
   });
 
+  it("when given, is read during the plan and checked: symmetric, enabled, customer managed", () => {
+    const given = config.data.aws_kms_key.given;
+    expect(given).toMatchObject({ count: '${var.kms_key_arn == "" ? 0 : 1}', key_id: "${var.kms_key_arn}" });
+    expect(given.lifecycle.postcondition.map((p: { condition: string }) => p.condition)).toEqual([
+      '${self.key_spec == "SYMMETRIC_DEFAULT" && self.key_usage == "ENCRYPT_DECRYPT"}',
+      '${self.enabled && self.key_state == "Enabled"}',
+      '${self.key_manager == "CUSTOMER"}',
+    ]);
+  });
+
   it("is the given key when kms_key_arn is set, else the created one", () => {
     expect(config.locals.kms_key_arn).toBe('${var.kms_key_arn == "" ? one(aws_kms_key.recordings[*].arn) : var.kms_key_arn}');
   });

@@ -1,0 +1,58 @@
+import { stackTwin, TwinWorkspace } from "./terraform";
+
+/**
+ * A given kms_key_arn is read during the plan (data.aws_kms_key.given) and refused, naming the variable, when the
+ * key could not serve. Real Terraform evaluates the postconditions on the provider-free twin, with the key's
+ * attributes as AWS would report them.
+ */
+
+const GIVEN_KEY = "arn:aws:kms:us-east-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee";
+
+/** The twin, with the given key read as `key` (a partial DescribeKey answer). */
+function twinWithKey(key: Record<string, unknown>) {
+  const twin = stackTwin();
+  const data = (twin.json as any).data.terraform_remote_state.aws_kms_key__given;
+  data.defaults = { ...data.defaults, ...key };
+  return twin;
+}
+
+/** The plan's output, or the empty string when the plan passed. */
+function planError(key: Record<string, unknown>, kmsKeyArn = GIVEN_KEY): string {
+  const workspace = new TwinWorkspace(twinWithKey(key));
+  try {
+    workspace.plan({ kms_key_arn: kmsKeyArn, build_asterisk: false });
+    return "";
+  } catch (error) {
+    return String((error as Error).message).replace(/\s+/g, " ");
+  } finally {
+    workspace.remove();
+  }
+}
+
+describe("a given KMS key, read during the plan", () => {
+  it("passes when it is a symmetric, enabled, customer managed key", () => {
+    expect(planError({})).toBe("");
+  });
+
+  it("is refused when it is asymmetric", () => {
+    expect(planError({ key_spec: "RSA_2048", key_usage: "SIGN_VERIFY" })).toContain(
+      `kms_key_arn: ${GIVEN_KEY} is a RSA_2048 key for SIGN_VERIFY; S3, DynamoDB, SQS, SNS and CloudWatch Logs need a symmetric encryption key`,
+    );
+  });
+
+  it("is refused when it is disabled or pending deletion", () => {
+    expect(planError({ enabled: false, key_state: "PendingDeletion" })).toContain(
+      `kms_key_arn: ${GIVEN_KEY} is PendingDeletion; enable the key (or cancel its deletion) before deploying.`,
+    );
+  });
+
+  it("is refused when it is an AWS managed key", () => {
+    expect(planError({ key_manager: "AWS" })).toContain(
+      `kms_key_arn: ${GIVEN_KEY} is an AWS managed key, whose policy you cannot change`,
+    );
+  });
+
+  it("is not read when the stack creates its key", () => {
+    expect(planError({ key_state: "PendingDeletion" }, "")).toBe("");
+  });
+});
