@@ -113,7 +113,12 @@ async function sweepBacklog() {
     const calls = Array.from({ length: SWEEP_PENDING }, (_, index) => makeCall(`backlog-${index}`, { offsetMs: index * 50 }));
     // Refused calls spread through the backlog, the first at its head.
     const every = Math.floor(SWEEP_PENDING / SWEEP_REFUSED);
-    const refused = new Set(calls.filter((_, index) => index % every === 0).slice(0, SWEEP_REFUSED).map((call) => call.callId));
+    const refused = new Set(
+      calls
+        .filter((_, index) => index % every === 0)
+        .slice(0, SWEEP_REFUSED)
+        .map((call) => call.callId),
+    );
     const queue = new SqsSimulator({ handlers: [recorder.handler] });
     queue.sendAll(calls.map((call) => streamingEvent(call, "caller", "ENDED")));
     await queue.drain({ timeoutMs: 120_000 });
@@ -185,9 +190,19 @@ const rows = [
     `${CALLS}, no dead letters`,
   ],
   ["events per second, one instance", cost.eventsPerSecond.toFixed(0), true, "(reported)"],
-  [`sweep of ${SWEEP_PENDING} pending, ${SWEEP_REFUSED} refused`, `${backlog.seconds.toFixed(1)} s`, backlog.seconds <= SWEEP_BUDGET_S && backlog.acknowledged, `<= ${SWEEP_BUDGET_S} s, acknowledged`],
+  [
+    `sweep of ${SWEEP_PENDING} pending, ${SWEEP_REFUSED} refused`,
+    `${backlog.seconds.toFixed(1)} s`,
+    backlog.seconds <= SWEEP_BUDGET_S && backlog.acknowledged,
+    `<= ${SWEEP_BUDGET_S} s, acknowledged`,
+  ],
   ["  healthy calls recorded by it", `${backlog.recorded} / ${backlog.healthy}`, backlog.recorded === backlog.healthy, "all"],
-  ["  refused calls dead-lettered", `${backlog.deadLettered} (${backlog.deadLetters} letters)`, backlog.refusedAllLettered && backlog.deadLetters === SWEEP_REFUSED, `${SWEEP_REFUSED}, once each`],
+  [
+    "  refused calls dead-lettered",
+    `${backlog.deadLettered} (${backlog.deadLetters} letters)`,
+    backlog.refusedAllLettered && backlog.deadLetters === SWEEP_REFUSED,
+    `${SWEEP_REFUSED}, once each`,
+  ],
 ];
 
 console.log(`recorder bench: ${CALLS} calls, two ENDED events each, SQS batches of up to 10, one instance\n`);

@@ -1,8 +1,8 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { TerraformVariable } from "cdktf";
+import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { hclNumber, varRef } from "./hcl";
 import { RECORDER_METRICS_NAMESPACE } from "./recorder-function";

@@ -1,10 +1,10 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "./encryption-key";
@@ -67,7 +67,7 @@ export class RecorderFunction extends Construct {
     });
     this.logGroup.overrideLogicalId("recorder");
 
-    const role = (this.role = new IamRole(this, "role", {
+    this.role = new IamRole(this, "role", {
       name: props.functionName,
       description: "Pairs call legs and starts one recording per call",
       assumeRolePolicy: policyDocument([
@@ -79,7 +79,8 @@ export class RecorderFunction extends Construct {
           Condition: { StringEquals: { "aws:SourceAccount": accountId } },
         },
       ]),
-    }));
+    });
+    const role = this.role;
     role.overrideLogicalId("recorder");
 
     const permissions = new IamRolePolicy(this, "permissions", {

@@ -101,7 +101,12 @@ function readLegs(item: Record<string, AttributeValue>): CallLegs {
       failures += 1;
       continue;
     }
-    if (value?.state?.S !== "ENDED" || value.stream_arn?.S === undefined || value.start_ms?.N === undefined || value.end_ms?.N === undefined) {
+    if (
+      value?.state?.S !== "ENDED" ||
+      value.stream_arn?.S === undefined ||
+      value.start_ms?.N === undefined ||
+      value.end_ms?.N === undefined
+    ) {
       // Only this function writes legs, so an unreadable one is a bug worth a retry and an alarm.
       throw new Error(`call ${item[CALL_ID]?.S} has an unreadable ${name}: ${JSON.stringify(attribute)}`);
     }
@@ -171,7 +176,13 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
     },
 
     async storeFailure(callId, failedMs, nowMs) {
-      return update(callId, nowMs, { add: "#failed :failed" }, { "#failed": FAILED_AT }, { ":failed": { NS: [String(failedMs)] } });
+      return update(
+        callId,
+        nowMs,
+        { add: "#failed :failed" },
+        { "#failed": FAILED_AT },
+        { ":failed": { NS: [String(failedMs)] } },
+      );
     },
 
     async settle(callId, { outcome, pipelineArn, channels }, nowMs) {

@@ -69,7 +69,10 @@ function logLevel(env: Env): LogLevel {
 }
 
 export function normalisePrefix(prefix: string): string {
-  return prefix.split("/").filter((segment) => segment !== "").join("/");
+  return prefix
+    .split("/")
+    .filter((segment) => segment !== "")
+    .join("/");
 }
 
 function recordingPrefix(env: Env): string {
@@ -123,7 +126,12 @@ export function readConfig(env: Env): Config {
     legWaitSeconds: positiveInteger(env, "LEG_WAIT_SECONDS", 900),
     sweepRetrySeconds: positiveInteger(env, "SWEEP_RETRY_SECONDS", 300),
     metricsNamespace: env.METRICS_NAMESPACE || "ChimeCallRecorder",
-    deadLetterQueueUrl: required(env, "DEAD_LETTER_QUEUE_URL", /^https?:\/\/\S+$/, "an SQS queue URL such as https://sqs.<region>.amazonaws.com/<account>/<name>"),
+    deadLetterQueueUrl: required(
+      env,
+      "DEAD_LETTER_QUEUE_URL",
+      /^https?:\/\/\S+$/,
+      "an SQS queue URL such as https://sqs.<region>.amazonaws.com/<account>/<name>",
+    ),
     dataRetentionHours: positiveInteger(env, "DATA_RETENTION_HOURS", 24),
     recordingFormat: recordingFormat(env),
     doNotRecordParameter: env.DO_NOT_RECORD_PARAMETER ?? "",

@@ -13,7 +13,7 @@ function describe({ field, value, problem, accepted }: InputProblem): string {
 
 /** Keeps a hostile or huge value from flooding the log line that reports it. */
 export function preview(value: unknown): string {
-  const text = value === undefined ? "undefined" : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }
 
@@ -101,9 +101,7 @@ const REJECTIONS = new Set([
 
 export function classifyAwsError(cause: unknown, context: FailureContext): RecordingError {
   const name = cause instanceof Error ? cause.name : "";
-  return REJECTIONS.has(name)
-    ? new RejectedRecordingError(cause, context)
-    : new RetryableRecordingError(cause, context);
+  return REJECTIONS.has(name) ? new RejectedRecordingError(cause, context) : new RetryableRecordingError(cause, context);
 }
 
 export function isConditionalCheckFailure(error: unknown): boolean {

@@ -38,8 +38,7 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?
 const STREAM_ARN = /^arn:\S{1,1020}$/;
 const TIMESTAMP_FORM = "an ISO-8601 timestamp such as 2023-04-05T22:14:17.788Z";
 
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function malformed(field: string, value: unknown, problem: string, accepted: string): MalformedEventError {
   return new MalformedEventError({ field, value, problem, accepted });
@@ -95,7 +94,11 @@ function streamingStatus(event: Json): InboundMessage {
   const status = detail.streamingStatus;
   if (status === "STARTED" || status === "UPDATED") {
     // Only the ENDED event carries a leg's stream and times, so nothing happens before it.
-    return { kind: "ignored", reason: `streaming status ${status}`, callId: typeof detail.callId === "string" ? detail.callId : undefined };
+    return {
+      kind: "ignored",
+      reason: `streaming status ${status}`,
+      callId: typeof detail.callId === "string" ? detail.callId : undefined,
+    };
   }
   if (status !== "ENDED" && status !== "FAILED") {
     throw malformed("detail.streamingStatus", status, "is not a known status", "STARTED, UPDATED, ENDED or FAILED");
@@ -114,7 +117,12 @@ function streamingStatus(event: Json): InboundMessage {
   const startMs = timeOf(detail, "startTime");
   const endMs = timeOf(detail, "endTime");
   if (endMs < startMs) {
-    throw malformed("detail.endTime", detail.endTime, `is before detail.startTime ${String(detail.startTime)}`, "an end at or after the start");
+    throw malformed(
+      "detail.endTime",
+      detail.endTime,
+      `is before detail.startTime ${String(detail.startTime)}`,
+      "an end at or after the start",
+    );
   }
   const leg: EndedLeg = role === undefined ? { streamArn, startMs, endMs } : { streamArn, startMs, endMs, role };
   // The do-not-record list is matched against the numbers as the event gives them (E.164 for PSTN calls).
@@ -151,7 +159,11 @@ export function parseMessage(body: string): InboundMessage {
   if (event.source === SWEEP_SOURCE && detailType === SWEEP_DETAIL_TYPE) return { kind: "sweep" };
   if (event.source === RETRY_SOURCE && detailType === RETRY_DETAIL_TYPE) {
     const detail = detailOf(event);
-    return { kind: "retry", callId: callIdOf(detail), voiceConnectorId: nonEmptyString(detail, "voiceConnectorId", "the recorded voice connector's id") };
+    return {
+      kind: "retry",
+      callId: callIdOf(detail),
+      voiceConnectorId: nonEmptyString(detail, "voiceConnectorId", "the recorded voice connector's id"),
+    };
   }
   if (detailType === STREAMING_STATUS) return streamingStatus(event);
   if (detailType === MEDIA_INSIGHTS_STATE_CHANGE) return mediaInsightsStateChange(event);

@@ -70,7 +70,9 @@ export async function handler(event: SQSEvent, context?: Pick<Context, "getRemai
   });
   timeUp.catch(() => undefined);
   const results = await Promise.allSettled(
-    event.Records.map((record) => Promise.race([recorder.process(record.body, log.with({ messageId: record.messageId }), deadlineMs), timeUp])),
+    event.Records.map((record) =>
+      Promise.race([recorder.process(record.body, log.with({ messageId: record.messageId }), deadlineMs), timeUp]),
+    ),
   );
   clearTimeout(timer);
   const batchItemFailures: SQSBatchItemFailure[] = [];

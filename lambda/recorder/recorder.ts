@@ -6,8 +6,8 @@ import { type DoNotRecordList, EMPTY_LIST } from "./do-not-record";
 import {
   DeadlineExceededError,
   MalformedEventError,
-  RejectedRecordingError,
   type RecordingError,
+  RejectedRecordingError,
   RetryableRecordingError,
 } from "./errors";
 import { type InboundMessage, parseMessage, retryMessage } from "./events";
@@ -126,7 +126,13 @@ export function createRecorder({
    * `deadLetter` is what a redrive must deliver to record the call: the event that completed it, or
    * for the sweep a retry message naming it.
    */
-  async function refuse(callId: string, streams: readonly EndedLeg[], refusal: RecordingError, deadLetter: string, log: Logger): Promise<void> {
+  async function refuse(
+    callId: string,
+    streams: readonly EndedLeg[],
+    refusal: RecordingError,
+    deadLetter: string,
+    log: Logger,
+  ): Promise<void> {
     // Some of the audio is gone: that, not the request, is why it was refused (unconfirmed which
     // error the service answers then), and a redrive cannot help.
     if (now() >= Math.min(...streams.map((leg) => leg.startMs)) + retentionMs) return expire(callId, log, refusal);
@@ -152,9 +158,12 @@ export function createRecorder({
       });
     }
     if (channels.includes("unknown")) {
-      log.warn("channel roles are unknown (the events carry no isCaller: SIPREC without recording metadata); channels are in stream start order", {
-        streamArns: streams.map((leg) => leg.streamArn),
-      });
+      log.warn(
+        "channel roles are unknown (the events carry no isCaller: SIPREC without recording metadata); channels are in stream start order",
+        {
+          streamArns: streams.map((leg) => leg.streamArn),
+        },
+      );
     }
     if (now() >= Math.max(...streams.map((leg) => leg.endMs)) + retentionMs) return expire(callId, log);
     let pipelineArn: string | undefined;
@@ -172,7 +181,11 @@ export function createRecorder({
     });
   }
 
-  async function onLegEvent(message: Extract<InboundMessage, { kind: "ended" | "failed" }>, body: string, log: Logger): Promise<void> {
+  async function onLegEvent(
+    message: Extract<InboundMessage, { kind: "ended" | "failed" }>,
+    body: string,
+    log: Logger,
+  ): Promise<void> {
     if (message.voiceConnectorId !== config.voiceConnectorId) {
       // The streaming rule matches this connector only: such an event means the rule or the
       // queue's senders changed.
@@ -192,7 +205,9 @@ export function createRecorder({
     if (stored.status === "settled") {
       if (message.kind === "ended" && (await store.noteLateLeg(message.callId, message.leg)) === "late") {
         // Delayed past LEG_WAIT_SECONDS (see README): the sweep recorded the call without it.
-        log.warn("a leg ended after its call was settled; its audio is not in the recording", { streamArn: message.leg.streamArn });
+        log.warn("a leg ended after its call was settled; its audio is not in the recording", {
+          streamArn: message.leg.streamArn,
+        });
         count("LateLegs");
         return;
       }
@@ -202,7 +217,11 @@ export function createRecorder({
     if (listed !== undefined) {
       // The number itself stays out of the log; its audio expires from Kinesis Video Streams unrecorded.
       const settledNow = await store.settle(message.callId, { outcome: "not_recorded" }, now());
-      log.info("a number of the call is on the do-not-record list; the call is not recorded", { outcome: "not_recorded", listed, settledNow });
+      log.info("a number of the call is on the do-not-record list; the call is not recorded", {
+        outcome: "not_recorded",
+        listed,
+        settledNow,
+      });
       if (settledNow) count("NotRecorded");
       return;
     }
@@ -300,7 +319,7 @@ export function createRecorder({
       pipelineArn: message.pipelineArn,
       failureReason: message.failureReason,
     });
-count("PermanentPipelineFailures");
+    count("PermanentPipelineFailures");
   }
 
   return {

@@ -84,7 +84,10 @@ describe("the channel order of legs without roles (SIPREC without recording meta
   });
 
   it("treats one known role and one unknown as unknown, in start order", () => {
-    expect(decide(legs([caller, first]), "may-arrive")).toEqual({ ...record("recorded", [first, caller]), channels: ["unknown", "unknown"] });
+    expect(decide(legs([caller, first]), "may-arrive")).toEqual({
+      ...record("recorded", [first, caller]),
+      channels: ["unknown", "unknown"],
+    });
   });
 
   it("records a lone leg without role on an unknown channel", () => {
@@ -129,7 +132,10 @@ describe("the fragment range", () => {
   });
 
   it("covers a single leg on its own times", () => {
-    expect(fragmentRange([callee])).toEqual({ start: new Date("2023-04-05T22:14:02.000Z"), end: new Date("2023-04-05T22:14:18.000Z") });
+    expect(fragmentRange([callee])).toEqual({
+      start: new Date("2023-04-05T22:14:02.000Z"),
+      end: new Date("2023-04-05T22:14:18.000Z"),
+    });
   });
 });
 
@@ -148,7 +154,9 @@ describe("the recording destination", () => {
   });
 
   it("uses the partition of the pipeline configuration", () => {
-    expect(recordingDestination({ ...settings, partition: "aws-us-gov" }, "c")).toBe("arn:aws-us-gov:s3:::recordings-bucket/calls/c.wav");
+    expect(recordingDestination({ ...settings, partition: "aws-us-gov" }, "c")).toBe(
+      "arn:aws-us-gov:s3:::recordings-bucket/calls/c.wav",
+    );
   });
 });
 
@@ -169,7 +177,10 @@ describe("the recording's file name for an opaque call id", () => {
   });
 
   it("keeps the destination of the longest accepted call id within the API's 1,024 characters", () => {
-    const destination = recordingDestination({ ...settings, recordingBucket: "b".repeat(63), recordingPrefix: "p".repeat(100) }, "€".repeat(85));
+    const destination = recordingDestination(
+      { ...settings, recordingBucket: "b".repeat(63), recordingPrefix: "p".repeat(100) },
+      "€".repeat(85),
+    );
     expect(destination.length).toBeLessThanOrEqual(1024);
   });
 });
@@ -228,15 +239,17 @@ describe("the CreateMediaInsightsPipeline request", () => {
   });
 
   it("asks for Opus in an .ogg file when recording_format is Opus", () => {
-    expect(recordingRequest("call-1", [caller, callee], { ...settings, recordingFormat: "Opus" }).S3RecordingSinkRuntimeConfiguration).toEqual({
+    expect(
+      recordingRequest("call-1", [caller, callee], { ...settings, recordingFormat: "Opus" }).S3RecordingSinkRuntimeConfiguration,
+    ).toEqual({
       Destination: "arn:aws:s3:::recordings-bucket/calls/call-1.ogg",
       RecordingFileFormat: "Opus",
     });
   });
 
   it("records a single leg as the only stream", () => {
-    expect(recordingRequest("call-1", [callee], settings).KinesisVideoStreamRecordingSourceRuntimeConfiguration?.Streams).toEqual([
-      { StreamArn: callee.streamArn },
-    ]);
+    expect(recordingRequest("call-1", [callee], settings).KinesisVideoStreamRecordingSourceRuntimeConfiguration?.Streams).toEqual(
+      [{ StreamArn: callee.streamArn }],
+    );
   });
 });

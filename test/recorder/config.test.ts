@@ -5,7 +5,8 @@ const env = {
   CALL_TABLE: "call-recorder-calls",
   RECORDING_BUCKET: "call-recordings-112233445566",
   RECORDING_BUCKET_PREFIX: "/recordings/",
-  MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: "arn:aws:chime:us-east-1:112233445566:media-insights-pipeline-configuration/recorder",
+  MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN:
+    "arn:aws:chime:us-east-1:112233445566:media-insights-pipeline-configuration/recorder",
   VOICE_CONNECTOR_ID: "bfggco08s5m5esgxfskzks",
   DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/112233445566/call-recorder-recorder-dlq",
   DATA_RETENTION_HOURS: "24",

@@ -51,7 +51,10 @@ describe.each([
             },
           },
         },
-        S3RecordingSinkRuntimeConfiguration: { Destination: `arn:aws:s3:::${RECORDING_BUCKET}/recordings/${callId}.wav`, RecordingFileFormat: "Wav" },
+        S3RecordingSinkRuntimeConfiguration: {
+          Destination: `arn:aws:s3:::${RECORDING_BUCKET}/recordings/${callId}.wav`,
+          RecordingFileFormat: "Wav",
+        },
         ClientRequestToken: expect.any(String),
         MediaInsightsRuntimeMetadata: { callId, voiceConnectorId: VOICE_CONNECTOR_ID },
       },

@@ -15,12 +15,16 @@ describe("classifying AWS errors", () => {
     expect(classifyAwsError(awsError(name), { operation: "op" })).toBeInstanceOf(RetryableRecordingError);
   });
 
-  it.each(["BadRequestException", "ForbiddenException", "NotFoundException", "UnauthorizedClientException", "AccessDeniedException", "ResourceNotFoundException"])(
-    "%s is a rejection",
-    (name) => {
-      expect(classifyAwsError(awsError(name), { operation: "op" })).toBeInstanceOf(RejectedRecordingError);
-    },
-  );
+  it.each([
+    "BadRequestException",
+    "ForbiddenException",
+    "NotFoundException",
+    "UnauthorizedClientException",
+    "AccessDeniedException",
+    "ResourceNotFoundException",
+  ])("%s is a rejection", (name) => {
+    expect(classifyAwsError(awsError(name), { operation: "op" })).toBeInstanceOf(RejectedRecordingError);
+  });
 
   it("treats a network error as retryable", () => {
     const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
@@ -28,7 +32,14 @@ describe("classifying AWS errors", () => {
   });
 
   it("keeps the call, the operation and the error name", () => {
-    const error = classifyAwsError(awsError("ThrottledClientException"), { callId: "c1", operation: "CreateMediaInsightsPipeline" });
-    expect(error).toMatchObject({ callId: "c1", operation: "CreateMediaInsightsPipeline", errorName: "ThrottledClientException" });
+    const error = classifyAwsError(awsError("ThrottledClientException"), {
+      callId: "c1",
+      operation: "CreateMediaInsightsPipeline",
+    });
+    expect(error).toMatchObject({
+      callId: "c1",
+      operation: "CreateMediaInsightsPipeline",
+      errorName: "ThrottledClientException",
+    });
   });
 });

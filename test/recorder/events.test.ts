@@ -1,9 +1,9 @@
 import { MalformedEventError } from "../../lambda/recorder/errors";
 import { parseMessage } from "../../lambda/recorder/events";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
+import permanentFailure from "./fixtures/media-insights-permanent-failure.json";
 import ended from "./fixtures/streaming-ended.json";
 import failed from "./fixtures/streaming-failed.json";
-import permanentFailure from "./fixtures/media-insights-permanent-failure.json";
 import started from "./fixtures/streaming-started.json";
 
 const body = (event: unknown): string => JSON.stringify(event);
@@ -66,7 +66,11 @@ describe("the sample events (AWS documentation shapes)", () => {
       kind: "ended",
       callId: ended.detail.callId,
       voiceConnectorId: ended.detail.voiceConnectorId,
-      leg: { streamArn: ended.detail.streamArn, startMs: Date.parse(ended.detail.startTime), endMs: Date.parse(ended.detail.endTime) },
+      leg: {
+        streamArn: ended.detail.streamArn,
+        startMs: Date.parse(ended.detail.startTime),
+        endMs: Date.parse(ended.detail.endTime),
+      },
       fromNumber: ended.detail.fromNumber,
       toNumber: ended.detail.toNumber,
     });
@@ -139,7 +143,11 @@ describe("a malformed event is rejected with the field at fault", () => {
     ["a callId of 129 three-byte characters (387 bytes)", body(withDetail(ended, { callId: "€".repeat(129) })), "detail.callId"],
     ["an ENDED without streamArn", body(without(ended, "streamArn")), "detail.streamArn"],
     ["an ENDED with an empty streamArn", body(withDetail(ended, { streamArn: "" })), "detail.streamArn"],
-    ["a streamArn that is not an ARN", body(withDetail(ended, { streamArn: "stream/ChimeVoiceConnector-x" })), "detail.streamArn"],
+    [
+      "a streamArn that is not an ARN",
+      body(withDetail(ended, { streamArn: "stream/ChimeVoiceConnector-x" })),
+      "detail.streamArn",
+    ],
     ["an unparseable startTime", body(withDetail(ended, { startTime: "yesterday" })), "detail.startTime"],
     ["an unparseable endTime", body(withDetail(ended, { endTime: "2023-04-05 22:14" })), "detail.endTime"],
     ["an endTime before the startTime", body(withDetail(ended, { endTime: "2023-04-05T22:14:00.000Z" })), "detail.endTime"],

@@ -6,10 +6,10 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { startCallTable, type CallTableServer } from "./support/call-table-server";
+import { type CallTableServer, startCallTable } from "./support/call-table-server";
 import { type DeadLetterQueue, startDeadLetterQueue } from "./support/dead-letter-queue";
 import { callEvents, makeCall, VOICE_CONNECTOR_ID } from "./support/events";
-import { startFakeMediaPipelines, type FakeMediaPipelines } from "./support/fake-media-pipelines";
+import { type FakeMediaPipelines, startFakeMediaPipelines } from "./support/fake-media-pipelines";
 import { expectOneRecording, sqsEvent } from "./support/harness";
 import { recorderEnv } from "./support/recorder-env";
 

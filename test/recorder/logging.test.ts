@@ -51,7 +51,11 @@ describe("the embedded metric", () => {
     expect(metric._aws).toEqual({
       Timestamp: 1_700_000_000_000,
       CloudWatchMetrics: [
-        { Namespace: "ChimeCallRecorder", Dimensions: [["VoiceConnectorId"]], Metrics: [{ Name: "PermanentPipelineFailures", Unit: "Count" }] },
+        {
+          Namespace: "ChimeCallRecorder",
+          Dimensions: [["VoiceConnectorId"]],
+          Metrics: [{ Name: "PermanentPipelineFailures", Unit: "Count" }],
+        },
       ],
     });
   });

@@ -3,7 +3,15 @@
  * simulator: how the two legs of a call become exactly one recording.
  */
 import type { SQSBatchResponse } from "aws-lambda";
-import { type Call, callEvents, type EventBridgeEvent, makeCall, type Side, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
+import {
+  type Call,
+  callEvents,
+  type EventBridgeEvent,
+  makeCall,
+  type Side,
+  streamingEvent,
+  VOICE_CONNECTOR_ID,
+} from "./support/events";
 import {
   atLevel,
   drained,
@@ -50,7 +58,10 @@ describe("a call's events make exactly one recording of both legs", () => {
 
   describe("in every order of its four events", () => {
     const orders = permutations([0, 1, 2, 3]);
-    const orderCalls = orders.map((order, index) => ({ order, call: makeCall(`order-${order.join("")}`, { offsetMs: index * 60_000 }) }));
+    const orderCalls = orders.map((order, index) => ({
+      order,
+      call: makeCall(`order-${order.join("")}`, { offsetMs: index * 60_000 }),
+    }));
 
     beforeAll(async () => {
       const recorder = await harness.startRecorder();
@@ -72,7 +83,12 @@ describe("a call's events make exactly one recording of both legs", () => {
     const [a, b] = await Promise.all([harness.startRecorder(), harness.startRecorder()]);
     const twice = calls("twice", 10);
     const queue = new SqsSimulator({ handlers: [a.handler, b.handler] });
-    queue.sendAll(shuffled(twice.flatMap((call) => [...callEvents(call), ...callEvents(call)]), 7));
+    queue.sendAll(
+      shuffled(
+        twice.flatMap((call) => [...callEvents(call), ...callEvents(call)]),
+        7,
+      ),
+    );
     await drained(queue);
     for (const call of twice) expectOneRecording(harness.pipelines, call);
   });
@@ -101,7 +117,10 @@ describe("a SIPREC call whose events carry no isCaller (no RFC 7865 recording me
 
   describe("in every order of its four events", () => {
     const orders = permutations([0, 1, 2, 3]);
-    const orderCalls = orders.map((order, index) => ({ order, call: makeCall(`siprec-${order.join("")}`, { offsetMs: index * 60_000 }) }));
+    const orderCalls = orders.map((order, index) => ({
+      order,
+      call: makeCall(`siprec-${order.join("")}`, { offsetMs: index * 60_000 }),
+    }));
 
     beforeAll(async () => {
       const recorder = await harness.startRecorder();
@@ -113,16 +132,24 @@ describe("a SIPREC call whose events carry no isCaller (no RFC 7865 recording me
       await drained(queue);
     });
 
-    it.each(orderCalls.map(({ order, call }) => [order.join(" "), call] as const))("order %s: one recording, earlier stream first", (_order, call) => {
-      expectOneRecording(harness.pipelines, call, startOrder);
-    });
+    it.each(orderCalls.map(({ order, call }) => [order.join(" "), call] as const))(
+      "order %s: one recording, earlier stream first",
+      (_order, call) => {
+        expectOneRecording(harness.pipelines, call, startOrder);
+      },
+    );
   });
 
   it("is recorded once when every event is delivered twice, in any order, to two instances", async () => {
     const [a, b] = await Promise.all([harness.startRecorder(), harness.startRecorder()]);
     const twice = calls("siprec-twice", 10);
     const queue = new SqsSimulator({ handlers: [a.handler, b.handler] });
-    queue.sendAll(shuffled(twice.flatMap((call) => [...siprecEvents(call), ...siprecEvents(call)]), 5));
+    queue.sendAll(
+      shuffled(
+        twice.flatMap((call) => [...siprecEvents(call), ...siprecEvents(call)]),
+        5,
+      ),
+    );
     await drained(queue);
     for (const call of twice) expectOneRecording(harness.pipelines, call, startOrder);
   });
@@ -261,7 +288,11 @@ describe("a call with a FAILED event, which names the call and not the leg", () 
     const recorder = await harness.startRecorder();
     const call = makeCall("failed-then-two-ended");
     const queue = new SqsSimulator({ handlers: [recorder.handler], batchSize: 1 });
-    queue.sendAll([streamingEvent(call, "caller", "FAILED"), streamingEvent(call, "callee", "ENDED"), streamingEvent(call, "caller", "ENDED")]);
+    queue.sendAll([
+      streamingEvent(call, "caller", "FAILED"),
+      streamingEvent(call, "callee", "ENDED"),
+      streamingEvent(call, "caller", "ENDED"),
+    ]);
     await drained(queue);
     expectOneRecording(harness.pipelines, call, ["callee"]);
   });
@@ -286,7 +317,9 @@ describe("a call with a FAILED event, which names the call and not the leg", () 
     });
 
     it("warns", () => {
-      expect(atLevel(recorder.logs, "WARN").some((line) => line.callId === call.callId && line.outcome === "no_audio")).toBe(true);
+      expect(atLevel(recorder.logs, "WARN").some((line) => line.callId === call.callId && line.outcome === "no_audio")).toBe(
+        true,
+      );
     });
   });
 });

@@ -7,7 +7,16 @@ import type { AddressInfo } from "node:net";
 import type { SQSBatchResponse } from "aws-lambda";
 import permanentFailure from "./fixtures/media-insights-permanent-failure.json";
 import { type Call, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
-import { atLevel, drained, expectOneRecording, type Harness, type LogLine, shuffled, sqsEvent, startHarness } from "./support/harness";
+import {
+  atLevel,
+  drained,
+  expectOneRecording,
+  type Harness,
+  type LogLine,
+  shuffled,
+  sqsEvent,
+  startHarness,
+} from "./support/harness";
 import { startRecorderProcess } from "./support/recorder-process";
 import { SqsSimulator } from "./support/sqs-simulator";
 
@@ -84,7 +93,9 @@ describe.each(["ForbiddenException", "UnauthorizedClientException", "BadRequestE
     let logs: LogLine[];
 
     beforeAll(async () => {
-      harness.pipelines.reset({ failWith: (body) => (body.MediaInsightsRuntimeMetadata?.callId === call.callId ? refusal : undefined) });
+      harness.pipelines.reset({
+        failWith: (body) => (body.MediaInsightsRuntimeMetadata?.callId === call.callId ? refusal : undefined),
+      });
       const recorder = await harness.startRecorder();
       logs = recorder.logs;
       queue = new SqsSimulator({ handlers: [recorder.handler], visibilityTimeoutMs: 10, maxReceiveCount: 3 });
@@ -100,7 +111,12 @@ describe.each(["ForbiddenException", "UnauthorizedClientException", "BadRequestE
 
     it("sends one dead letter at once, naming the call and the error", () => {
       expect(letters().map((letter) => letter.attributes)).toEqual([
-        { CallId: call.callId, Operation: "CreateMediaInsightsPipeline", ErrorName: refusal, ErrorMessage: expect.stringContaining(refusal) },
+        {
+          CallId: call.callId,
+          Operation: "CreateMediaInsightsPipeline",
+          ErrorName: refusal,
+          ErrorMessage: expect.stringContaining(refusal),
+        },
       ]);
     });
 
@@ -118,7 +134,11 @@ describe.each(["ForbiddenException", "UnauthorizedClientException", "BadRequestE
     });
 
     it("is logged as one error with the call and the error name", () => {
-      expect(atLevel(logs, "ERROR").filter((line) => line.errorName === refusal).map((line) => line.callId)).toEqual([call.callId]);
+      expect(
+        atLevel(logs, "ERROR")
+          .filter((line) => line.errorName === refusal)
+          .map((line) => line.callId),
+      ).toEqual([call.callId]);
     });
   },
 );
@@ -266,7 +286,9 @@ describe("an unreachable table", () => {
   });
 
   it("is logged as a warning with the call and the error name", () => {
-    expect(atLevel(logs, "WARN")).toEqual([expect.objectContaining({ callId: call.callId, operation: "UpdateItem", errorName: expect.any(String) })]);
+    expect(atLevel(logs, "WARN")).toEqual([
+      expect.objectContaining({ callId: call.callId, operation: "UpdateItem", errorName: expect.any(String) }),
+    ]);
   });
 });
 
@@ -299,7 +321,11 @@ describe("a pipeline's permanent failure event", () => {
         _aws: {
           Timestamp: expect.any(Number),
           CloudWatchMetrics: [
-            { Namespace: "RecorderTest", Dimensions: [["VoiceConnectorId"]], Metrics: [{ Name: "PermanentPipelineFailures", Unit: "Count" }] },
+            {
+              Namespace: "RecorderTest",
+              Dimensions: [["VoiceConnectorId"]],
+              Metrics: [{ Name: "PermanentPipelineFailures", Unit: "Count" }],
+            },
           ],
         },
         VoiceConnectorId: VOICE_CONNECTOR_ID,
@@ -315,7 +341,10 @@ describe("a pipeline's permanent failure event", () => {
 
 describe("a permanent failure of a pipeline this connector did not start", () => {
   const cases: [string, object][] = [
-    ["another connector's", { ...permanentFailure, detail: { ...permanentFailure.detail, voiceConnectorId: "anothervoiceconnector1" } }],
+    [
+      "another connector's",
+      { ...permanentFailure, detail: { ...permanentFailure.detail, voiceConnectorId: "anothervoiceconnector1" } },
+    ],
     ["one without a connector id (the shared sample verbatim)", permanentFailure],
   ];
 
@@ -353,7 +382,12 @@ describe("a deployment with a bad environment", () => {
   it("fails to load, with a structured error naming the variable", async () => {
     const loading = startRecorderProcess(harness.env({ RECORDING_BUCKET: "Bad Bucket" }));
     await expect(loading).rejects.toMatchObject({
-      logs: [expect.objectContaining({ level: "ERROR", error: expect.objectContaining({ message: expect.stringContaining("RECORDING_BUCKET") }) })],
+      logs: [
+        expect.objectContaining({
+          level: "ERROR",
+          error: expect.objectContaining({ message: expect.stringContaining("RECORDING_BUCKET") }),
+        }),
+      ],
     });
   });
 });

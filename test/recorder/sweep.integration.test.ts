@@ -65,7 +65,10 @@ describe("a call whose other leg never ends", () => {
     await sweep();
     await recorder.handler(sqsEvent(streamingEvent(call, "callee", "ENDED")));
     const late = atLevel(recorder.logs, "WARN").filter((line) => String(line.message).includes("after its call was settled"));
-    expect([late.map((line) => line.callId), recorder.logs.filter((line) => "LateLegs" in line).length]).toEqual([[call.callId], 1]);
+    expect([late.map((line) => line.callId), recorder.logs.filter((line) => "LateLegs" in line).length]).toEqual([
+      [call.callId],
+      1,
+    ]);
   });
 
   it("takes a redelivery of the recorded leg for what it is: no warning, no count", async () => {
@@ -99,7 +102,8 @@ describe("a sweep behind 60 calls whose requests keep failing", () => {
     await overdue();
     harness.pipelines.reset({
       maxActive: Number.MAX_SAFE_INTEGER,
-      failWith: (body) => (body.MediaInsightsRuntimeMetadata?.callId.startsWith("failing-") ? "ServiceFailureException" : undefined),
+      failWith: (body) =>
+        body.MediaInsightsRuntimeMetadata?.callId.startsWith("failing-") ? "ServiceFailureException" : undefined,
     });
     response = await sweep();
   });
@@ -108,7 +112,8 @@ describe("a sweep behind 60 calls whose requests keep failing", () => {
     expectOneRecording(harness.pipelines, healthy, ["caller"]);
   });
 
-  const attempts = () => Promise.all(failing.map(async (call) => Number((await harness.table.getItem(call.callId))?.sweep_attempts?.N)));
+  const attempts = () =>
+    Promise.all(failing.map(async (call) => Number((await harness.table.getItem(call.callId))?.sweep_attempts?.N)));
 
   it("tries each failing call once", async () => {
     expect(await attempts()).toEqual(failing.map(() => 1));
@@ -134,7 +139,9 @@ describe("a sweep behind 60 calls whose requests keep failing", () => {
   });
 
   it("reports the backlog: pending calls and the oldest one's age", async () => {
-    const [pending, oldest] = ["PendingCalls", "OldestPendingCallAge"].map((name) => recorder.logs.filter((line) => name in line).at(-1));
+    const [pending, oldest] = ["PendingCalls", "OldestPendingCallAge"].map((name) =>
+      recorder.logs.filter((line) => name in line).at(-1),
+    );
     expect([pending?.PendingCalls, Number(oldest?.OldestPendingCallAge) >= LEG_WAIT_SECONDS]).toEqual([61, true]);
   });
 });
@@ -169,7 +176,14 @@ describe("a sweep that meets a call the service refuses", () => {
 
   it("dead-letters the call once, with a retry message naming it", () => {
     expect(harness.deadLetters.messages.map((message) => [JSON.parse(message.body), message.attributes.ErrorName])).toEqual([
-      [{ source: "call-recorder.retry", "detail-type": "Record refused call", detail: { callId: call.callId, voiceConnectorId: VOICE_CONNECTOR_ID } }, "ForbiddenException"],
+      [
+        {
+          source: "call-recorder.retry",
+          "detail-type": "Record refused call",
+          detail: { callId: call.callId, voiceConnectorId: VOICE_CONNECTOR_ID },
+        },
+        "ForbiddenException",
+      ],
     ]);
   });
 

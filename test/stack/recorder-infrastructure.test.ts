@@ -1,6 +1,6 @@
-import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { RECORDER_RETRY } from "../../stacks/recorder-queue";
+import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();
 const connectorId = "${aws_chime_voice_connector.recorded.id}";
@@ -29,12 +29,15 @@ describe("the rules feeding the recorder", () => {
     expect(parseJsonLiteral(resource(config, "aws_cloudwatch_event_target", "sweep_pending_calls").input)).toEqual(SWEEP_EVENT);
   });
 
-  it.each(["call_streams_ended", "pipeline_permanent_failure", "sweep_pending_calls"])("%s targets the recorder queue", (rule) => {
-    expect(resource(config, "aws_cloudwatch_event_target", rule)).toMatchObject({
-      rule: `\${aws_cloudwatch_event_rule.${rule}.name}`,
-      arn: "${aws_sqs_queue.recorder.arn}",
-    });
-  });
+  it.each(["call_streams_ended", "pipeline_permanent_failure", "sweep_pending_calls"])(
+    "%s targets the recorder queue",
+    (rule) => {
+      expect(resource(config, "aws_cloudwatch_event_target", rule)).toMatchObject({
+        rule: `\${aws_cloudwatch_event_rule.${rule}.name}`,
+        arn: "${aws_sqs_queue.recorder.arn}",
+      });
+    },
+  );
 });
 
 describe("the recorder queue", () => {
@@ -73,7 +76,9 @@ describe("the recorder queue", () => {
   });
 
   it("hides a message for longer than the function may run", () => {
-    expect(queue.visibility_timeout_seconds).toBeGreaterThanOrEqual(6 * resource(config, "aws_lambda_function", "recorder").timeout);
+    expect(queue.visibility_timeout_seconds).toBeGreaterThanOrEqual(
+      6 * resource(config, "aws_lambda_function", "recorder").timeout,
+    );
   });
 
   it("accepts messages only from the three recorder rules", () => {
@@ -114,7 +119,8 @@ describe("the recorder function", () => {
       CALL_TABLE: "${aws_dynamodb_table.calls.name}",
       RECORDING_BUCKET: "${local.recording_bucket_name}",
       RECORDING_BUCKET_PREFIX: "${local.recording_prefix}",
-      MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: "${aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording.arn}",
+      MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN:
+        "${aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording.arn}",
       VOICE_CONNECTOR_ID: connectorId,
       LOG_LEVEL: "${var.log_level}",
       CALL_TTL_DAYS: "${var.call_ttl_days}",

@@ -12,4 +12,6 @@ export interface DeadLetterQueue {
   close(): Promise<void>;
 }
 export declare function startDeadLetterQueue(): Promise<DeadLetterQueue>;
-export declare function attributesMd5(attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>): string;
+export declare function attributesMd5(
+  attributes: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>,
+): string;

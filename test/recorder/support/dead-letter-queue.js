@@ -40,7 +40,8 @@ async function startDeadLetterQueue() {
         model: loadServiceModel("sqs", "2012-11-05"),
         handlers: {
           SendMessage(input) {
-            if (input.QueueUrl !== queueUrl) throw new ServiceError("QueueDoesNotExist", `The specified queue does not exist: ${input.QueueUrl}`);
+            if (input.QueueUrl !== queueUrl)
+              throw new ServiceError("QueueDoesNotExist", `The specified queue does not exist: ${input.QueueUrl}`);
             if (input.MessageBody === "") throw new ServiceError("InvalidMessageContents", "The message body must not be empty");
             const attributes = input.MessageAttributes ?? {};
             for (const [name, value] of Object.entries(attributes)) {

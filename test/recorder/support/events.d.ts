@@ -26,4 +26,8 @@ export interface EventBridgeEvent {
 export declare function makeCall(callId: string, options?: { voiceConnectorId?: string; offsetMs?: number }): Call;
 export declare function streamingEvent(call: Call, side: Side, status: StreamingStatus): EventBridgeEvent;
 export declare function callEvents(call: Call): EventBridgeEvent[];
-export declare function permanentFailureEvent(options: { callId?: string; pipelineArn: string; failureReason?: string }): EventBridgeEvent;
+export declare function permanentFailureEvent(options: {
+  callId?: string;
+  pipelineArn: string;
+  failureReason?: string;
+}): EventBridgeEvent;

@@ -26,7 +26,11 @@ export interface Harness {
 }
 
 export async function startHarness(voiceConnectorId: string): Promise<Harness> {
-  const [table, pipelines, deadLetters] = await Promise.all([startCallTable(), startFakeMediaPipelines(), startDeadLetterQueue()]);
+  const [table, pipelines, deadLetters] = await Promise.all([
+    startCallTable(),
+    startFakeMediaPipelines(),
+    startDeadLetterQueue(),
+  ]);
   const targets = {
     tableEndpoint: table.endpoint,
     tableName: table.tableName,
@@ -67,7 +71,12 @@ export const TOKEN_PATTERN = /^[-_a-zA-Z0-9]{2,64}$/;
  * The CreateMediaInsightsPipeline body the recorder must send for `call`, as it appears on the wire
  * (timestamps in epoch seconds), written out independently of the implementation.
  */
-export function expectedRecording(call: Call, legs: Side[], keyPrefix = "recordings/", fileName = call.callId): Record<string, unknown> {
+export function expectedRecording(
+  call: Call,
+  legs: Side[],
+  keyPrefix = "recordings/",
+  fileName = call.callId,
+): Record<string, unknown> {
   const recorded = legs.map((side) => call[side]);
   return {
     MediaInsightsPipelineConfigurationArn: PIPELINE_CONFIGURATION_ARN,
@@ -109,7 +118,10 @@ export function expectOneRecording(
 }
 
 /** The whole queue of each call went through: no message left, none in the dead-letter queue. */
-export async function drained(queue: { drain(options?: { timeoutMs?: number }): Promise<void>; deadLetters: unknown[] }, timeoutMs = 20_000): Promise<void> {
+export async function drained(
+  queue: { drain(options?: { timeoutMs?: number }): Promise<void>; deadLetters: unknown[] },
+  timeoutMs = 20_000,
+): Promise<void> {
   await queue.drain({ timeoutMs });
   expect(queue.deadLetters).toEqual([]);
 }

@@ -1,8 +1,7 @@
 "use strict";
 /** The environment the stack gives the recorder, pointed at the loopback fakes. */
 
-const PIPELINE_CONFIGURATION_ARN =
-  "arn:aws:chime:us-east-1:111122223333:media-insights-pipeline-configuration/call-recorder";
+const PIPELINE_CONFIGURATION_ARN = "arn:aws:chime:us-east-1:111122223333:media-insights-pipeline-configuration/call-recorder";
 const RECORDING_BUCKET = "call-recordings-111122223333";
 
 /** Read by the recorder at load; cleared before each load so one instance's settings never leak into the next. */
