@@ -61,7 +61,14 @@ export class CallRecorderStack extends TerraformStack {
       `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`,
     );
 
-    const key = new EncryptionKey(this, "encryption-key", { kmsKeyArn: vars.kmsKeyArn, accountId, region, namePrefix });
+    const key = new EncryptionKey(this, "encryption-key", {
+      kmsKeyArn: vars.kmsKeyArn,
+      accountId,
+      region,
+      namePrefix,
+      removalPolicy: vars.removalPolicy,
+      outputBucket: vars.outputBucket,
+    });
 
     const bucket = new RecordingBucket(this, "recording-bucket", {
       kmsKeyArn: key.keyArn,

@@ -2,7 +2,7 @@ import { DataAwsKmsKey } from "@cdktf/provider-aws/lib/data-aws-kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
-import { TerraformLocal, type TerraformVariable } from "cdktf";
+import { DataResource, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { countedAttribute, hcl, hclNumber, type PolicyStatement, policyDocument, varRef } from "./hcl";
 
@@ -58,6 +58,10 @@ export interface EncryptionKeyProps {
   readonly accountId: string;
   readonly region: string;
   readonly namePrefix: string;
+  /** The recordings' removal policy: under RETAIN the created key must outlive any plan, like the bucket. */
+  readonly removalPolicy: TerraformVariable;
+  /** Existing bucket, or "" when the stack creates one (whose recordings the created key encrypts). */
+  readonly outputBucket: TerraformVariable;
 }
 
 /**
@@ -113,6 +117,19 @@ export class EncryptionKey extends Construct {
         ],
       },
     }).overrideLogicalId("given");
+
+    // Under RETAIN the kept recordings need the created key: a plan that would delete it (destroy, or switching
+    // to a given key) fails here, before anything is deleted, as the bucket's own guard does.
+    const guard = new DataResource(this, "retain", {
+      count: hclNumber(
+        `${given} == "" && ${varRef(props.outputBucket)} == "" && ${varRef(props.removalPolicy)} != "DESTROY" ? 1 : 0`,
+      ),
+      input: { key: hcl(countedAttribute(this.key, "arn")) },
+      triggersReplace: { key: hcl(countedAttribute(this.key, "arn")) },
+      dependsOn: [this.key],
+      lifecycle: { preventDestroy: true },
+    });
+    guard.overrideLogicalId("retain_key");
 
     const arn = new TerraformLocal(
       this,

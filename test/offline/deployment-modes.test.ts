@@ -100,7 +100,7 @@ const CREATED_BUCKET = [
   "aws_s3_bucket_public_access_block.recordings",
   "aws_s3_bucket_server_side_encryption_configuration.recordings",
 ];
-const RETAIN_GUARD = ["terraform_data.retain_recordings"];
+const RETAIN_GUARD = ["terraform_data.retain_recordings", "terraform_data.retain_key"];
 const CREATED_KEY = ["aws_kms_alias.recordings", "aws_kms_key.recordings", "aws_kms_key_policy.recordings"];
 const OBJECT_LOCK = ["aws_s3_bucket_object_lock_configuration.recordings", "aws_s3_bucket_versioning.recordings"];
 const EXPIRY = ["aws_s3_bucket_lifecycle_configuration.recordings"];
@@ -164,7 +164,7 @@ describe("each deployment mode applies offline and deploys its resources", () =>
     );
   });
 
-  it("RETAIN adds the guard that refuses to destroy the bucket and its protections", () => {
+  it("RETAIN adds the guards that refuse to destroy the bucket, its protections and the created key", () => {
     expect(extras("RETAIN with an odd prefix")).toEqual(
       expected(PBX, ["<image>"], PHONE_NUMBER, ORIGINATION, TERMINATION, CREATED_BUCKET, CREATED_KEY, RETAIN_GUARD),
     );

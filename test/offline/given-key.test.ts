@@ -10,7 +10,8 @@ const GIVEN_KEY = "arn:aws:kms:us-east-1:123456789012:key/0000aaaa-11bb-22cc-33d
 
 /** The twin, with the given key read as `key` (a partial DescribeKey answer). */
 function twinWithKey(key: Record<string, unknown>) {
-  const twin = stackTwin();
+  // A copy: the stack's twin is shared by every workspace of this process.
+  const twin = structuredClone(stackTwin());
   const data = (twin.json as any).data.terraform_remote_state.aws_kms_key__given;
   data.defaults = { ...data.defaults, ...key };
   return twin;
@@ -55,4 +56,48 @@ describe("a given KMS key, read during the plan", () => {
   it("is not read when the stack creates its key", () => {
     expect(planError({ key_state: "PendingDeletion" }, "")).toBe("");
   });
+});
+
+describe("the created key under RETAIN", () => {
+  const retain = { removal_policy: "RETAIN", build_asterisk: false };
+  let workspace: TwinWorkspace;
+
+  beforeAll(() => {
+    workspace = new TwinWorkspace();
+    workspace.apply(retain);
+  }, 60_000);
+
+  afterAll(() => workspace.remove());
+
+  const refusal = (tfvars: Record<string, unknown>): string => {
+    try {
+      workspace.plan(tfvars);
+      return "";
+    } catch (error) {
+      return String((error as Error).message).replace(/\s+/g, " ");
+    }
+  };
+
+  it("cannot be swapped for a given key while the kept recordings need it", () => {
+    expect(refusal({ ...retain, kms_key_arn: GIVEN_KEY })).toContain(
+      "Resource terraform_data.retain_key[0] has lifecycle.prevent_destroy set",
+    );
+  });
+
+  it("still allows changes that keep it", () => {
+    expect(refusal({ ...retain, log_retention_days: 90 })).toBe("");
+  });
+});
+
+describe("the created key under DESTROY", () => {
+  it("may be swapped for a given key: the plan deletes it with no guard in the way", () => {
+    const workspace = new TwinWorkspace();
+    try {
+      workspace.apply({ build_asterisk: false });
+      const changes = workspace.plan({ build_asterisk: false, kms_key_arn: GIVEN_KEY });
+      expect(changes.filter((c) => c.address.startsWith("aws_kms_key.recordings")).map((c) => c.actions)).toEqual([["delete"]]);
+    } finally {
+      workspace.remove();
+    }
+  }, 60_000);
 });

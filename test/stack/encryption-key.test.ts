@@ -33,13 +33,22 @@ describe("the recorder's key", () => {
   });
 
   it("when given, is read during the plan and checked: symmetric, enabled, customer managed", () => {
-    const given = config.data.aws_kms_key.given;
+    const given = config.data.aws_kms_key.given as Record<string, any>;
     expect(given).toMatchObject({ count: '${var.kms_key_arn == "" ? 0 : 1}', key_id: "${var.kms_key_arn}" });
     expect(given.lifecycle.postcondition.map((p: { condition: string }) => p.condition)).toEqual([
       '${self.key_spec == "SYMMETRIC_DEFAULT" && self.key_usage == "ENCRYPT_DECRYPT"}',
       '${self.enabled && self.key_state == "Enabled"}',
       '${self.key_manager == "CUSTOMER"}',
     ]);
+  });
+
+  it("is guarded under RETAIN, as the bucket is: a plan that would delete the created key fails", () => {
+    expect(resource(config, "terraform_data", "retain_key")).toMatchObject({
+      count: '${var.kms_key_arn == "" && var.output_bucket == "" && var.removal_policy != "DESTROY" ? 1 : 0}',
+      triggers_replace: { key: "${one(aws_kms_key.recordings[*].arn)}" },
+      depends_on: ["aws_kms_key.recordings"],
+      lifecycle: { prevent_destroy: true },
+    });
   });
 
   it("is the given key when kms_key_arn is set, else the created one", () => {
