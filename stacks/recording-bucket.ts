@@ -51,9 +51,11 @@ export class RecordingBucket extends Construct {
       count,
       bucket: props.createdBucketName,
       forceDestroy: hclBool(`${varRef(props.removalPolicy)} == "DESTROY"`),
-      // S3 Object Lock is chosen when the bucket is created; turning it on later replaces the bucket, which the
-      // RETAIN guard below refuses (a lock requires RETAIN).
+      // Object Lock is set when the bucket is created with a lock. Turned on later, the lock configuration below
+      // enables it on the existing bucket: a change here would replace the bucket, deleting its recordings when an
+      // earlier DESTROY left force_destroy set.
       objectLockEnabled: hclBool(locked),
+      lifecycle: { ignoreChanges: ["object_lock_enabled"] },
     });
     bucket.overrideLogicalId("recordings");
     const createdId = hcl(countedAttribute(bucket, "id"));

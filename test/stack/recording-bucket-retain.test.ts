@@ -30,11 +30,20 @@ function twinConfiguration(): Record<string, unknown> {
   const guard = config.resource.terraform_data?.retain_recordings;
   const twins = Object.fromEntries(
     BUCKET_TYPES.map((type) => {
-      const { count, bucket, depends_on, object_lock_enabled } = config.resource[type].recordings as Record<string, unknown>;
-      // A change of the bucket's name, or of Object Lock, replaces the bucket; every other resource names it.
+      const { count, bucket, depends_on, object_lock_enabled, lifecycle } = config.resource[type].recordings as Record<
+        string,
+        any
+      >;
+      // A change of the bucket's name or Object Lock setting replaces the bucket, unless the change is ignored; every
+      // other resource names it.
+      const ignored: string[] = (lifecycle?.ignore_changes ?? []).map((argument: string) => `triggers_replace.${argument}`);
       const twin =
         type === "aws_s3_bucket"
-          ? { count, triggers_replace: { bucket, object_lock_enabled } }
+          ? {
+              count,
+              triggers_replace: { bucket, object_lock_enabled },
+              ...(ignored.length > 0 ? { lifecycle: { ignore_changes: ignored } } : {}),
+            }
           : { count, input: bucket, depends_on };
       return [`${type}__recordings`, rewrite(Object.fromEntries(Object.entries(twin).filter(([, v]) => v !== undefined)))];
     }),
@@ -198,11 +207,17 @@ describe("Object Lock under RETAIN", () => {
     expect(deployment.state()).toEqual(bucketAddresses(true, true));
   });
 
-  it("refuses turning the lock on for a deployed bucket, which would replace it", () => {
+  it("turns the lock on for a deployed bucket in place, adding versioning and the lock to the kept bucket", () => {
     const deployment = deploy(retain);
+    expect(deployment.apply(locked).ok).toBe(true);
+    expect(deployment.state()).toEqual(bucketAddresses(true, true));
+  });
+
+  it("turns it on in place after DESTROY too, so the switch to RETAIN with a lock never replaces (empties) the bucket", () => {
+    const deployment = deploy({ recording_retention_days: 30 });
     const result = deployment.apply(locked);
-    expect(result.output).toContain(`Resource ${GUARD}[0] has lifecycle.prevent_destroy set`);
-    expect(deployment.state()).toEqual(bucketAddresses(true));
+    expect(result.output).toContain("Plan: 3 to add, 0 to change, 0 to destroy.");
+    expect(deployment.state()).toEqual(bucketAddresses(true, true));
   });
 });
 

@@ -79,6 +79,10 @@ describe("Object Lock", () => {
     expect(resource(config, "aws_s3_bucket", "recordings").object_lock_enabled).toBe('${var.recording_lock_mode != ""}');
   });
 
+  it("never replaces a deployed bucket when turned on later: the lock configuration enables it in place", () => {
+    expect(resource(config, "aws_s3_bucket", "recordings").lifecycle).toEqual({ ignore_changes: ["object_lock_enabled"] });
+  });
+
   it("versions the bucket, which Object Lock requires", () => {
     expect(resource(config, "aws_s3_bucket_versioning", "recordings")).toMatchObject({
       count: lockedOnly,
