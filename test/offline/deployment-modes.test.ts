@@ -249,6 +249,18 @@ describe("encryption and retention", () => {
     });
   });
 
+  it("the created key's policy names the recorder's log group and list parameter as applied", () => {
+    const mode = "created key with COMPLIANCE lock";
+    const policy = JSON.parse(instance(mode, "aws_kms_key_policy.recordings[0]").policy);
+    const condition = (sid: string) => policy.Statement.find((s: { Sid: string }) => s.Sid === sid).Condition;
+    expect(condition("CloudWatchLogsEncryptsTheRecorderLogs").ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
+      `arn:aws:logs:us-east-1:123456789012:log-group:${instance(mode, "aws_cloudwatch_log_group.recorder").name}`,
+    );
+    expect(condition("AccountWritesTheDoNotRecordListThroughSsm").StringEquals["kms:EncryptionContext:PARAMETER_ARN"]).toBe(
+      `arn:aws:ssm:us-east-1:123456789012:parameter${instance(mode, "aws_ssm_parameter.do_not_record_numbers").name}`,
+    );
+  });
+
   it("the pipelines' role may use the given key through S3, for the existing bucket's default encryption", () => {
     const policy = JSON.parse(instance("given key with an existing bucket", "aws_iam_role_policy.media_pipeline_access").policy);
     expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "EncryptRecordingsThroughS3").Resource).toBe(GIVEN_KEY);
