@@ -15,8 +15,9 @@ const { startDeadLetterQueue } = support("dead-letter-queue");
 const { makeCall, streamingEvent, VOICE_CONNECTOR_ID } = support("events");
 /** The schedule's message (lambda/recorder/sweep.ts; test/recorder/events.test.ts pins its JSON). */
 const SWEEP_EVENT = { source: "call-recorder.sweep", "detail-type": "Sweep pending calls" };
-const { recorderEnv } = support("recorder-env");
+const { recorderEnv, RECORDING_BUCKET } = support("recorder-env");
 const { startRecorderProcess, BUNDLE } = support("recorder-process");
+const { startS3Server } = require("../test/support/s3-server.js");
 
 const CALLS = 200;
 const COLD_LOAD_RUNS = 7;
@@ -51,9 +52,10 @@ function endedEvents(calls) {
 }
 
 async function perCallCost() {
+  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
   const [table, pipelines, deadLetters] = await Promise.all([
     startCallTable(),
-    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER }),
+    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER }, s3),
     startDeadLetterQueue(),
   ]);
   const env = recorderEnv({
@@ -61,6 +63,7 @@ async function perCallCost() {
     tableName: table.tableName,
     pipelinesUrl: pipelines.url,
     deadLetterQueueUrl: deadLetters.url,
+    s3Url: s3.url,
     voiceConnectorId: VOICE_CONNECTOR_ID,
   });
   const recorder = await startRecorderProcess(env);
@@ -84,7 +87,7 @@ async function perCallCost() {
     };
   } finally {
     await recorder.close();
-    await Promise.all([table.close(), pipelines.close(), deadLetters.close()]);
+    await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
   }
 }
 
@@ -93,9 +96,10 @@ async function perCallCost() {
  * service refuses for good (ForbiddenException), with the deployed function's 60 s to do it in.
  */
 async function sweepBacklog() {
+  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
   const [table, pipelines, deadLetters] = await Promise.all([
     startCallTable(),
-    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER }),
+    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER }, s3),
     startDeadLetterQueue(),
   ]);
   const env = recorderEnv(
@@ -104,6 +108,7 @@ async function sweepBacklog() {
       tableName: table.tableName,
       pipelinesUrl: pipelines.url,
       deadLetterQueueUrl: deadLetters.url,
+      s3Url: s3.url,
       voiceConnectorId: VOICE_CONNECTOR_ID,
     },
     { LEG_WAIT_SECONDS: "1", LOG_LEVEL: "WARN" },
@@ -146,7 +151,7 @@ async function sweepBacklog() {
     };
   } finally {
     await recorder.close();
-    await Promise.all([table.close(), pipelines.close(), deadLetters.close()]);
+    await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
   }
 }
 
@@ -156,6 +161,7 @@ const loadEnv = recorderEnv({
   tableName: "calls",
   pipelinesUrl: "http://127.0.0.1:1",
   deadLetterQueueUrl: "http://127.0.0.1:1/111122223333/call-recorder-dlq",
+  s3Url: "http://127.0.0.1:1",
   voiceConnectorId: VOICE_CONNECTOR_ID,
 });
 const coldMs = coldLoadMs(loadEnv);

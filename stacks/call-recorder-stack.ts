@@ -56,6 +56,12 @@ export class CallRecorderStack extends TerraformStack {
       "recording_prefix",
       `join("/", compact(split("/", ${varRef(vars.recordingBucketPrefix)})))`,
     );
+    // Records go under metadata_prefix, or beside the recordings when it is "".
+    const metadataPrefix = local("record_prefix", `join("/", compact(split("/", ${varRef(vars.metadataPrefix)})))`);
+    const recordKeyPrefix = local(
+      "record_key_prefix",
+      `local.record_prefix == "" ? local.recording_key_prefix : "\${local.record_prefix}/"`,
+    );
     const recordingKeyPrefix = local(
       "recording_key_prefix",
       `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`,
@@ -163,6 +169,10 @@ export class CallRecorderStack extends TerraformStack {
       kmsKeyArn: key.keyArn,
       recordingFormat: vars.recordingFormat.stringValue,
       doNotRecordParameter: { name: doNotRecord.parameter.name, arn: doNotRecord.parameter.arn },
+      recordingFileName: vars.recordingFileName.stringValue,
+      metadataPrefix,
+      recordingObjectsArn: bucket.recordingObjectsArn,
+      recordObjectsArn: `${bucket.bucketArn}/${recordKeyPrefix}*.json`,
     });
     const keyPolicy = key.addPolicy({
       pipelineRoleArn: pipeline.resourceAccessRole.arn,

@@ -48,6 +48,14 @@ export interface RecorderFunctionProps {
   readonly recordingFormat: string;
   /** The SSM parameter holding the do-not-record list. */
   readonly doNotRecordParameter: { readonly name: string; readonly arn: string };
+  /** recording_file_name: the template recordings and records are named from. */
+  readonly recordingFileName: string;
+  /** Key prefix of the per-call records without surrounding slashes; "" puts them beside the recordings. */
+  readonly metadataPrefix: string;
+  /** ARN pattern of the recordings, which the function reads by range to check them. */
+  readonly recordingObjectsArn: string;
+  /** ARN pattern of the per-call records (`*.json` under their prefix), which the function writes. */
+  readonly recordObjectsArn: string;
 }
 
 /** The recording function, its least-privilege role, its logs and its queue subscription. */
@@ -125,6 +133,19 @@ export class RecorderFunction extends Construct {
           Resource: props.doNotRecordParameter.arn,
         },
         {
+          // Ranged reads of the recordings' headers; the function never lists or deletes.
+          Sid: "CheckTheRecordings",
+          Effect: "Allow",
+          Action: "s3:GetObject",
+          Resource: props.recordingObjectsArn,
+        },
+        {
+          Sid: "WriteTheCallRecords",
+          Effect: "Allow",
+          Action: "s3:PutObject",
+          Resource: props.recordObjectsArn,
+        },
+        {
           Sid: "UseTheKeyThroughItsServices",
           Effect: "Allow",
           Action: RECORDER_KEY_ACTIONS,
@@ -169,6 +190,8 @@ export class RecorderFunction extends Construct {
           DO_NOT_RECORD_PARAMETER: props.doNotRecordParameter.name,
           DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.url,
           DATA_RETENTION_HOURS: String(props.dataRetentionHours),
+          RECORDING_FILE_NAME: props.recordingFileName,
+          METADATA_PREFIX: props.metadataPrefix,
         },
       },
       // The log group must exist with its retention before Lambda would create one without it.

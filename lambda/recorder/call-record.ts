@@ -90,7 +90,11 @@ export interface RecordLocation {
 
 const join = (prefix: string, name: string): string => (prefix === "" ? name : `${prefix}/${name}`);
 
-export function recordingKey(location: RecordLocation, fileName: string, format: RecordingFormat): string {
+export function recordingKey(
+  location: Pick<RecordLocation, "recordingPrefix">,
+  fileName: string,
+  format: RecordingFormat,
+): string {
   return join(location.recordingPrefix, `${fileName}.${AUDIO_EXTENSION[format]}`);
 }
 
@@ -117,14 +121,15 @@ export type RecordOutcome =
   | "malformed"
   | "missing"
   | "no_audio"
-  | "audio_expired";
+  | "audio_expired"
+  | "not_recorded";
 
 export interface RecordInput {
   callId: string;
   voiceConnectorId: string;
   details: CallDetails;
   /** What the recorder decided: recorded, single_leg, or an outcome without a pipeline. */
-  decided: "recorded" | "single_leg" | "no_audio" | "audio_expired";
+  decided: "recorded" | "single_leg" | "no_audio" | "audio_expired" | "not_recorded";
   /** In file order; empty for a call without audio. */
   channels: RecordedChannel[];
   recording: { bucket: string; key: string; format: RecordingFormat; pipelineArn: string | null; requestedAtMs: number | null };

@@ -1,12 +1,18 @@
 import { createHash } from "node:crypto";
 import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import type { CallLegs, ChannelRole, EndedLeg, LegRole, Outcome } from "./call";
+import { type CallDetails, NO_DETAILS } from "./call-record";
 import { classifyAwsError, isConditionalCheckFailure } from "./errors";
+import type { RecordingFormat, VerificationStatus } from "./recording-check";
 
 import { CALL_TABLE_SCHEMA } from "./table-schema";
 
 const { partitionKey: CALL_ID, ttlAttribute: EXPIRES_AT, pendingIndex: PENDING_INDEX } = CALL_TABLE_SCHEMA;
 const PENDING = "1";
+/** The same sparse index lists started recordings until they are checked, sorted by when the check is due. */
+const CHECK_DUE = "check";
+/** What the events said of the call (numbers, ids, SIPREC metadata), as JSON. */
+const DETAILS = "call_details";
 
 const ROLE_ATTRIBUTE: Record<LegRole, string> = { caller: "caller_leg", callee: "callee_leg" };
 const ATTRIBUTE_ROLE: Record<string, LegRole> = { caller_leg: "caller", callee_leg: "callee" };
@@ -16,7 +22,7 @@ const UNKNOWN_ROLE_PREFIX = "leg_";
 const FAILED_AT = "failed_at";
 
 /** `settled`: the call already has `recorded_at`, so nothing more may happen to it. */
-export type StoreResult = { status: "open"; legs: CallLegs } | { status: "settled" };
+export type StoreResult = { status: "open"; legs: CallLegs; details: CallDetails } | { status: "settled" };
 
 export interface PendingCall {
   callId: string;
@@ -27,6 +33,33 @@ export interface PendingCall {
   firstEventMs?: number;
   /** Sweep attempts that failed so far. */
   attempts: number;
+  details: CallDetails;
+}
+
+/** Where a started recording is and when to check it. */
+export interface RecordingCheck {
+  dueMs: number;
+  recordingKey: string;
+  recordKey: string;
+  format: RecordingFormat;
+  /** The streams recorded, in file order: a leg that reports after the call was settled is not among them. */
+  streamArns: string[];
+}
+
+/** A started recording whose check is due, with everything its record needs. */
+export interface DueCheck {
+  callId: string;
+  legs: CallLegs;
+  details: CallDetails;
+  outcome: "recorded" | "single_leg";
+  channels: ChannelRole[];
+  pipelineArn: string;
+  /** When the pipeline was started (the call was settled). */
+  requestedAtMs: number;
+  recordingKey: string;
+  recordKey: string;
+  format: RecordingFormat;
+  streamArns: string[];
 }
 
 export interface Settlement {
@@ -34,13 +67,15 @@ export interface Settlement {
   pipelineArn?: string;
   /** What each channel of the recording holds, first channel first. */
   channels?: ChannelRole[];
+  /** For a started recording: the call stays in the sparse index until its check. */
+  check?: RecordingCheck;
 }
 
 export interface CallStore {
   /** One UpdateItem; returns the call's legs as now stored. */
-  storeEnded(callId: string, leg: EndedLeg, nowMs: number): Promise<StoreResult>;
+  storeEnded(callId: string, leg: EndedLeg, details: CallDetails, nowMs: number): Promise<StoreResult>;
   /** One UpdateItem; returns the call's legs as now stored. */
-  storeFailure(callId: string, failedMs: number, nowMs: number): Promise<StoreResult>;
+  storeFailure(callId: string, failedMs: number, details: CallDetails, nowMs: number): Promise<StoreResult>;
   /** Returns false when another attempt settled the call first. */
   settle(callId: string, settlement: Settlement, nowMs: number): Promise<boolean>;
   /**
@@ -59,6 +94,10 @@ export interface CallStore {
   findPending(limit: number): Promise<PendingCall[]>;
   /** Puts off the sweep's next try of a call whose attempt failed; false when it is no longer pending. */
   defer(callId: string, attempts: number, dueMs: number): Promise<boolean>;
+  /** Started recordings whose check is due by `nowMs` (at most `limit`), the earliest first. */
+  findDueChecks(nowMs: number, limit: number): Promise<DueCheck[]>;
+  /** Keeps the check's status in the item (until it expires) and takes the call out of the index. */
+  markChecked(callId: string, status: VerificationStatus, nowMs: number): Promise<boolean>;
 }
 
 export interface CallStoreOptions {
@@ -88,6 +127,11 @@ const legValue = (leg: EndedLeg): AttributeValue => ({
     end_ms: { N: String(leg.endMs) },
   },
 });
+
+function readDetails(item: Record<string, AttributeValue>): CallDetails {
+  const json = item[DETAILS]?.S;
+  return json === undefined ? NO_DETAILS : { ...NO_DETAILS, ...(JSON.parse(json) as Partial<CallDetails>) };
+}
 
 function readLegs(item: Record<string, AttributeValue>): CallLegs {
   const ended: EndedLeg[] = [];
@@ -166,34 +210,46 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
       if (isConditionalCheckFailure(error)) return { status: "settled" };
       throw classifyAwsError(error, { callId, operation: "UpdateItem" });
     }
-    return { status: "open", legs: readLegs(item) };
+    return { status: "open", legs: readLegs(item), details: readDetails(item) };
   }
 
   return {
-    async storeEnded(callId, leg, nowMs) {
-      // ENDED replaces whatever the leg held: a redelivery carries the same values.
-      return update(callId, nowMs, { set: "#leg = :leg" }, { "#leg": legAttribute(leg) }, { ":leg": legValue(leg) });
-    },
-
-    async storeFailure(callId, failedMs, nowMs) {
+    async storeEnded(callId, leg, details, nowMs) {
+      // ENDED replaces whatever the leg held: a redelivery carries the same values. Its details are
+      // the fullest an event gives (numbers, SIPREC metadata), so they replace a FAILED's.
       return update(
         callId,
         nowMs,
-        { add: "#failed :failed" },
-        { "#failed": FAILED_AT },
-        { ":failed": { NS: [String(failedMs)] } },
+        { set: "#leg = :leg, #details = :details" },
+        { "#leg": legAttribute(leg), "#details": DETAILS },
+        { ":leg": legValue(leg), ":details": { S: JSON.stringify(details) } },
       );
     },
 
-    async settle(callId, { outcome, pipelineArn, channels }, nowMs) {
+    async storeFailure(callId, failedMs, details, nowMs) {
+      return update(
+        callId,
+        nowMs,
+        { set: "#details = if_not_exists(#details, :details)", add: "#failed :failed" },
+        { "#failed": FAILED_AT, "#details": DETAILS },
+        { ":failed": { NS: [String(failedMs)] }, ":details": { S: JSON.stringify(details) } },
+      );
+    },
+
+    async settle(callId, { outcome, pipelineArn, channels, check }, nowMs) {
       const setPipeline = pipelineArn === undefined ? "" : ", #pipeline = :pipeline";
       const setChannels = channels === undefined ? "" : ", #channels = :channels";
+      // A started recording moves from the pending calls to the checks due; anything else leaves the index.
+      const index =
+        check === undefined
+          ? " REMOVE #pending, #since"
+          : ", #pending = :check, #since = :checkDue, #recordingKey = :recordingKey, #recordKey = :recordKey, #format = :format, #streams = :streams";
       try {
         await client.send(
           new UpdateItemCommand({
             TableName,
             Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: `SET #recorded = :now, #outcome = :outcome${setPipeline}${setChannels} REMOVE #pending, #since`,
+            UpdateExpression: `SET #recorded = :now, #outcome = :outcome${setPipeline}${setChannels}${index}`,
             // attribute_exists: a call that expired meanwhile must not come back as a TTL-less stub.
             ConditionExpression: "attribute_exists(#callId) AND attribute_not_exists(#recorded)",
             ExpressionAttributeNames: {
@@ -204,12 +260,30 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
               "#since": PENDING_INDEX.sortKey,
               ...(pipelineArn === undefined ? {} : { "#pipeline": "pipeline_arn" }),
               ...(channels === undefined ? {} : { "#channels": "channel_roles" }),
+              ...(check === undefined
+                ? {}
+                : {
+                    "#recordingKey": "recording_key",
+                    "#recordKey": "record_key",
+                    "#format": "recording_format",
+                    "#streams": "recorded_streams",
+                  }),
             },
             ExpressionAttributeValues: {
               ":now": { N: String(nowMs) },
               ":outcome": { S: outcome },
               ...(pipelineArn === undefined ? {} : { ":pipeline": { S: pipelineArn } }),
               ...(channels === undefined ? {} : { ":channels": { L: channels.map((role) => ({ S: role })) } }),
+              ...(check === undefined
+                ? {}
+                : {
+                    ":check": { S: CHECK_DUE },
+                    ":checkDue": { N: String(check.dueMs) },
+                    ":recordingKey": { S: check.recordingKey },
+                    ":recordKey": { S: check.recordKey },
+                    ":format": { S: check.format },
+                    ":streams": { L: check.streamArns.map((arn) => ({ S: arn })) },
+                  }),
             },
           }),
         );
@@ -326,8 +400,66 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
           dueMs: Number(item[PENDING_INDEX.sortKey]?.N ?? 0),
           ...(first === undefined ? {} : { firstEventMs: Number(first) }),
           attempts: Number(item[ATTEMPTS]?.N ?? 0),
+          details: readDetails(item),
         };
       });
+    },
+
+    async findDueChecks(nowMs, limit) {
+      let items: Record<string, AttributeValue>[];
+      try {
+        const page = await client.send(
+          new QueryCommand({
+            TableName,
+            IndexName: PENDING_INDEX.name,
+            KeyConditionExpression: "#pending = :check AND #since <= :now",
+            ExpressionAttributeNames: { "#pending": PENDING_INDEX.partitionKey, "#since": PENDING_INDEX.sortKey },
+            ExpressionAttributeValues: { ":check": { S: CHECK_DUE }, ":now": { N: String(nowMs) } },
+            Limit: limit,
+          }),
+        );
+        items = page.Items ?? [];
+      } catch (error) {
+        throw classifyAwsError(error, { operation: "Query" });
+      }
+      return items.map((item) => ({
+        callId: item[CALL_ID]?.S ?? "",
+        legs: readLegs(item),
+        details: readDetails(item),
+        outcome: item.outcome?.S === "single_leg" ? "single_leg" : "recorded",
+        channels: (item.channel_roles?.L ?? []).map((role) => (role.S ?? "unknown") as ChannelRole),
+        pipelineArn: item.pipeline_arn?.S ?? "",
+        requestedAtMs: Number(item.recorded_at?.N ?? 0),
+        recordingKey: item.recording_key?.S ?? "",
+        recordKey: item.record_key?.S ?? "",
+        format: item.recording_format?.S === "Opus" ? "Opus" : "Wav",
+        streamArns: (item.recorded_streams?.L ?? []).map((arn) => arn.S ?? ""),
+      }));
+    },
+
+    async markChecked(callId, status, nowMs) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { [CALL_ID]: { S: callId } },
+            UpdateExpression: "SET #status = :status, #checkedAt = :now REMOVE #pending, #since",
+            // Once only: a concurrent sweep that checked the call first keeps its result.
+            ConditionExpression: "#pending = :check",
+            ExpressionAttributeNames: {
+              "#status": "check_status",
+              "#checkedAt": "checked_at",
+              "#pending": PENDING_INDEX.partitionKey,
+              "#since": PENDING_INDEX.sortKey,
+            },
+            ExpressionAttributeValues: { ":status": { S: status }, ":now": { N: String(nowMs) }, ":check": { S: CHECK_DUE } },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+      }
     },
   };
 }

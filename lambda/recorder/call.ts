@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CreateMediaInsightsPipelineCommandInput } from "@aws-sdk/client-chime-sdk-media-pipelines";
-import { AUDIO_EXTENSION } from "./call-record";
+import { recordingKey } from "./call-record";
 import type { RecordingFormat } from "./recording-check";
 
 /** `isCaller: true` is the caller leg; Chime computes the flag, it need not be who dialled. */
@@ -110,10 +110,9 @@ export function callFileName(callId: string): string {
   return name;
 }
 
-export function recordingDestination(settings: RecordingSettings, callId: string): string {
-  const file = `${callFileName(callId)}.${AUDIO_EXTENSION[settings.recordingFormat]}`;
-  const key = settings.recordingPrefix === "" ? file : `${settings.recordingPrefix}/${file}`;
-  return `arn:${settings.partition}:s3:::${settings.recordingBucket}/${key}`;
+/** `fileName` is recording_file_name filled in for the call (call-record.ts), without extension. */
+export function recordingDestination(settings: RecordingSettings, fileName: string): string {
+  return `arn:${settings.partition}:s3:::${settings.recordingBucket}/${recordingKey(settings, fileName, settings.recordingFormat)}`;
 }
 
 /**
@@ -129,6 +128,7 @@ export function recordingRequest(
   callId: string,
   streams: readonly EndedLeg[],
   settings: RecordingSettings,
+  fileName: string,
 ): CreateMediaInsightsPipelineCommandInput {
   const range = fragmentRange(streams);
   return {
@@ -141,7 +141,7 @@ export function recordingRequest(
       },
     },
     S3RecordingSinkRuntimeConfiguration: {
-      Destination: recordingDestination(settings, callId),
+      Destination: recordingDestination(settings, fileName),
       RecordingFileFormat: settings.recordingFormat,
     },
     ClientRequestToken: clientRequestToken(settings.voiceConnectorId, callId),

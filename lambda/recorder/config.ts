@@ -1,3 +1,4 @@
+import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS, fileNameTemplateProblem } from "./call-record";
 import { ConfigurationError } from "./errors";
 import { LOG_LEVELS, type LogLevel } from "./logger";
 import type { RecordingFormat } from "./recording-check";
@@ -27,6 +28,15 @@ export interface Config {
   doNotRecordParameter: string;
   /** How long an instance keeps the list before reading it again. */
   doNotRecordCacheSeconds: number;
+  /** recording_file_name: the template each recording and its record are named from. */
+  recordingFileName: string;
+  /** Where the per-call records go, normalised; "" puts each beside its recording. */
+  metadataPrefix: string;
+  /**
+   * Seconds after a pipeline's start at which its recording is checked; null: the call's duration
+   * (at most 8 hours) plus 15 minutes (recording-check.ts).
+   */
+  recordingCheckDelaySeconds: number | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -88,6 +98,47 @@ function recordingPrefix(env: Env): string {
   return normalisePrefix(value);
 }
 
+function recordingFileName(env: Env): string {
+  const value = env.RECORDING_FILE_NAME || DEFAULT_FILE_NAME;
+  const problem = fileNameTemplateProblem(value);
+  if (problem !== null) {
+    throw new ConfigurationError({
+      field: "RECORDING_FILE_NAME",
+      value,
+      problem,
+      accepted: `text of letters, digits and . _ : / - with the placeholders ${FILE_NAME_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")}, naming {callId} or {transactionId}`,
+    });
+  }
+  return value;
+}
+
+function metadataPrefix(env: Env): string {
+  const value = env.METADATA_PREFIX ?? "";
+  if (!PREFIX.test(value)) {
+    throw new ConfigurationError({
+      field: "METADATA_PREFIX",
+      value,
+      problem: "contains characters an S3 key prefix here cannot hold",
+      accepted: "letters, digits and . _ : / - (may be empty)",
+    });
+  }
+  return normalisePrefix(value);
+}
+
+function recordingCheckDelaySeconds(env: Env): number | null {
+  const value = env.RECORDING_CHECK_DELAY_SECONDS;
+  if (value === undefined || value === "") return null;
+  if (!/^[0-9]{1,6}$/.test(value)) {
+    throw new ConfigurationError({
+      field: "RECORDING_CHECK_DELAY_SECONDS",
+      value,
+      problem: "is invalid",
+      accepted: "a whole number of seconds from 0 to 999999, or unset for the call's duration plus 15 minutes",
+    });
+  }
+  return Number(value);
+}
+
 const RECORDING_FORMATS: readonly RecordingFormat[] = ["Wav", "Opus"];
 
 function recordingFormat(env: Env): RecordingFormat {
@@ -136,5 +187,8 @@ export function readConfig(env: Env): Config {
     recordingFormat: recordingFormat(env),
     doNotRecordParameter: env.DO_NOT_RECORD_PARAMETER ?? "",
     doNotRecordCacheSeconds: positiveInteger(env, "DO_NOT_RECORD_CACHE_SECONDS", 60),
+    recordingFileName: recordingFileName(env),
+    metadataPrefix: metadataPrefix(env),
+    recordingCheckDelaySeconds: recordingCheckDelaySeconds(env),
   };
 }

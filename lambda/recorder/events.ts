@@ -1,4 +1,5 @@
 import type { EndedLeg, LegRole } from "./call";
+import type { CallDetails } from "./call-record";
 import { MalformedEventError } from "./errors";
 import { SWEEP_DETAIL_TYPE, SWEEP_SOURCE } from "./sweep";
 
@@ -8,9 +9,17 @@ export const PERMANENT_FAILURE = "chime:MediaInsightsPermanentFailure";
 
 /** One SQS message body, validated and reduced to what the recorder acts on. */
 export type InboundMessage =
-  | { kind: "ended"; callId: string; voiceConnectorId: string; leg: EndedLeg; fromNumber?: string; toNumber?: string }
+  | {
+      kind: "ended";
+      callId: string;
+      voiceConnectorId: string;
+      leg: EndedLeg;
+      fromNumber?: string;
+      toNumber?: string;
+      details: CallDetails;
+    }
   /** A FAILED event names the call, not the leg: it carries no isCaller and no stream. */
-  | { kind: "failed"; callId: string; voiceConnectorId: string; failedMs: number; failureReason: string }
+  | { kind: "failed"; callId: string; voiceConnectorId: string; failedMs: number; failureReason: string; details: CallDetails }
   | { kind: "ignored"; reason: string; callId?: string }
   | { kind: "pipeline-failure"; callId?: string; voiceConnectorId?: string; pipelineArn?: string; failureReason?: string }
   | { kind: "sweep" }
@@ -107,7 +116,14 @@ function streamingStatus(event: Json): InboundMessage {
   const voiceConnectorId = nonEmptyString(detail, "voiceConnectorId", "the id of the Voice Connector that carried the call");
   if (status === "FAILED") {
     const failureReason = typeof detail.failureReason === "string" ? detail.failureReason : "";
-    return { kind: "failed", callId, voiceConnectorId, failedMs: timeOf(detail, "failTime"), failureReason };
+    return {
+      kind: "failed",
+      callId,
+      voiceConnectorId,
+      failedMs: timeOf(detail, "failTime"),
+      failureReason,
+      details: detailsOf(detail),
+    };
   }
   const role = roleOf(detail);
   const streamArn = nonEmptyString(detail, "streamArn", "a Kinesis Video stream ARN starting with arn:");
@@ -133,10 +149,28 @@ function streamingStatus(event: Json): InboundMessage {
     leg,
     fromNumber: optionalString(detail.fromNumber),
     toNumber: optionalString(detail.toNumber),
+    details: detailsOf(detail),
   };
 }
 
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+/**
+ * What the call's record keeps of an event: its numbers and ids, and for SIPREC the recording
+ * metadata and INVITE headers as given. A FAILED event carries the ids and the direction only.
+ */
+function detailsOf(detail: Json): CallDetails {
+  const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+  const headers = detail.inviteHeaders;
+  return {
+    transactionId: text(detail.transactionId),
+    direction: text(detail.direction),
+    fromNumber: text(detail.fromNumber),
+    toNumber: text(detail.toNumber),
+    siprecMetadata: text(detail.siprecMetadata),
+    inviteHeaders: isObject(headers) ? headers : null,
+  };
+}
 
 function mediaInsightsStateChange(event: Json): InboundMessage {
   const detail = detailOf(event);

@@ -1,5 +1,6 @@
 import { ChimeSDKMediaPipelinesClient } from "@aws-sdk/client-chime-sdk-media-pipelines";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from "aws-lambda";
@@ -10,8 +11,10 @@ import { createDoNotRecordList, EMPTY_LIST } from "./do-not-record";
 import { DeadlineExceededError } from "./errors";
 import { createLogger, writeStdout } from "./logger";
 import { createMediaPipelines } from "./media-pipelines";
-import { embeddedCountMetric } from "./metrics";
+import { type CountMetric, embeddedCountMetric } from "./metrics";
 import { createRecorder, reportFailure } from "./recorder";
+import { createRecordingAuditor } from "./recording-audit";
+import { createRecordingStore } from "./recording-store";
 
 const SERVICE = "call-recorder";
 
@@ -39,6 +42,8 @@ const clientOptions = { requestHandler, maxAttempts: 2 };
 /** Kept between the last record and Lambda's timeout, to return the batch response. */
 const RESPONSE_MARGIN_MS = 3_000;
 
+const emitMetric = (metric: CountMetric): void => writeStdout(`${JSON.stringify(embeddedCountMetric(metric))}\n`);
+
 const recorder = createRecorder({
   config,
   store: createCallStore(new DynamoDBClient(clientOptions), config),
@@ -54,7 +59,15 @@ const recorder = createRecorder({
           config.doNotRecordCacheSeconds * 1000,
           Date.now,
         ),
-  emitMetric: (metric) => writeStdout(`${JSON.stringify(embeddedCountMetric(metric))}\n`),
+  emitMetric,
+  auditor: createRecordingAuditor({
+    store: createRecordingStore(new S3Client(clientOptions), config.recordingBucket),
+    bucket: config.recordingBucket,
+    voiceConnectorId: config.voiceConnectorId,
+    metricsNamespace: config.metricsNamespace,
+    now: Date.now,
+    emitMetric,
+  }),
 });
 
 /** Direct callers (tests, scripts) that pass no context get the deployed function's timeout. */

@@ -1,5 +1,6 @@
-import { type Decision, decide, type EndedLeg, recordingRequest } from "./call";
-import type { CallStore, PendingCall, StoreResult } from "./call-store";
+import { type ChannelRole, channelOrder, type Decision, decide, type EndedLeg, recordingRequest } from "./call";
+import { type CallDetails, type RecordedChannel, recordingFileName, recordingKey, recordKey } from "./call-record";
+import type { CallStore, DueCheck, PendingCall, StoreResult } from "./call-store";
 import type { Config } from "./config";
 import type { DeadLetters } from "./dead-letters";
 import { type DoNotRecordList, EMPTY_LIST } from "./do-not-record";
@@ -14,6 +15,8 @@ import { type InboundMessage, parseMessage, retryMessage } from "./events";
 import type { Logger } from "./logger";
 import type { MediaPipelines } from "./media-pipelines";
 import type { CountMetric } from "./metrics";
+import type { RecordingAuditor, StartedCall } from "./recording-audit";
+import { checkDueMs } from "./recording-check";
 
 /** Most pending calls one sweep reads; the backlog metric says when there are more. */
 const MAX_PENDING_READ = 5_000;
@@ -26,6 +29,10 @@ const SWEEP_CONCURRENCY = 5;
 export const SWEEP_RESERVE_MS = 15_000;
 /** The longest wait between two sweep tries of a failing call. */
 const MAX_RETRY_DELAY_MS = 3_600_000;
+/** Most recordings one sweep checks: 3,000 calls an hour end about 250 to a 5-minute sweep. */
+const MAX_CHECKS_PER_SWEEP = 1_000;
+/** A check is two or three short S3 requests and one UpdateItem, none against the pipeline quota. */
+const CHECK_CONCURRENCY = 10;
 
 /** Why an event was acknowledged without effect; the `Reason` dimension of `DroppedEvents`. */
 export type DropReason = "malformed" | "foreign_connector";
@@ -48,6 +55,8 @@ export interface RecorderDependencies {
   emitMetric: (metric: CountMetric) => void;
   /** Numbers whose calls are not recorded; none when absent. */
   doNotRecord?: DoNotRecordList;
+  /** Checks recordings and writes each call's record. */
+  auditor: RecordingAuditor;
 }
 
 export interface Recorder {
@@ -99,8 +108,53 @@ export function createRecorder({
   now,
   emitMetric,
   doNotRecord = EMPTY_LIST,
+  auditor,
 }: RecorderDependencies): Recorder {
   const retentionMs = config.dataRetentionHours * 3_600_000;
+
+  /** The call's file name from recording_file_name; its date and time are the earliest leg's start. */
+  function namesOf(callId: string, details: CallDetails, legs: readonly EndedLeg[]) {
+    // A call without legs has no start: the time it is closed stands in.
+    const startMs = legs.length === 0 ? now() : Math.min(...legs.map((leg) => leg.startMs));
+    const fileName = recordingFileName(config.recordingFileName, { callId, startMs, details });
+    return {
+      fileName,
+      recordingKey: recordingKey(config, fileName, config.recordingFormat),
+      recordKey: recordKey(config, fileName),
+    };
+  }
+
+  const channelsOf = (streams: readonly EndedLeg[], roles: readonly ChannelRole[]): RecordedChannel[] =>
+    streams.map((leg, index) => ({
+      role: roles[index] ?? "unknown",
+      streamArn: leg.streamArn,
+      startMs: leg.startMs,
+      endMs: leg.endMs,
+    }));
+
+  /** Writes the record of a call that gets no pipeline, before it is settled, so a failed write is retried. */
+  async function recordUnrecorded(
+    callId: string,
+    details: CallDetails,
+    decided: "no_audio" | "audio_expired" | "not_recorded",
+    legs: readonly EndedLeg[],
+    log: Logger,
+  ): Promise<void> {
+    const { streams, channels } = channelOrder(legs);
+    const names = namesOf(callId, details, legs);
+    await auditor.recordUnrecorded(
+      {
+        callId,
+        details,
+        decided,
+        channels: channelsOf(streams, channels),
+        recordingKey: names.recordingKey,
+        recordKey: names.recordKey,
+        format: config.recordingFormat,
+      },
+      log,
+    );
+  }
 
   function count(name: string): void {
     emitMetric({
@@ -112,13 +166,20 @@ export function createRecorder({
     });
   }
 
-  async function expire(callId: string, log: Logger, refusal?: RecordingError): Promise<void> {
+  async function expire(
+    callId: string,
+    details: CallDetails,
+    legs: readonly EndedLeg[],
+    log: Logger,
+    refusal?: RecordingError,
+  ): Promise<void> {
     log.error("the call's audio has expired from Kinesis Video Streams (data_retention_hours) before it could be recorded", {
       outcome: "audio_expired",
       dataRetentionHours: config.dataRetentionHours,
       errorName: refusal?.errorName,
     });
     count("AudioExpired");
+    await recordUnrecorded(callId, details, "audio_expired", legs, log);
     await store.settle(callId, { outcome: "audio_expired" }, now());
   }
 
@@ -128,6 +189,7 @@ export function createRecorder({
    */
   async function refuse(
     callId: string,
+    details: CallDetails,
     streams: readonly EndedLeg[],
     refusal: RecordingError,
     deadLetter: string,
@@ -135,19 +197,21 @@ export function createRecorder({
   ): Promise<void> {
     // Some of the audio is gone: that, not the request, is why it was refused (unconfirmed which
     // error the service answers then), and a redrive cannot help.
-    if (now() >= Math.min(...streams.map((leg) => leg.startMs)) + retentionMs) return expire(callId, log, refusal);
+    if (now() >= Math.min(...streams.map((leg) => leg.startMs)) + retentionMs)
+      return expire(callId, details, streams, log, refusal);
     await deadLetters.send(callId, deadLetter, refusal);
     await store.markRefused(callId, refusal.errorName, now());
     log.error(`${refusal.message}; the call is in the dead-letter queue: fix the cause, then redrive it`, fields(refusal));
   }
 
-  async function act(callId: string, decision: Decision, log: Logger, deadLetter: string): Promise<void> {
+  async function act(callId: string, decision: Decision, details: CallDetails, log: Logger, deadLetter: string): Promise<void> {
     if (decision.action === "wait") {
       log.debug("waiting for the other leg's ENDED or FAILED event, or the sweep");
       return;
     }
     if (decision.action === "close") {
       log.warn("no leg of the call produced a stream; closing it without a recording", { outcome: decision.outcome });
+      await recordUnrecorded(callId, details, decision.outcome, [], log);
       await store.settle(callId, { outcome: decision.outcome }, now());
       return;
     }
@@ -165,15 +229,29 @@ export function createRecorder({
         },
       );
     }
-    if (now() >= Math.max(...streams.map((leg) => leg.endMs)) + retentionMs) return expire(callId, log);
+    if (now() >= Math.max(...streams.map((leg) => leg.endMs)) + retentionMs) return expire(callId, details, streams, log);
+    const names = namesOf(callId, details, streams);
     let pipelineArn: string | undefined;
     try {
-      pipelineArn = await pipelines.startRecording(callId, recordingRequest(callId, streams, config));
+      pipelineArn = await pipelines.startRecording(callId, recordingRequest(callId, streams, config, names.fileName));
     } catch (error) {
-      if (isRefusal(error)) return refuse(callId, streams, error, deadLetter, log);
+      if (isRefusal(error)) return refuse(callId, details, streams, error, deadLetter, log);
       throw error;
     }
-    const settledNow = await store.settle(callId, { outcome, pipelineArn, channels }, now());
+    const requestedAtMs = now();
+    const durationSeconds =
+      (Math.max(...streams.map((leg) => leg.endMs)) - Math.min(...streams.map((leg) => leg.startMs))) / 1000;
+    const check = {
+      dueMs:
+        config.recordingCheckDelaySeconds === null
+          ? checkDueMs(requestedAtMs, durationSeconds)
+          : requestedAtMs + config.recordingCheckDelaySeconds * 1000,
+      recordingKey: names.recordingKey,
+      recordKey: names.recordKey,
+      format: config.recordingFormat,
+      streamArns: streams.map((leg) => leg.streamArn),
+    };
+    const settledNow = await store.settle(callId, { outcome, pipelineArn, channels, check }, requestedAtMs);
     log.info(settledNow ? "recording started" : "recording was already settled by a concurrent attempt", {
       pipelineArn,
       outcome,
@@ -198,9 +276,9 @@ export function createRecorder({
     let stored: StoreResult;
     if (message.kind === "failed") {
       log.warn("media streaming of a leg of the call failed", { failureReason: message.failureReason });
-      stored = await store.storeFailure(message.callId, message.failedMs, now());
+      stored = await store.storeFailure(message.callId, message.failedMs, message.details, now());
     } else {
-      stored = await store.storeEnded(message.callId, message.leg, now());
+      stored = await store.storeEnded(message.callId, message.leg, message.details, now());
     }
     if (stored.status === "settled") {
       if (message.kind === "ended" && (await store.noteLateLeg(message.callId, message.leg)) === "late") {
@@ -216,6 +294,7 @@ export function createRecorder({
     }
     if (listed !== undefined) {
       // The number itself stays out of the log; its audio expires from Kinesis Video Streams unrecorded.
+      await recordUnrecorded(message.callId, stored.details, "not_recorded", stored.legs.ended, log);
       const settledNow = await store.settle(message.callId, { outcome: "not_recorded" }, now());
       log.info("a number of the call is on the do-not-record list; the call is not recorded", {
         outcome: "not_recorded",
@@ -225,7 +304,7 @@ export function createRecorder({
       if (settledNow) count("NotRecorded");
       return;
     }
-    await act(message.callId, decide(stored.legs, "may-arrive"), log, body);
+    await act(message.callId, decide(stored.legs, "may-arrive"), stored.details, log, body);
   }
 
   async function onRetry(message: Extract<InboundMessage, { kind: "retry" }>, body: string, log: Logger): Promise<void> {
@@ -239,7 +318,7 @@ export function createRecorder({
       log.info("redriven call already settled or expired from the table; nothing to do");
       return;
     }
-    await act(message.callId, decide(stored.legs, "lost"), log, body);
+    await act(message.callId, decide(stored.legs, "lost"), stored.details, log, body);
   }
 
   function backlog(calls: readonly PendingCall[], log: Logger): void {
@@ -277,7 +356,13 @@ export function createRecorder({
       }
       const callLog = log.with({ callId: call.callId });
       try {
-        await act(call.callId, decide(call.legs, "lost"), callLog, retryMessage(call.callId, config.voiceConnectorId));
+        await act(
+          call.callId,
+          decide(call.legs, "lost"),
+          call.details,
+          callLog,
+          retryMessage(call.callId, config.voiceConnectorId),
+        );
         tally.recorded += 1;
       } catch (error) {
         tally.failed += 1;
@@ -289,6 +374,42 @@ export function createRecorder({
     });
     for (const error of unrecorded) log.error("the sweep could not put off a failed call; it stays due", { error });
     log.info("sweep finished", { pending: calls.length, due: due.length, ...tally });
+    await checkRecordings(log, deadlineMs);
+  }
+
+  /** The recording as started: the streams the request named, in file order, with their roles. */
+  function startedCall(call: DueCheck): StartedCall {
+    const byArn = new Map(call.legs.ended.map((leg) => [leg.streamArn, leg]));
+    const streams = call.streamArns.flatMap((arn) => byArn.get(arn) ?? []);
+    return {
+      callId: call.callId,
+      details: call.details,
+      decided: call.outcome,
+      channels: channelsOf(streams, call.channels),
+      recordingKey: call.recordingKey,
+      recordKey: call.recordKey,
+      format: call.format,
+      pipelineArn: call.pipelineArn,
+      requestedAtMs: call.requestedAtMs,
+    };
+  }
+
+  /** Checks every recording whose check is due, writes its record, and keeps its status; failures wait for the next sweep. */
+  async function checkRecordings(log: Logger, deadlineMs: number): Promise<void> {
+    const due = await store.findDueChecks(now(), MAX_CHECKS_PER_SWEEP);
+    const tally = { checked: 0, leftForNextSweep: 0 };
+    const failed = await attemptAll(due, CHECK_CONCURRENCY, async (call) => {
+      if (now() > deadlineMs - SWEEP_RESERVE_MS) {
+        tally.leftForNextSweep += 1;
+        return;
+      }
+      await auditor.audit(startedCall(call), log.with({ callId: call.callId }), (status) =>
+        store.markChecked(call.callId, status, now()),
+      );
+      tally.checked += 1;
+    });
+    for (const error of failed) log.warn("a recording's check failed; the next sweep checks it again", { error });
+    if (due.length > 0) log.info("recordings checked", { due: due.length, failed: failed.length, ...tally });
   }
 
   function countDropped(reason: DropReason): void {

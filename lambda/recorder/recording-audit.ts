@@ -22,7 +22,7 @@ export interface StartedCall {
 export interface UnrecordedCall {
   callId: string;
   details: CallDetails;
-  decided: "no_audio" | "audio_expired";
+  decided: "no_audio" | "audio_expired" | "not_recorded";
   channels: RecordedChannel[];
   recordingKey: string;
   recordKey: string;
@@ -39,8 +39,11 @@ export interface AuditDependencies {
 }
 
 export interface RecordingAuditor {
-  /** Checks the recording, writes the call's record, and counts both; returns the check's result. */
-  audit(call: StartedCall, log: Logger): Promise<Verification>;
+  /**
+   * Checks the recording and writes the call's record; then, once `keep` has kept the status (false:
+   * another sweep kept one first), counts both. Returns the check's result.
+   */
+  audit(call: StartedCall, log: Logger, keep: (status: VerificationStatus) => Promise<boolean>): Promise<Verification>;
   /** Writes the record of a call that has no recording, and counts its outcome. */
   recordUnrecorded(call: UnrecordedCall, log: Logger): Promise<CallRecord>;
 }
@@ -68,13 +71,14 @@ export function createRecordingAuditor({
 
   async function write(call: StartedCall | UnrecordedCall, record: CallRecord, log: Logger): Promise<void> {
     await store.putRecord(call.recordKey, record);
-    // Calls by outcome, whatever outcomes exist: the dashboard searches the Outcome dimension.
-    count("Calls", { Outcome: record.outcome });
     log.info("call record written", { outcome: record.outcome, recordKey: call.recordKey });
   }
 
+  // Calls by outcome, whatever outcomes exist: the dashboard searches the Outcome dimension.
+  const countOutcome = (record: CallRecord): void => count("Calls", { Outcome: record.outcome });
+
   return {
-    async audit(call, log) {
+    async audit(call, log, keep) {
       const expected = { channels: call.channels.length, durationSeconds: callDurationSeconds(call.channels) };
       const verification = await checkRecording(call.format, expected, store.reader(call.recordingKey));
       const record = callRecord({
@@ -93,6 +97,8 @@ export function createRecordingAuditor({
         verification: { ...verification, checkedAtMs: now() },
       });
       await write(call, record, log);
+      if (!(await keep(verification.status))) return verification;
+      countOutcome(record);
       count(statusMetric(verification.status));
       const fields = {
         status: verification.status,
@@ -116,6 +122,7 @@ export function createRecordingAuditor({
         verification: null,
       });
       await write(call, record, log);
+      countOutcome(record);
       return record;
     },
   };

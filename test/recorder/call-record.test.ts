@@ -113,7 +113,7 @@ describe("where recordings and records go", () => {
   });
 
   it("names an Opus recording .ogg, the extension Amazon Transcribe takes for Ogg Opus", () => {
-    expect(recordingKey({ recordingPrefix: "", metadataPrefix: "" }, "c1", "Opus")).toBe("c1.ogg");
+    expect(recordingKey({ recordingPrefix: "" }, "c1", "Opus")).toBe("c1.ogg");
   });
 });
 

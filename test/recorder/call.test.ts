@@ -172,14 +172,14 @@ describe("the recording's file name for an opaque call id", () => {
   });
 
   it("keeps the destination inside the API's ARN pattern", () => {
-    const destination = recordingDestination(settings, "a84b4c76e66710@pc33.atlanta.com;tag=x/€");
+    const destination = recordingDestination(settings, callFileName("a84b4c76e66710@pc33.atlanta.com;tag=x/€"));
     expect(destination).toMatch(/^arn[/:\-_.a-zA-Z0-9]+$/);
   });
 
   it("keeps the destination of the longest accepted call id within the API's 1,024 characters", () => {
     const destination = recordingDestination(
       { ...settings, recordingBucket: "b".repeat(63), recordingPrefix: "p".repeat(100) },
-      "€".repeat(85),
+      callFileName("€".repeat(85)),
     );
     expect(destination.length).toBeLessThanOrEqual(1024);
   });
@@ -210,7 +210,14 @@ describe("the client request token", () => {
 });
 
 describe("the CreateMediaInsightsPipeline request", () => {
-  const request = recordingRequest("call-1", [caller, callee], settings);
+  it("writes to the file name recording_file_name gave the call", () => {
+    expect(
+      recordingRequest("call-1", [caller, callee], settings, "Inbound/2023-04-05/call-1").S3RecordingSinkRuntimeConfiguration
+        ?.Destination,
+    ).toBe("arn:aws:s3:::recordings-bucket/calls/Inbound/2023-04-05/call-1.wav");
+  });
+
+  const request = recordingRequest("call-1", [caller, callee], settings, "call-1");
 
   it("carries the whole recording specification", () => {
     expect(request).toEqual({
@@ -235,12 +242,13 @@ describe("the CreateMediaInsightsPipeline request", () => {
   });
 
   it("records a single leg with the same token as a two-leg recording", () => {
-    expect(recordingRequest("call-1", [callee], settings).ClientRequestToken).toBe(request.ClientRequestToken);
+    expect(recordingRequest("call-1", [callee], settings, "call-1").ClientRequestToken).toBe(request.ClientRequestToken);
   });
 
   it("asks for Opus in an .ogg file when recording_format is Opus", () => {
     expect(
-      recordingRequest("call-1", [caller, callee], { ...settings, recordingFormat: "Opus" }).S3RecordingSinkRuntimeConfiguration,
+      recordingRequest("call-1", [caller, callee], { ...settings, recordingFormat: "Opus" }, "call-1")
+        .S3RecordingSinkRuntimeConfiguration,
     ).toEqual({
       Destination: "arn:aws:s3:::recordings-bucket/calls/call-1.ogg",
       RecordingFileFormat: "Opus",
@@ -248,8 +256,8 @@ describe("the CreateMediaInsightsPipeline request", () => {
   });
 
   it("records a single leg as the only stream", () => {
-    expect(recordingRequest("call-1", [callee], settings).KinesisVideoStreamRecordingSourceRuntimeConfiguration?.Streams).toEqual(
-      [{ StreamArn: callee.streamArn }],
-    );
+    expect(
+      recordingRequest("call-1", [callee], settings, "call-1").KinesisVideoStreamRecordingSourceRuntimeConfiguration?.Streams,
+    ).toEqual([{ StreamArn: callee.streamArn }]);
   });
 });

@@ -40,6 +40,22 @@ describe("the sample events (AWS documentation shapes)", () => {
       },
       fromNumber: "+18155551212",
       toNumber: "+19285557777",
+      details: {
+        transactionId: "ec97a8ff-3f83-4de2-8d73-d988070f6af4",
+        direction: "Inbound",
+        fromNumber: "+18155551212",
+        toNumber: "+19285557777",
+        siprecMetadata: null,
+        inviteHeaders: null,
+      },
+    });
+  });
+
+  it("keeps a SIPREC ENDED event's recording metadata and INVITE headers for the call's record", () => {
+    const siprecMetadata = '<?xml version="1.0" encoding="UTF-8"?><recording xmlns="urn:ietf:params:xml:ns:recording:1"/>';
+    const inviteHeaders = { "x-customer-id": "42", from: "<sip:+18155551212@198.51.100.10>" };
+    expect(parseMessage(body(withDetail(ended, { siprecMetadata, inviteHeaders })))).toMatchObject({
+      details: { siprecMetadata, inviteHeaders },
     });
   });
 
@@ -58,6 +74,14 @@ describe("the sample events (AWS documentation shapes)", () => {
       voiceConnectorId: "bfggco08s5m5esgxfskzks",
       failedMs: Date.parse("2023-04-05T22:14:10.120Z"),
       failureReason: "Internal failure",
+      details: {
+        transactionId: "ec97a8ff-3f83-4de2-8d73-d988070f6af4",
+        direction: "Inbound",
+        fromNumber: null,
+        toNumber: null,
+        siprecMetadata: null,
+        inviteHeaders: null,
+      },
     });
   });
 
@@ -73,6 +97,7 @@ describe("the sample events (AWS documentation shapes)", () => {
       },
       fromNumber: ended.detail.fromNumber,
       toNumber: ended.detail.toNumber,
+      details: expect.objectContaining({ fromNumber: ended.detail.fromNumber, toNumber: ended.detail.toNumber }),
     });
   });
 

@@ -6,18 +6,20 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { type S3Server, startS3Server } from "../support/s3-server";
 import { type CallTableServer, startCallTable } from "./support/call-table-server";
 import { type DeadLetterQueue, startDeadLetterQueue } from "./support/dead-letter-queue";
 import { callEvents, makeCall, VOICE_CONNECTOR_ID } from "./support/events";
 import { type FakeMediaPipelines, startFakeMediaPipelines } from "./support/fake-media-pipelines";
 import { expectOneRecording, sqsEvent } from "./support/harness";
-import { recorderEnv } from "./support/recorder-env";
+import { RECORDING_BUCKET, recorderEnv } from "./support/recorder-env";
 
 type Handler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 let table: CallTableServer;
 let pipelines: FakeMediaPipelines;
 let deadLetters: DeadLetterQueue;
+let s3: S3Server;
 let handler: Handler;
 const savedEnv = { ...process.env };
 
@@ -30,6 +32,7 @@ function loadHandler(pipelinesUrl: string): Handler {
       tableName: table.tableName,
       pipelinesUrl,
       deadLetterQueueUrl: deadLetters.url,
+      s3Url: s3.url,
       voiceConnectorId: VOICE_CONNECTOR_ID,
     }),
     { LOG_LEVEL: "ERROR" },
@@ -42,13 +45,18 @@ function loadHandler(pipelinesUrl: string): Handler {
 }
 
 beforeAll(async () => {
-  [table, pipelines, deadLetters] = await Promise.all([startCallTable(), startFakeMediaPipelines(), startDeadLetterQueue()]);
+  s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
+  [table, pipelines, deadLetters] = await Promise.all([
+    startCallTable(),
+    startFakeMediaPipelines({}, s3),
+    startDeadLetterQueue(),
+  ]);
   handler = loadHandler(pipelines.url);
 });
 
 afterAll(async () => {
   process.env = savedEnv;
-  await Promise.all([table.close(), pipelines.close(), deadLetters.close()]);
+  await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
 });
 
 describe("the bundle required into the test process", () => {

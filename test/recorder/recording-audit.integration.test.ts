@@ -48,6 +48,8 @@ const call: StartedCall = {
   requestedAtMs: NOW - 900_000,
 };
 const log = () => createLogger({ service: "test", level: "DEBUG", write: (line) => lines.push(JSON.parse(line)) });
+/** Keeps every status, as the table does for the first check of a call. */
+const keep = async () => true;
 const record = () => JSON.parse(server.get(Bucket, call.recordKey)?.toString("utf8") ?? "null");
 
 beforeAll(async () => {
@@ -91,7 +93,7 @@ describe("auditing a started recording", () => {
     ["missing", null, "missing", "RecordingsMissing"],
   ])("%s: writes the record with that outcome and counts %s", async (status, file, outcome, metric) => {
     if (file !== null) server.put(Bucket, call.recordingKey, file);
-    await auditor.audit(call, log());
+    await auditor.audit(call, log(), keep);
     expect([record().verification.status, record().outcome]).toEqual([status, outcome]);
     expect(metrics.map((m) => [m.name, m.dimensions])).toEqual([
       ["Calls", { VoiceConnectorId: "vc1", Outcome: outcome }],
@@ -101,19 +103,19 @@ describe("auditing a started recording", () => {
 
   it("makes two S3 requests for a landed WAV: one ranged GET and the record's PUT", async () => {
     server.put(Bucket, call.recordingKey, wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 60 }));
-    await auditor.audit(call, log());
+    await auditor.audit(call, log(), keep);
     expect(server.requests.map((request) => request.method)).toEqual(["GET", "PUT"]);
   });
 
   it("checks an Opus recording as Opus", async () => {
     server.put(Bucket, "calls/c1.ogg", opus({ channels: 2, durationSeconds: 60 }));
-    await auditor.audit({ ...call, format: "Opus", recordingKey: "calls/c1.ogg" }, log());
+    await auditor.audit({ ...call, format: "Opus", recordingKey: "calls/c1.ogg" }, log(), keep);
     expect(record().verification).toMatchObject({ status: "verified", channels: 2, durationSeconds: 60 });
   });
 
   it("logs a failed check at ERROR with what was found", async () => {
     server.put(Bucket, call.recordingKey, wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 20 }));
-    await auditor.audit(call, log());
+    await auditor.audit(call, log(), keep);
     expect(lines.find((line) => line.level === "ERROR")).toMatchObject({
       message: "recording short: 20 s of audio for a 60 s call (tolerance 2 s)",
       recordingKey: "calls/c1.wav",
@@ -121,8 +123,15 @@ describe("auditing a started recording", () => {
   });
 
   it("records when it checked", async () => {
-    await auditor.audit(call, log());
+    await auditor.audit(call, log(), keep);
     expect(record().verification.checkedAt).toBe("2026-11-25T10:30:00.000Z");
+  });
+});
+
+describe("a status another sweep kept first", () => {
+  it("writes the same record again but counts nothing", async () => {
+    await auditor.audit(call, log(), async () => false);
+    expect([record().outcome, metrics]).toEqual(["missing", []]);
   });
 });
 

@@ -218,8 +218,10 @@ describe("the call's item once recorded", () => {
     });
   });
 
-  it("has left the pending-calls index", () => {
-    expect([item?.pending, item?.pending_since]).toEqual([undefined, undefined]);
+  it("has left the pending calls for the recording checks, due when the pipeline may have written the file", () => {
+    // Call of 15.55 s started now: checked 15.55 s plus 15 minutes later.
+    const dueMs = Number(item?.pending_since?.N) - Number(item?.recorded_at?.N);
+    expect([item?.pending, dueMs]).toEqual([{ S: "check" }, 15_550 + 15 * 60_000]);
   });
 
   it("expires CALL_TTL_DAYS (7) after the first event", () => {

@@ -130,6 +130,8 @@ describe("the recorder function", () => {
       DATA_RETENTION_HOURS: "${var.data_retention_hours}",
       RECORDING_FORMAT: "${var.recording_format}",
       DO_NOT_RECORD_PARAMETER: "${aws_ssm_parameter.do_not_record_numbers.name}",
+      RECORDING_FILE_NAME: "${var.recording_file_name}",
+      METADATA_PREFIX: "${local.record_prefix}",
     });
   });
 
@@ -156,7 +158,7 @@ describe("the recorder's permissions", () => {
   const statements = parseJsonLiteral(resource(config, "aws_iam_role_policy", "recorder").policy).Statement;
   const actions = statements.flatMap((s: { Action: string | string[] }) => s.Action);
 
-  it("allow only starting pipelines, the table's item actions, consuming the queue, dead-lettering and writing its logs", () => {
+  it("allow only starting pipelines, the table's item actions, consuming the queue, dead-lettering, checking recordings, writing records and its logs", () => {
     expect(actions.sort()).toEqual(
       [
         "chime:CreateMediaInsightsPipeline",
@@ -169,6 +171,8 @@ describe("the recorder's permissions", () => {
         "kms:GenerateDataKey",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
+        "s3:GetObject",
+        "s3:PutObject",
         "sqs:ChangeMessageVisibility",
         "sqs:DeleteMessage",
         "sqs:GetQueueAttributes",
@@ -187,6 +191,25 @@ describe("the recorder's permissions", () => {
   it("send messages only to the dead-letter queue, for refused calls", () => {
     const send = statements.find((s: { Action: string }) => s.Action === "sqs:SendMessage");
     expect(send.Resource).toBe("${aws_sqs_queue.recorder_dead_letter.arn}");
+  });
+
+  it("read only the recordings, under their prefix", () => {
+    const read = statements.find((s: { Sid: string }) => s.Sid === "CheckTheRecordings");
+    expect([read.Action, read.Resource]).toEqual([
+      "s3:GetObject",
+      "arn:aws:s3:::${local.recording_bucket_name}/${local.recording_key_prefix}*",
+    ]);
+  });
+
+  it("write only JSON records, under metadata_prefix or beside the recordings", () => {
+    const write = statements.find((s: { Sid: string }) => s.Sid === "WriteTheCallRecords");
+    expect([write.Action, write.Resource]).toEqual([
+      "s3:PutObject",
+      "arn:aws:s3:::${local.recording_bucket_name}/${local.record_key_prefix}*.json",
+    ]);
+    expect(config.locals.record_key_prefix).toBe(
+      '${local.record_prefix == "" ? local.recording_key_prefix : "${local.record_prefix}/"}',
+    );
   });
 
   it("touch the call table and its index only", () => {

@@ -35,8 +35,13 @@ function wav({ channels, sampleRateHz, durationSeconds, list = 0, streamedSizes 
   }
   file.write("data", at, "latin1");
   file.writeUInt32LE(streamedSizes ? 0xffffffff : dataBytes, at + 4);
-  // A quiet tone rather than zeros, so the file is audibly what it claims.
-  for (let i = at + 8, n = 0; i + 1 < file.length; i += 2, n++) file.writeInt16LE(Math.round(800 * Math.sin(n / 6)), i);
+  // A quiet 8 kHz-period tone rather than zeros, so the file is audibly what it claims: one period, repeated.
+  const period = Buffer.alloc(blockAlign * 48);
+  for (let frame = 0; frame < 48; frame++) {
+    for (let channel = 0; channel < channels; channel++)
+      period.writeInt16LE(Math.round(800 * Math.sin((2 * Math.PI * frame) / 48)), frame * blockAlign + channel * 2);
+  }
+  if (dataBytes > 0) file.fill(period, at + 8);
   return file;
 }
 

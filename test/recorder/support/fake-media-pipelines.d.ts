@@ -1,3 +1,5 @@
+import type { S3Server } from "../../support/s3-server";
+import type { SinkOutcome } from "./recording-sink";
 export type FakeErrorType =
   | "BadRequestException"
   | "ForbiddenException"
@@ -12,6 +14,8 @@ export interface FakeOptions {
   runMs?: number;
   seed?: number;
   failWith?: (body: any) => FakeErrorType | undefined;
+  /** What a finished pipeline leaves in S3; without it, nothing. */
+  recordingOutcome?: (body: any) => SinkOutcome;
 }
 export interface ReceivedRequest {
   body: any;
@@ -44,5 +48,5 @@ export interface FakeMediaPipelines {
   reset(options?: FakeOptions): void;
   close(): Promise<void>;
 }
-export declare function startFakeMediaPipelines(options?: FakeOptions): Promise<FakeMediaPipelines>;
+export declare function startFakeMediaPipelines(options?: FakeOptions, s3?: S3Server): Promise<FakeMediaPipelines>;
 export declare function seededRandom(seed: number): () => number;

@@ -8,6 +8,7 @@
 const http = require("node:http");
 const { randomUUID } = require("node:crypto");
 const { loadServiceModel, operationProblems, shapeProblems } = require("../../support/model-endpoint");
+const { writeRecording } = require("./recording-sink");
 
 const MODEL = loadServiceModel("chime-sdk-media-pipelines", "2021-07-15");
 
@@ -78,10 +79,15 @@ function validationProblem(body) {
  * @property {number} [runMs] how long a pipeline runs before it completes (default 1000)
  * @property {number} [seed] seed of the throttling dice (default 1)
  * @property {(body: any) => (keyof typeof ERRORS | undefined)} [failWith] forces an error for a request
+ * @property {(body: any) => import("./recording-sink").SinkOutcome} [recordingOutcome] what a finished
+ *   pipeline leaves in S3; without it, nothing (tests that do not look at recordings skip the writes)
  */
 
-/** @param {FakeOptions} [initial] */
-async function startFakeMediaPipelines(initial = {}) {
+/**
+ * @param {FakeOptions} [initial]
+ * @param {import("../../support/s3-server").S3Server} [s3] where finished pipelines write their recording; none: nowhere
+ */
+async function startFakeMediaPipelines(initial = {}, s3 = undefined) {
   let options;
   let random;
   // Answers outside the service model, never cleared: a fake must not drift from the real API.
@@ -95,8 +101,7 @@ async function startFakeMediaPipelines(initial = {}) {
     state.stats = { requests: 0, created: 0, replayed: 0, throttled: 0, limited: 0, rejected: 0, peakActive: 0 };
   }
 
-  const activeCount = (now = Date.now()) =>
-    [...state.pipelines.values()].filter((pipeline) => pipeline.endsAt > now).length;
+  const activeCount = (now = Date.now()) => [...state.pipelines.values()].filter((pipeline) => pipeline.endsAt > now).length;
 
   function sendJson(response, status, payload, errorType) {
     const problems =
@@ -164,7 +169,17 @@ async function startFakeMediaPipelines(initial = {}) {
       MediaInsightsRuntimeMetadata: body.MediaInsightsRuntimeMetadata,
       CreatedTimestamp: new Date(now).toISOString(),
     };
-    state.pipelines.set(body.ClientRequestToken, { arn: description.MediaPipelineArn, body, description, endsAt: now + options.runMs });
+    state.pipelines.set(body.ClientRequestToken, {
+      arn: description.MediaPipelineArn,
+      body,
+      description,
+      endsAt: now + options.runMs,
+    });
+    if (s3 !== undefined && options.recordingOutcome !== undefined) {
+      // The pipeline writes its file when it finishes, as the S3 sink does.
+      const outcome = options.recordingOutcome(body);
+      setTimeout(() => writeRecording(s3, body, outcome), options.runMs).unref();
+    }
     state.stats.created += 1;
     state.stats.peakActive = Math.max(state.stats.peakActive, activeCount(now));
     record.status = 201;

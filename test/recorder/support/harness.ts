@@ -1,4 +1,5 @@
 import type { SQSEvent } from "aws-lambda";
+import { type S3Server, startS3Server } from "../../support/s3-server";
 import { type CallTableServer, startCallTable } from "./call-table-server";
 import { type DeadLetterQueue, startDeadLetterQueue } from "./dead-letter-queue";
 import type { Call, Side } from "./events";
@@ -13,6 +14,8 @@ export interface Harness {
   pipelines: FakeMediaPipelines;
   /** The dead-letter queue the recorder sends refused calls to. */
   deadLetters: DeadLetterQueue;
+  /** The recording bucket: pipelines write their files here when they finish, the recorder its records. */
+  s3: S3Server;
   /**
    * A fresh instance of the built bundle (`npm test` builds it first) in its own process, as a new
    * Lambda execution environment. It reads its configuration at load: `overrides` apply to it only.
@@ -26,12 +29,14 @@ export interface Harness {
 }
 
 export async function startHarness(voiceConnectorId: string): Promise<Harness> {
+  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
   const [table, pipelines, deadLetters] = await Promise.all([
     startCallTable(),
-    startFakeMediaPipelines(),
+    startFakeMediaPipelines({}, s3),
     startDeadLetterQueue(),
   ]);
   const targets = {
+    s3Url: s3.url,
     tableEndpoint: table.endpoint,
     tableName: table.tableName,
     pipelinesUrl: pipelines.url,
@@ -48,6 +53,7 @@ export async function startHarness(voiceConnectorId: string): Promise<Harness> {
     table,
     pipelines,
     deadLetters,
+    s3,
     async startRecorder(overrides = {}) {
       const recorder = await startRecorderProcess(recorderEnv(targets, overrides));
       recorders.push(recorder);
@@ -58,7 +64,8 @@ export async function startHarness(voiceConnectorId: string): Promise<Harness> {
     async close() {
       await stopRecorders();
       deadLetters.verify();
-      await Promise.all([table.close(), pipelines.close(), deadLetters.close()]);
+      expect(s3.modelProblems).toEqual([]);
+      await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
     },
   };
 }

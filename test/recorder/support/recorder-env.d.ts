@@ -6,6 +6,8 @@ export interface RecorderTargets {
   tableName: string;
   pipelinesUrl: string;
   deadLetterQueueUrl: string;
+  /** The loopback S3 holding the recordings and the records. */
+  s3Url: string;
   voiceConnectorId: string;
 }
 export declare function recorderEnv(targets: RecorderTargets, overrides?: Record<string, string>): Record<string, string>;

@@ -17,14 +17,18 @@ const RECORDER_VARIABLES = [
   "METRICS_NAMESPACE",
   "DEAD_LETTER_QUEUE_URL",
   "DATA_RETENTION_HOURS",
+  "RECORDING_FORMAT",
+  "RECORDING_FILE_NAME",
+  "METADATA_PREFIX",
+  "RECORDING_CHECK_DELAY_SECONDS",
 ];
 
 /**
- * @param {{ tableEndpoint: string, tableName: string, pipelinesUrl: string, deadLetterQueueUrl: string, voiceConnectorId: string }} targets
+ * @param {{ tableEndpoint: string, tableName: string, pipelinesUrl: string, deadLetterQueueUrl: string, s3Url: string, voiceConnectorId: string }} targets
  * @param {Record<string, string>} [overrides]
  * @returns {Record<string, string>}
  */
-function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, deadLetterQueueUrl, voiceConnectorId }, overrides = {}) {
+function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, deadLetterQueueUrl, s3Url, voiceConnectorId }, overrides = {}) {
   return {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "AKIDTESTRECORDER",
@@ -33,6 +37,8 @@ function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, deadLetterQueueUr
     AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES: pipelinesUrl,
     // The SQS client sends to the queue URL's host; both are on loopback.
     AWS_ENDPOINT_URL_SQS: new URL(deadLetterQueueUrl).origin,
+    // Recordings are checked and records written in the loopback S3 (path-style: the host is an address).
+    AWS_ENDPOINT_URL_S3: s3Url,
     // Keep the developer's own AWS profile and the instance metadata service out of the run.
     AWS_CONFIG_FILE: "/nonexistent/aws-config",
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
