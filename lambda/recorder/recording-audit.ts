@@ -49,7 +49,7 @@ export interface RecordingAuditor {
 }
 
 /** `RecordingsVerified`, `RecordingsShort`, ...: one metric per status. */
-export const statusMetric = (status: VerificationStatus): string => `Recordings${status[0].toUpperCase()}${status.slice(1)}`;
+const statusMetric = (status: VerificationStatus): string => `Recordings${status[0].toUpperCase()}${status.slice(1)}`;
 
 const callDurationSeconds = (channels: readonly RecordedChannel[]): number =>
   channels.length === 0

@@ -29,7 +29,7 @@ export interface Expectation {
 /** The first read: enough for the RIFF header, `fmt ` and the usual `LIST` chunk before `data`. */
 export const HEADER_READ_BYTES = 4096;
 /** An Ogg page is at most 65,307 bytes; the last one (end of stream) is usually far smaller. */
-export const TAIL_READ_BYTES = 8192;
+const TAIL_READ_BYTES = 8192;
 
 /**
  * Audio may fall short of the legs' times by a partial first or last Kinesis Video fragment, hence
@@ -49,8 +49,8 @@ const RANGE_ROUNDING_SECONDS = 2;
  * whatever happens; 15 minutes more cover the 15 s idle stop and the upload. Counted from the
  * pipeline's start, not the call's end, since the 20-pipeline quota can delay a start by hours.
  */
-export const MISSING_GRACE_MS = 15 * 60_000;
-export const PIPELINE_LIFETIME_MS = 8 * 3_600_000;
+const MISSING_GRACE_MS = 15 * 60_000;
+const PIPELINE_LIFETIME_MS = 8 * 3_600_000;
 
 export function checkDueMs(requestedAtMs: number, callDurationSeconds: number): number {
   return requestedAtMs + Math.min(callDurationSeconds * 1000, PIPELINE_LIFETIME_MS) + MISSING_GRACE_MS;
@@ -62,7 +62,7 @@ const missingHeader = { channels: null, sampleRateHz: null, durationSeconds: nul
 const heard = (format?: WavFormat): Partial<Verification> =>
   format === undefined ? {} : { channels: format.channels, sampleRateHz: format.sampleRateHz };
 
-export function missing(): Verification {
+function missing(): Verification {
   return { status: "missing", bytes: null, ...missingHeader, reason: "no object at the recording's key" };
 }
 
@@ -109,7 +109,7 @@ interface WavFormat {
 }
 
 /** Where the walk over a WAV's chunks stands after one read. */
-export type WavScan =
+type WavScan =
   | { kind: "done"; verification: Verification }
   /** The next chunk header lies beyond the bytes read: read again from `from`. */
   | { kind: "more"; from: number; format?: WavFormat };
@@ -140,7 +140,7 @@ function readFormat(view: DataView, at: number, size: number, bytes: number): Wa
  * Walks the chunks in `window` (the object's bytes from `windowStart`), in one or two reads:
  * `from` and `format` of a `more` answer start the next read.
  */
-export function scanWav(
+function scanWav(
   window: Uint8Array,
   windowStart: number,
   objectBytes: number,
@@ -191,7 +191,7 @@ export function scanWav(
 }
 
 /** What the first Ogg page's OpusHead says. */
-export type OpusHead =
+type OpusHead =
   | { kind: "head"; channels: number; inputSampleRateHz: number; preSkip: number }
   | { kind: "done"; verification: Verification };
 
@@ -199,7 +199,7 @@ export type OpusHead =
 const OPUS_RATE = 48_000;
 
 /** RFC 7845: the first page starts the stream (flag 2) and its first packet is the 19-byte OpusHead. */
-export function readOpusHead(first: Uint8Array, objectBytes: number): OpusHead {
+function readOpusHead(first: Uint8Array, objectBytes: number): OpusHead {
   if (first.byteLength < 27 || ascii(first, 0, 4) !== "OggS" || first[4] !== 0) {
     return { kind: "done", verification: malformed(objectBytes, "not an Ogg file (no OggS capture pattern)") };
   }
@@ -222,7 +222,7 @@ export function readOpusHead(first: Uint8Array, objectBytes: number): OpusHead {
  * The audio's length from the granule position of the last page in `tail` (the object's last
  * bytes): 48 kHz samples, less the pre-skip. Null when no page starts in `tail`.
  */
-export function opusDurationSeconds(tail: Uint8Array, preSkip: number): number | null {
+function opusDurationSeconds(tail: Uint8Array, preSkip: number): number | null {
   const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
   for (let at = tail.byteLength - 27; at >= 0; at--) {
     if (tail[at] !== 0x4f || ascii(tail, at, 4) !== "OggS" || tail[at + 4] !== 0) continue;
@@ -234,7 +234,7 @@ export function opusDurationSeconds(tail: Uint8Array, preSkip: number): number |
   return null;
 }
 
-export function judgeOpus(
+function judgeOpus(
   head: Extract<OpusHead, { kind: "head" }>,
   tail: Uint8Array,
   objectBytes: number,

@@ -15,4 +15,3 @@ export interface OpusSpec {
 }
 export declare function wav(spec: WavSpec): Buffer;
 export declare function opus(spec: OpusSpec): Buffer;
-export declare function oggCrc(bytes: Uint8Array): number;

@@ -119,4 +119,4 @@ function opus({ channels, inputSampleRateHz = 8000, durationSeconds, preSkip = 3
   return Buffer.concat(pages);
 }
 
-module.exports = { wav, opus, oggCrc };
+module.exports = { wav, opus };

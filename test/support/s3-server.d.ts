@@ -24,5 +24,3 @@ export interface S3Server {
   close(): Promise<void>;
 }
 export declare function startS3Server(options?: { buckets?: string[] }): Promise<S3Server>;
-export declare function parseRange(header: string, size: number): { start: number; end: number } | null | undefined;
-export declare function decodeAwsChunked(raw: Buffer): { body: Buffer; trailers: Record<string, string> };

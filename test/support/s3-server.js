@@ -243,4 +243,4 @@ async function startS3Server({ buckets = ["recordings"] } = {}) {
   };
 }
 
-module.exports = { startS3Server, parseRange, decodeAwsChunked };
+module.exports = { startS3Server };
