@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { type Call, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
 import { type Harness, type LogLine, type RecorderProcess, sqsEvent, startHarness } from "./support/harness";
+import { startParameterStore } from "./support/parameter-store";
 import { RECORDING_BUCKET } from "./support/recorder-env";
 import type { SinkOutcome } from "./support/recording-sink";
 
@@ -233,6 +234,34 @@ describe("a call without audio", () => {
       null,
       null,
       `tx-${call.callId}`,
+    ]);
+  });
+});
+
+describe("a call with a number on the do-not-record list", () => {
+  const call = makeCall("record-not-recorded");
+  const NAME = "/call-recorder/recorder/do-not-record-numbers";
+  let record: any;
+
+  beforeAll(async () => {
+    const parameters = await startParameterStore();
+    parameters.put(NAME, JSON.stringify(["+18155551212"]));
+    try {
+      const recorder = await recorderFor("verified", { AWS_ENDPOINT_URL_SSM: parameters.url, DO_NOT_RECORD_PARAMETER: NAME });
+      await settle(recorder, ended(call));
+      await harness.stopRecorders();
+    } finally {
+      await parameters.close();
+    }
+    record = recordAt(`recordings/${call.callId}.json`);
+  });
+
+  it("gets its record with the outcome not_recorded, its legs, and no pipeline or check", () => {
+    expect([record.outcome, record.channels.length, record.recording.pipelineArn, record.verification]).toEqual([
+      "not_recorded",
+      2,
+      null,
+      null,
     ]);
   });
 });
