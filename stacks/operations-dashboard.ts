@@ -83,7 +83,8 @@ export class OperationsDashboard extends Construct {
           title: "Pipeline requests refused by the quota or throttled",
           region,
           view: "timeSeries",
-          query: `SOURCE '${props.logGroup.name}' | filter errorName in ${JSON.stringify(REFUSED_FOR_CAPACITY)} | stats count(*) as refused by errorName, bin(5m)`,
+          // From the raw line: the event path logs errorName, the sweep the error's message.
+          query: `SOURCE '${props.logGroup.name}' | parse @message /(?<refusal>${REFUSED_FOR_CAPACITY.join("|")})/ | filter ispresent(refusal) | stats count(*) as refused by refusal, bin(5m)`,
         },
       },
       graph(

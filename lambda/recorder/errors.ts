@@ -97,6 +97,9 @@ const REJECTIONS = new Set([
   "AccessDeniedException",
   "ResourceNotFoundException",
   "ValidationException",
+  // S3 (the recording check and the records)
+  "AccessDenied",
+  "NoSuchBucket",
 ]);
 
 export function classifyAwsError(cause: unknown, context: FailureContext): RecordingError {

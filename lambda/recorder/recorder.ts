@@ -397,19 +397,33 @@ export function createRecorder({
   /** Checks every recording whose check is due, writes its record, and keeps its status; failures wait for the next sweep. */
   async function checkRecordings(log: Logger, deadlineMs: number): Promise<void> {
     const due = await store.findDueChecks(now(), MAX_CHECKS_PER_SWEEP);
-    const tally = { checked: 0, leftForNextSweep: 0 };
-    const failed = await attemptAll(due, CHECK_CONCURRENCY, async (call) => {
+    const tally = { checked: 0, failed: 0, leftForNextSweep: 0 };
+    await attemptAll(due, CHECK_CONCURRENCY, async (call) => {
       if (now() > deadlineMs - SWEEP_RESERVE_MS) {
         tally.leftForNextSweep += 1;
         return;
       }
-      await auditor.audit(startedCall(call), log.with({ callId: call.callId }), (status) =>
-        store.markChecked(call.callId, status, now()),
-      );
-      tally.checked += 1;
+      const callLog = log.with({ callId: call.callId });
+      try {
+        await auditor.audit(startedCall(call), callLog, (status) => store.markChecked(call.callId, status, now()));
+        tally.checked += 1;
+      } catch (error) {
+        tally.failed += 1;
+        // A refusal (the bucket gone, access denied to it or its key) repeats every sweep until someone acts.
+        if (error instanceof RejectedRecordingError) {
+          callLog.error(
+            `${error.message}; the recording cannot be checked nor its record written until the bucket or the role is fixed`,
+            {
+              operation: error.operation,
+              errorName: error.errorName,
+            },
+          );
+        } else {
+          callLog.warn("a recording's check failed; the next sweep checks it again", { error });
+        }
+      }
     });
-    for (const error of failed) log.warn("a recording's check failed; the next sweep checks it again", { error });
-    if (due.length > 0) log.info("recordings checked", { due: due.length, failed: failed.length, ...tally });
+    if (due.length > 0) log.info("recordings checked", { due: due.length, ...tally });
   }
 
   function countDropped(reason: DropReason): void {

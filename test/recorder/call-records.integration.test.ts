@@ -218,6 +218,29 @@ describe.each([
   });
 });
 
+describe("a recording whose bucket the recorder cannot read", () => {
+  const call = makeCall("record-refused-check");
+  let recorder: RecorderProcess;
+
+  beforeAll(async () => {
+    // The pipeline writes to a bucket the S3 endpoint does not have: GetObject answers NoSuchBucket.
+    recorder = await recorderFor("verified", { RECORDING_BUCKET: "gone-bucket" });
+    await settle(recorder, ended(call));
+  });
+
+  it("logs the refusal at ERROR, naming the call, the operation and the error", () => {
+    expect(recorder.logs.find((line) => line.level === "ERROR")).toMatchObject({
+      callId: call.callId,
+      operation: "GetObject",
+      errorName: "NoSuchBucket",
+    });
+  });
+
+  it("keeps the call due for its check, so a fixed bucket gets its record", async () => {
+    expect((await harness.table.getItem(call.callId))?.pending).toEqual({ S: "check" });
+  });
+});
+
 describe("a call without audio", () => {
   const call = makeCall("record-no-audio");
   let record: any;

@@ -88,7 +88,7 @@ describe("the recorder dashboard", () => {
 
   it("shows pipeline requests refused by the quota or throttling, from the recorder's logs", () => {
     expect(byTitle("Pipeline requests refused by the quota or throttled").query).toBe(
-      `SOURCE '\${aws_cloudwatch_log_group.recorder.name}' | filter errorName in ["ResourceLimitExceededException","ThrottledClientException"] | stats count(*) as refused by errorName, bin(5m)`,
+      `SOURCE '\${aws_cloudwatch_log_group.recorder.name}' | parse @message /(?<refusal>ResourceLimitExceededException|ThrottledClientException)/ | filter ispresent(refusal) | stats count(*) as refused by refusal, bin(5m)`,
     );
   });
 
