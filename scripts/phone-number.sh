@@ -52,6 +52,22 @@ poll() {
   done
 }
 
+# Prints a command's answer, or when it fails, its error message instead. The command's stderr
+# never joins the answer: the CLI may print warnings there when it succeeds, and those go to stderr.
+answer_or_error() {
+  local errors_file answer errors status=0
+  errors_file=$(mktemp) || return 1
+  answer=$("$@" 2>"$errors_file") || status=$?
+  errors=$(<"$errors_file")
+  rm -f "$errors_file"
+  if ((status != 0)); then
+    printf '%s\n' "$errors"
+    return "$status"
+  fi
+  [[ -z "$errors" ]] || printf '%s\n' "$errors" >&2
+  printf '%s\n' "$answer"
+}
+
 # The service names errors in the x-amzn-ErrorType header or only in the body: as the exception
 # (NotFoundException) or as its ErrorCode (NotFound). The CLI prints "An error occurred (<code>)".
 is_not_found() { [[ "$1" == *"(NotFoundException)"* || "$1" == *"(NotFound)"* ]]; }
@@ -72,8 +88,8 @@ order_successful() {
 number_state() {
   local state
   # shellcheck disable=SC2016 # the backticks are a JMESPath literal, not a command
-  if ! state=$(voice get-phone-number --phone-number-id "$1" \
-    --query '[PhoneNumber.Status, length(PhoneNumber.Associations || `[]`)]' 2>&1); then
+  if ! state=$(answer_or_error voice get-phone-number --phone-number-id "$1" \
+    --query '[PhoneNumber.Status, length(PhoneNumber.Associations || `[]`)]'); then
     printf '%s\n' "$state"
     return 1
   fi
@@ -156,7 +172,7 @@ order() {
 
 release() {
   local number
-  if ! number=$(ssm get-parameter --name "$PARAMETER_NAME" --query 'Parameter.Value' 2>&1); then
+  if ! number=$(answer_or_error ssm get-parameter --name "$PARAMETER_NAME" --query 'Parameter.Value'); then
     [[ "$number" == *ParameterNotFound* ]] || fail "could not read $PARAMETER_NAME: $number"
     number=""
   fi

@@ -196,6 +196,15 @@ describe("scripts/phone-number.sh, run by the real AWS CLI against a model-true 
       },
     );
 
+    it("reads the number and its state from the CLI's answers, never from warnings the CLI prints on stderr", async () => {
+      // Python, hence the CLI v1, then warns on stderr each time botocore reads its configuration: on successful calls too.
+      const run = await runPhoneNumberScript("release", assigned, { PYTHONWARNDEFAULTENCODING: "1" });
+      expect(run.status).toBe(0);
+      expect(run.world.numbers[NUMBER].status).toBe("DeleteInProgress");
+      expect(run.world.parameter()).toBe(NO_PHONE_NUMBER);
+      expect(run.stderr).toContain("EncodingWarning");
+    });
+
     it("fails with what to do when the number stays associated", async () => {
       const run = await runPhoneNumberScript(
         "release",

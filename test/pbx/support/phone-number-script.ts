@@ -37,7 +37,8 @@ function realAwsCli(): string {
 }
 
 export const AWS_CLI = realAwsCli();
-const TOOLS = { bash: commandPath("bash"), sleep: commandPath("sleep") };
+// What the script runs besides the CLI: sleep to poll, mktemp and rm for the CLI's stderr.
+const TOOLS = { bash: commandPath("bash"), sleep: commandPath("sleep"), mktemp: commandPath("mktemp"), rm: commandPath("rm") };
 export const TERRAFORM = commandPath("terraform");
 
 /**
