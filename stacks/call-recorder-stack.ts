@@ -239,7 +239,7 @@ export class CallRecorderStack extends TerraformStack {
     output("recording_bucket_name", "Bucket the recordings are written to.", bucket.bucketName);
     output(
       "recording_location",
-      "Where each call's WAV lands: <location><callId>.wav, caller leg on the first channel.",
+      "Where each call's recording lands: <location><recording_file_name>.wav (.ogg for Opus), caller leg on the first channel, and its JSON record beside it unless metadata_prefix is set.",
       `s3://${bucket.bucketName}/${recordingKeyPrefix}`,
     );
     output("call_table_name", "DynamoDB table pairing the two legs of each call.", calls.table.name);
