@@ -84,10 +84,12 @@ export interface CallStore {
    */
   markRefused(callId: string, errorName: string, nowMs: number): Promise<boolean>;
   /**
-   * For an ENDED that found its call settled: keeps the leg in the settled item and says whether it
-   * is new there (`late`: the call was settled without it) or was stored before (`duplicate`).
+   * For an ENDED that found its call settled: keeps the leg in the settled item and says whether its
+   * audio was to be recorded and is not (`late`: the call was recorded, or closed as no_audio, without
+   * this leg) or not (`absorbed`: a redelivery of a recorded leg, or a call not to be recorded at all,
+   * not_recorded or audio_expired, whose other leg's on-time ENDED lands here).
    */
-  noteLateLeg(callId: string, leg: EndedLeg): Promise<"late" | "duplicate">;
+  noteLateLeg(callId: string, leg: EndedLeg): Promise<"late" | "absorbed">;
   /** Puts a refused call back in the pending index (its dead letter was redriven); returns its legs. */
   reopen(callId: string, nowMs: number): Promise<StoreResult>;
   /** Every pending call (at most `limit`), the earliest due first. */
@@ -323,7 +325,7 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
     async noteLateLeg(callId, leg) {
       const attribute = legAttribute(leg);
       try {
-        const { Attributes } = await client.send(
+        const { Attributes: old = {} } = await client.send(
           new UpdateItemCommand({
             TableName,
             Key: { [CALL_ID]: { S: callId } },
@@ -332,12 +334,20 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
             ConditionExpression: "attribute_exists(#recorded)",
             ExpressionAttributeNames: { "#leg": attribute, "#recorded": "recorded_at" },
             ExpressionAttributeValues: { ":leg": legValue(leg) },
-            ReturnValues: "UPDATED_OLD",
+            ReturnValues: "ALL_OLD",
           }),
         );
-        return Attributes?.[attribute] === undefined ? "late" : "duplicate";
+        const outcome = old.outcome?.S;
+        // no_audio: the call was closed for want of a stream, so this leg's audio was not recorded.
+        if (outcome === "no_audio") return "late";
+        // not_recorded and audio_expired: no audio was to be recorded, whenever the leg ended.
+        if (outcome !== "recorded" && outcome !== "single_leg") return "absorbed";
+        const recorded = old.recorded_streams?.L;
+        // Calls settled before recorded_streams was kept: a leg the item did not hold was not recorded.
+        if (recorded === undefined) return old[attribute] === undefined ? "late" : "absorbed";
+        return recorded.some((arn) => arn.S === leg.streamArn) ? "absorbed" : "late";
       } catch (error) {
-        if (isConditionalCheckFailure(error)) return "duplicate";
+        if (isConditionalCheckFailure(error)) return "absorbed";
         throw classifyAwsError(error, { callId, operation: "UpdateItem" });
       }
     },

@@ -73,6 +73,14 @@ describe("a call with a number on the do-not-record list", () => {
     );
   });
 
+  it("takes the other leg's on-time ENDED as absorbed: no late-leg warning, no LateLegs", async () => {
+    listing(CALLER);
+    const recorder = await startRecorder();
+    const call = await endCall(recorder, "listed-both-legs", 30_000);
+    expect([atLevel(recorder.logs, "WARN"), recorder.logs.filter((line) => "LateLegs" in line)]).toEqual([[], []]);
+    expect(await outcomeOf(call.callId)).toBe("not_recorded");
+  });
+
   it("keeps the listed number out of the logs", async () => {
     listing(CALLER);
     const recorder = await startRecorder();

@@ -88,6 +88,15 @@ describe("a call with only a failed leg", () => {
     await sweep();
     expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "no_audio" });
   });
+
+  it("counts the other leg as late when it ends after the call was closed: its audio was not recorded", async () => {
+    const call = makeCall("failed-then-late");
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "FAILED")));
+    await overdue();
+    await sweep();
+    await recorder.handler(sqsEvent(streamingEvent(call, "callee", "ENDED")));
+    expect(recorder.logs.filter((line) => "LateLegs" in line)).toHaveLength(1);
+  });
 });
 
 describe("a sweep behind 60 calls whose requests keep failing", () => {
