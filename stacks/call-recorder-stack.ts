@@ -2,7 +2,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { dependable, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { AsteriskPbx } from "./asterisk-pbx";
 import { CallTable } from "./call-table";
 import { DoNotRecordList } from "./do-not-record-list";
@@ -36,7 +36,9 @@ export class CallRecorderStack extends TerraformStack {
 
     new AwsProvider(this, "aws", {
       region: vars.region.stringValue,
-      defaultTags: [{ tags: hclMap(`merge({ Application = "chime-call-recorder", ManagedBy = "terraform" }, ${varRef(vars.tags)})`) }],
+      defaultTags: [
+        { tags: hclMap(`merge({ Application = "chime-call-recorder", ManagedBy = "terraform" }, ${varRef(vars.tags)})`) },
+      ],
     });
     // Runs the phone number script (local-exec); no settings.
     new NullProvider(this, "null");
@@ -52,20 +54,14 @@ export class CallRecorderStack extends TerraformStack {
       return l.asString;
     };
     // "/a//b/" and "a/b" are the same prefix; "" means the bucket root.
-    const recordingPrefix = local(
-      "recording_prefix",
-      `join("/", compact(split("/", ${varRef(vars.recordingBucketPrefix)})))`,
-    );
+    const recordingPrefix = local("recording_prefix", `join("/", compact(split("/", ${varRef(vars.recordingBucketPrefix)})))`);
     // Records go under metadata_prefix, or beside the recordings when it is "".
     const metadataPrefix = local("record_prefix", `join("/", compact(split("/", ${varRef(vars.metadataPrefix)})))`);
     const recordKeyPrefix = local(
       "record_key_prefix",
       `local.record_prefix == "" ? local.recording_key_prefix : "\${local.record_prefix}/"`,
     );
-    const recordingKeyPrefix = local(
-      "recording_key_prefix",
-      `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`,
-    );
+    const recordingKeyPrefix = local("recording_key_prefix", `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`);
 
     const key = new EncryptionKey(this, "encryption-key", {
       kmsKeyArn: vars.kmsKeyArn,

@@ -1,4 +1,4 @@
-import { IResolvable, TerraformDataSource, TerraformResource, TerraformVariable, Token } from "cdktf";
+import { type IResolvable, type TerraformDataSource, type TerraformResource, type TerraformVariable, Token } from "cdktf";
 
 // cdktf's Fn/Op helpers render "" as `undefined` and escape nested expressions, so compound
 // expressions are written as HCL here and handed to cdktf as tokens.

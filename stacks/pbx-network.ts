@@ -8,7 +8,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { ITerraformDependable, TerraformIterator, TerraformLocal, TerraformVariable } from "cdktf";
+import { type ITerraformDependable, TerraformIterator, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { PBX_VPC_CIDR, RTP_PORTS, SIP_PORT } from "./asterisk-user-data";
 import { countedAttribute, countedDataAttribute, hcl, hclMap, hclNumber, varRef } from "./hcl";
@@ -220,7 +220,9 @@ export class PbxNetwork extends Construct {
     const services = `[["sip", ${SIP_PORT}, ${SIP_PORT}], ["rtp", ${RTP_PORTS.first}, ${RTP_PORTS.last}]]`;
     const rule = `{ cidr = pair[0], from_port = pair[1][1], to_port = pair[1][2] }`;
     const softphone = TerraformIterator.fromMap(
-      hclMap(`{ for pair in setproduct(${varRef(props.softphoneCidrs)}, ${services}) : "\${pair[1][0]}-\${pair[0]}" => ${rule} if ${enabled} }`),
+      hclMap(
+        `{ for pair in setproduct(${varRef(props.softphoneCidrs)}, ${services}) : "\${pair[1][0]}-\${pair[0]}" => ${rule} if ${enabled} }`,
+      ),
     );
     new VpcSecurityGroupIngressRule(this, "from-softphone", {
       forEach: softphone,

@@ -1,7 +1,7 @@
-import { ChimeVoiceConnector } from "@cdktf/provider-aws/lib/chime-voice-connector";
+import type { ChimeVoiceConnector } from "@cdktf/provider-aws/lib/chime-voice-connector";
 import { ChimeVoiceConnectorOrigination } from "@cdktf/provider-aws/lib/chime-voice-connector-origination";
 import { ChimeVoiceConnectorTermination } from "@cdktf/provider-aws/lib/chime-voice-connector-termination";
-import { TerraformVariable } from "cdktf";
+import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { SIP_PORT } from "./asterisk-user-data";
 import { addressOf, hcl, hclList, hclNumber, varRef } from "./hcl";

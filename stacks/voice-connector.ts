@@ -1,7 +1,7 @@
 import { ChimeVoiceConnector } from "@cdktf/provider-aws/lib/chime-voice-connector";
 import { ChimeVoiceConnectorLogging } from "@cdktf/provider-aws/lib/chime-voice-connector-logging";
 import { ChimeVoiceConnectorStreaming } from "@cdktf/provider-aws/lib/chime-voice-connector-streaming";
-import { IResolvable } from "cdktf";
+import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
 
 export interface VoiceConnectorProps {

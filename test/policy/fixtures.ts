@@ -2,7 +2,7 @@
  * Small configurations that break one rule each, so every rule is shown able to fail. Each
  * names the rule it breaks and the address the violation must name.
  */
-import { TerraformConfig } from "./terraform-config";
+import type { TerraformConfig } from "./terraform-config";
 
 export interface BadFixture {
   readonly rule: string;

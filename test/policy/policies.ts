@@ -1,4 +1,4 @@
-import { asList, Block, Body, dataSourcesOf, nested, resourcesOf, TerraformConfig } from "./terraform-config";
+import { asList, type Block, type Body, dataSourcesOf, nested, resourcesOf, type TerraformConfig } from "./terraform-config";
 
 /** An IAM policy statement, keys as AWS spells them. */
 export interface Statement {

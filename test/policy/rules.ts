@@ -3,16 +3,16 @@
  * configuration to violation strings (`<address>: [<rule id>] <what is wrong>`), written over
  * resource types, so it covers resources added after it was written.
  */
-import { findPolicies, FoundPolicy, Statement } from "./policies";
+import { type FoundPolicy, findPolicies, type Statement } from "./policies";
 import {
   asList,
-  Block,
-  Body,
+  type Block,
+  type Body,
   nested,
   refersTo,
   resourcesOf,
   stringsIn,
-  TerraformConfig,
+  type TerraformConfig,
   violation,
   withReferencedValues,
 } from "./terraform-config";
@@ -213,7 +213,7 @@ const bucketEncrypted: SecurityRule = {
 function deniesInsecureTransport(statement: Statement, bucket: Block): boolean {
   const p = statement.Principal as any;
   const everyone = p === "*" || asList(p?.AWS).includes("*");
-  const secureTransport = (statement.Condition?.Bool ?? {})["aws:SecureTransport"];
+  const secureTransport = statement.Condition?.Bool?.["aws:SecureTransport"];
   const resources = asList(statement.Resource).filter((r) => refersTo(r, bucket.type, bucket.name));
   return (
     statement.Effect === "Deny" &&

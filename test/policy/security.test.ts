@@ -2,7 +2,7 @@ import { synthesizeStack } from "../support/synth";
 import { BAD_FIXTURES, GOOD_BUCKET, GOOD_KEY } from "./fixtures";
 import { findPolicies, fromPolicyDocument } from "./policies";
 import { RESOURCE_STAR_ACTIONS, RULES } from "./rules";
-import { resourcesOf, TerraformConfig } from "./terraform-config";
+import { resourcesOf, type TerraformConfig } from "./terraform-config";
 
 const config = synthesizeStack() as unknown as TerraformConfig;
 const ruleById = new Map(RULES.map((r) => [r.id, r]));

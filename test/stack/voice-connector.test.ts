@@ -21,7 +21,9 @@ describe("the voice connector", () => {
   });
 
   it("does not attach a pipeline configuration, so only the recorder starts pipelines", () => {
-    expect(resource(config, "aws_chime_voice_connector_streaming", "recorded")).not.toHaveProperty("media_insights_configuration");
+    expect(resource(config, "aws_chime_voice_connector_streaming", "recorded")).not.toHaveProperty(
+      "media_insights_configuration",
+    );
   });
 
   it("logs SIP messages and media metrics", () => {

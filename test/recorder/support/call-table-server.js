@@ -25,7 +25,10 @@ async function startCallTable({ region = "us-east-1" } = {}) {
   let counts = {};
   server.on("request", (request) => {
     if (request.headers[HARNESS_HEADER] !== undefined) return;
-    const operation = String(request.headers["x-amz-target"] ?? "").split(".").pop() ?? "unknown";
+    const operation =
+      String(request.headers["x-amz-target"] ?? "")
+        .split(".")
+        .pop() ?? "unknown";
     counts[operation] = (counts[operation] ?? 0) + 1;
   });
 

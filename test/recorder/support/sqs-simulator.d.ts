@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 
-export type Handler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+export type Handler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 export interface SimulatorOptions {
   handlers: Handler[];
   batchSize?: number;
