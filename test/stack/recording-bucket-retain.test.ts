@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { awsSandbox, commandPath } from "../support/aws-sandbox";
 import { synthesizeStack } from "../support/synth";
 
 // removal_policy, applied and destroyed by real Terraform offline: the created bucket and its
@@ -62,15 +63,20 @@ interface Run {
   readonly output: string;
 }
 
+/** What the README's blocks run. */
+const TOOLS = { bash: commandPath("bash"), terraform: commandPath("terraform") };
+
 class TwinDeployment {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "retain-twin-"));
+  // The README's commands run as an operator types them: with only these tools, and anything aimed at AWS dead-ended.
+  private readonly sandbox = awsSandbox(TOOLS);
   private readonly env: NodeJS.ProcessEnv;
 
   constructor() {
     fs.writeFileSync(path.join(this.dir, "main.tf.json"), JSON.stringify(twinConfiguration(), null, 2));
     fs.writeFileSync(path.join(this.dir, "terraformrc"), "");
     this.env = {
-      ...process.env,
+      ...this.sandbox.env,
       TF_CLI_CONFIG_FILE: path.join(this.dir, "terraformrc"),
       TF_IN_AUTOMATION: "1",
       CHECKPOINT_DISABLE: "1",
@@ -115,6 +121,7 @@ class TwinDeployment {
   }
 
   remove(): void {
+    this.sandbox.remove();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -238,6 +245,16 @@ describe("the README's ways out of RETAIN, run as written", () => {
     if (!match) throw new Error(`README has no sh block after "${marker}"`);
     return rewrite(match[1].replace(/^cd cdktf\.out\/stacks\/call-recorder\n/m, "").trim());
   };
+
+  it("runs them where nothing can reach AWS: only terraform and bash on PATH, dummy credentials, endpoints dead-ended", () => {
+    const deployment = deploy(retain);
+    const seen = deployment.shell(
+      'echo "$PATH $AWS_ACCESS_KEY_ID $AWS_ENDPOINT_URL $HTTPS_PROXY $AWS_EC2_METADATA_DISABLED"; cd "$PATH" && echo *; echo "$(<"$AWS_SHARED_CREDENTIALS_FILE")"',
+    );
+    expect(seen.output).toMatch(
+      /^\S+\/bin test http:\/\/127\.0\.0\.1:9 http:\/\/127\.0\.0\.1:9 true bash terraform \[default\] aws_access_key_id = test/,
+    );
+  });
 
   it("keeping the bucket: forgetting it and its protections lets destroy remove the rest", () => {
     const deployment = deploy(retain);

@@ -1,8 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { PHONE_NUMBER_SCRIPT } from "../../../stacks/phone-number";
+import { type AwsSandbox, awsSandbox, commandPath } from "../../support/aws-sandbox";
 import { type ErrorCodePlacement, type ModelEndpoint, startModelEndpoint } from "../../support/model-endpoint";
 import {
   PARAMETER_NAME,
@@ -13,12 +12,6 @@ import {
 } from "./phone-number-service";
 
 export { PARAMETER_NAME, VOICE_CONNECTOR_ID };
-
-function commandPath(tool: string): string {
-  const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim();
-  if (!found) throw new Error(`${tool} is not installed; the phone number tests need it (see the README's prerequisites)`);
-  return found;
-}
 
 /**
  * The real AWS CLI's own executable. A pyenv shim needs pyenv on PATH, so it is resolved to the
@@ -41,46 +34,9 @@ export const AWS_CLI = realAwsCli();
 const TOOLS = { bash: commandPath("bash"), sleep: commandPath("sleep"), mktemp: commandPath("mktemp"), rm: commandPath("rm") };
 export const TERRAFORM = commandPath("terraform");
 
-/**
- * A folder with the tools the script runs, each linked one by one (never a whole system folder
- * on PATH), dummy credentials and an empty configuration. Every AWS call goes to `endpoint`;
- * anything else meets a dead proxy, so no test can reach AWS even with real credentials around.
- */
-export interface AwsSandbox {
-  readonly dir: string;
-  readonly env: Record<string, string>;
-  readonly remove: () => void;
-}
-
-export function awsSandbox(endpoint: string, options: { awsInstalled?: boolean } = {}): AwsSandbox {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phone-number-"));
-  const bin = path.join(dir, "bin");
-  fs.mkdirSync(bin);
-  const tools: Record<string, string> = { ...TOOLS, ...(options.awsInstalled === false ? {} : { aws: AWS_CLI }) };
-  for (const [name, target] of Object.entries(tools)) fs.symlinkSync(target, path.join(bin, name));
-  const config = path.join(dir, "aws-config");
-  const credentials = path.join(dir, "aws-credentials");
-  fs.writeFileSync(config, "[default]\n");
-  fs.writeFileSync(credentials, "[default]\naws_access_key_id = test\naws_secret_access_key = test\n");
-  return {
-    dir,
-    env: {
-      PATH: bin,
-      HOME: dir,
-      AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_CONFIG_FILE: config,
-      AWS_SHARED_CREDENTIALS_FILE: credentials,
-      AWS_EC2_METADATA_DISABLED: "true",
-      // One attempt: the simulated failures are the test's, not a network's.
-      AWS_MAX_ATTEMPTS: "1",
-      HTTP_PROXY: "http://127.0.0.1:9",
-      HTTPS_PROXY: "http://127.0.0.1:9",
-      NO_PROXY: "127.0.0.1",
-    },
-    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
+/** A sandbox with the tools the script runs; its AWS CLI talks to `endpoint` only. */
+export function phoneNumberSandbox(endpoint: string, options: { awsInstalled?: boolean } = {}): AwsSandbox {
+  return awsSandbox({ ...TOOLS, ...(options.awsInstalled === false ? {} : { aws: AWS_CLI }) }, endpoint);
 }
 
 export interface ProcessResult {
@@ -121,7 +77,7 @@ export async function phoneNumberLab(
 ): Promise<PhoneNumberLab> {
   const world = phoneNumberWorld(options);
   const endpoint = await startModelEndpoint({ services: world.services, errorCodeIn: lab.errorCodeIn });
-  const sandbox = awsSandbox(endpoint.url, { awsInstalled: lab.awsInstalled });
+  const sandbox = phoneNumberSandbox(endpoint.url, { awsInstalled: lab.awsInstalled });
   return {
     world,
     endpoint,
