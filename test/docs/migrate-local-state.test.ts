@@ -1,14 +1,21 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type FakeS3, fakeS3, run, snapshot } from "./support/ci-scripts";
+import {
+  ciScriptEnv,
+  type FakeS3,
+  fakeS3,
+  LOOPBACK_S3_INIT_ARGS,
+  run,
+  STATE_BUCKET,
+  STATE_KEY,
+  snapshot,
+} from "./support/ci-scripts";
 
 // scripts/ci/migrate-local-state.sh, run with real Terraform: the state of a stack deployed with
 // cdktf's local backend moves into a loopback S3 state bucket, and the stack folder stays as it was.
 
 const root = path.resolve(__dirname, "..", "..");
-const BUCKET = "call-recorder-tfstate-test";
-const KEY = "call-recorder/production.tfstate";
 const script = path.join(root, "scripts/ci/migrate-local-state.sh");
 
 let s3: FakeS3;
@@ -18,7 +25,7 @@ let localState: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  s3 = await fakeS3(BUCKET);
+  s3 = await fakeS3(STATE_BUCKET);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "migrate-state-"));
   stackDir = path.join(work, "cdktf.out", "stacks", "call-recorder");
   localState = path.join(work, "terraform.call-recorder.tfstate");
@@ -32,24 +39,7 @@ beforeAll(async () => {
       resource: { terraform_data: { deployed: { input: "recorded calls" } } },
     }),
   );
-  env = {
-    PATH: process.env.PATH,
-    HOME: work,
-    TMPDIR: work,
-    TF_CLI_CONFIG_FILE: path.join(work, "terraformrc"),
-    TF_IN_AUTOMATION: "1",
-    CHECKPOINT_DISABLE: "1",
-    // Loopback only, dummy credentials: nothing can reach AWS.
-    AWS_ENDPOINT_URL: s3.endpoint,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_EC2_METADATA_DISABLED: "true",
-    TF_STATE_BUCKET: BUCKET,
-    TF_STATE_KEY: KEY,
-    TF_STATE_REGION: "us-east-1",
-  };
+  env = ciScriptEnv(work, s3.endpoint);
   // Deployed as `npm run deploy` leaves it: local backend, state in the project folder.
   for (const args of [
     ["init", "-input=false", "-no-color"],
@@ -73,15 +63,13 @@ describe("moving a laptop deployment's state to the S3 state bucket (scripts/ci/
     before = snapshot(stackDir);
     result = await run("bash", [script], work, {
       ...env,
-      // What the real bucket needs no setting for: path-style addressing on loopback, no STS check.
-      TF_CLI_ARGS_init:
-        "-backend-config=use_path_style=true -backend-config=skip_credentials_validation=true -backend-config=skip_requesting_account_id=true",
+      TF_CLI_ARGS_init: LOOPBACK_S3_INIT_ARGS,
     });
   });
 
   it("copies the deployed resources into the bucket under the state key", () => {
     expect(result).toMatchObject({ ok: true });
-    const state = JSON.parse(s3.objects.get(`/${BUCKET}/${KEY}`)?.toString() ?? "{}");
+    const state = JSON.parse(s3.objects.get(`/${STATE_BUCKET}/${STATE_KEY}`)?.toString() ?? "{}");
     expect(state.resources).toEqual([expect.objectContaining({ type: "terraform_data", name: "deployed" })]);
   });
 

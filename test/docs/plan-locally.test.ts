@@ -1,14 +1,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type FakeS3, fakeS3, run, snapshot } from "./support/ci-scripts";
+import { ciScriptEnv, type FakeS3, fakeS3, LOOPBACK_S3_INIT_ARGS, run, STATE_BUCKET, snapshot } from "./support/ci-scripts";
 
 // scripts/ci/plan-locally.sh, run with real Terraform against a loopback S3 that holds the state
 // bucket: the plan is made as CI makes it, and the stack folder is left as `npm run deploy` needs it.
 
 const root = path.resolve(__dirname, "..", "..");
-const BUCKET = "call-recorder-tfstate-test";
-const KEY = "call-recorder/production.tfstate";
 
 let s3: FakeS3;
 let work: string;
@@ -16,7 +14,7 @@ let stackDir: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  s3 = await fakeS3(BUCKET);
+  s3 = await fakeS3(STATE_BUCKET);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "plan-locally-"));
   stackDir = path.join(work, "cdktf.out", "stacks", "call-recorder");
   fs.mkdirSync(stackDir, { recursive: true });
@@ -31,27 +29,7 @@ beforeAll(async () => {
     }),
   );
   fs.writeFileSync(path.join(work, "production.tfvars"), 'environment = "production"\n');
-  env = {
-    PATH: process.env.PATH,
-    HOME: work,
-    TMPDIR: work,
-    TF_CLI_CONFIG_FILE: path.join(work, "terraformrc"),
-    TF_IN_AUTOMATION: "1",
-    CHECKPOINT_DISABLE: "1",
-    // Loopback only, dummy credentials: nothing can reach AWS.
-    AWS_ENDPOINT_URL: s3.endpoint,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-    AWS_EC2_METADATA_DISABLED: "true",
-    TF_STATE_BUCKET: BUCKET,
-    TF_STATE_KEY: KEY,
-    TF_STATE_REGION: "us-east-1",
-    // What the real bucket needs no setting for: path-style addressing on loopback, no STS check.
-    TF_CLI_ARGS_init:
-      "-backend-config=use_path_style=true -backend-config=skip_credentials_validation=true -backend-config=skip_requesting_account_id=true",
-  };
+  env = { ...ciScriptEnv(work, s3.endpoint), TF_CLI_ARGS_init: LOOPBACK_S3_INIT_ARGS };
   // As `npm run deploy` leaves it: initialised with the local backend.
   const init = await run("terraform", ["init", "-input=false", "-no-color"], stackDir, { ...env, TF_CLI_ARGS_init: "" });
   if (!init.ok) throw new Error(`terraform init failed: ${init.output}`);

@@ -57,6 +57,38 @@ export function fakeS3(bucket: string): Promise<FakeS3> {
   );
 }
 
+/** The state bucket and key the tests of scripts/ci use. */
+export const STATE_BUCKET = "call-recorder-tfstate-test";
+export const STATE_KEY = "call-recorder/production.tfstate";
+
+/** What the real bucket needs no setting for: path-style addressing on loopback, no STS check. */
+export const LOOPBACK_S3_INIT_ARGS =
+  "-backend-config=use_path_style=true -backend-config=skip_credentials_validation=true -backend-config=skip_requesting_account_id=true";
+
+/**
+ * The environment CI's scripts run in under test: Terraform offline in `work`, the state bucket on
+ * the loopback S3 at `endpoint`, and nothing able to reach AWS (loopback only, dummy credentials).
+ */
+export function ciScriptEnv(work: string, endpoint: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: work,
+    TMPDIR: work,
+    TF_CLI_CONFIG_FILE: path.join(work, "terraformrc"),
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_EC2_METADATA_DISABLED: "true",
+    TF_STATE_BUCKET: STATE_BUCKET,
+    TF_STATE_KEY: STATE_KEY,
+    TF_STATE_REGION: "us-east-1",
+  };
+}
+
 export function run(
   command: string,
   args: string[],
