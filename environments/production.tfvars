@@ -15,7 +15,8 @@ build_asterisk = false
 require_encryption = true
 # The public IPv4 ranges your SBCs send SIPREC from, each /27 or narrower, at most 10: the voice
 # connector admits no one else. These are documentation addresses (RFC 5737) standing for a
-# primary and a standby SBC; replace them with yours before the first apply.
+# primary and a standby SBC: the plan refuses them, naming siprec_cidrs, until you replace them
+# with yours, so CI cannot deploy a connector no SBC can reach.
 siprec_cidrs = [
   "198.51.100.0/28", # primary SBC pair
   "203.0.113.32/32", # standby SBC

@@ -21,10 +21,18 @@ export const NON_PUBLIC_RANGES: readonly (readonly [string, string])[] = [
   ["127.0.0.0/8", "loopback"],
   ["169.254.0.0/16", "link-local"],
   ["172.16.0.0/12", "private"],
+  ["192.0.0.0/24", "IETF protocol assignments"],
   ["192.168.0.0/16", "private"],
+  ["198.18.0.0/15", "benchmarking"],
   ["224.0.0.0/4", "multicast"],
   ["240.0.0.0/4", "reserved"],
 ];
+
+/**
+ * Documentation ranges (RFC 5737): the addresses examples use, environments/production.tfvars
+ * included, and that no SBC sends from. Refused so that a configuration never filled in fails the plan.
+ */
+export const DOCUMENTATION_RANGES: readonly string[] = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
 
 const hclList = (values: readonly (string | number)[]): string => JSON.stringify(values);
 
@@ -461,13 +469,22 @@ export class Variables extends Construct {
     const prefixLength = `tonumber(split("/", c)[1])`;
     const isNetworkAddress = `try(cidrhost(c, 0) == split("/", c)[0], true)`;
     // An entry (/27 or narrower) lies in range r when its address, masked to r's prefix length, is r's address.
-    const ranges = `{ ${NON_PUBLIC_RANGES.map(([cidr, use]) => `"${cidr}" = "${use}"`).join(", ")} }`;
-    const rangesOf = (entry: string): string =>
+    const rangeMap = (table: readonly (readonly [string, string])[]): string =>
+      `{ ${table.map(([cidr, use]) => `"${cidr}" = "${use}"`).join(", ")} }`;
+    const rangesOf = (ranges: string, entry: string): string =>
       `[for r, use in ${ranges} : format("%s (%s)", r, use) if try(cidrhost(format("%s/%s", split("/", ${entry})[0], split("/", r)[1]), 0) == split("/", r)[0], false)]`;
-    const nonPublic = `[for c in var.siprec_cidrs : c if length(${rangesOf("c")}) > 0]`;
+    const inRanges = (ranges: string) => `[for c in var.siprec_cidrs : c if length(${rangesOf(ranges, "c")}) > 0]`;
+    const whereIn = (ranges: string) =>
+      `\${join(", ", [for c in ${inRanges(ranges)} : format("%s is in %s", c, ${rangesOf(ranges, "c")}[0])])}`;
+    const nonPublic = rangeMap(NON_PUBLIC_RANGES);
     const nonPublicRule: Rule = {
-      condition: `length(${nonPublic}) == 0`,
-      errorMessage: `siprec_cidrs: \${join(", ", [for c in ${nonPublic} : format("%s is in %s", c, ${rangesOf("c")}[0])])}; the voice connector is reached from public addresses only, so no entry may lie in ${NON_PUBLIC_RANGES.map(([cidr]) => cidr).join(", ")}.`,
+      condition: `length(${inRanges(nonPublic)}) == 0`,
+      errorMessage: `siprec_cidrs: ${whereIn(nonPublic)}; the voice connector is reached from public addresses only, so no entry may lie in ${NON_PUBLIC_RANGES.map(([cidr]) => cidr).join(", ")}.`,
+    };
+    const documentation = rangeMap(DOCUMENTATION_RANGES.map((cidr) => [cidr, "documentation"]));
+    const documentationRule: Rule = {
+      condition: `length(${inRanges(documentation)}) == 0`,
+      errorMessage: `siprec_cidrs: ${whereIn(documentation)}; no entry may lie in the documentation ranges ${DOCUMENTATION_RANGES.join(", ")}, which examples use and no SBC sends from: set siprec_cidrs to the public IPv4 ranges your SBCs send SIPREC from.`,
     };
     this.siprecCidrs = variable("siprec_cidrs", {
       type: "list(string)",
@@ -491,6 +508,7 @@ export class Variables extends Construct {
           'have host bits set; give the network address, e.g. "198.51.100.0/27" rather than "198.51.100.5/27".',
         ),
         nonPublicRule,
+        documentationRule,
       ],
     });
 

@@ -30,8 +30,8 @@ function terraform(args: string[]): { ok: boolean; output: string } {
 }
 
 /** Plans a tfvars file; returns what plan says and the variables' values as Terraform read them. */
-function plan(varFile: string): { ok: boolean; output: string; values?: Record<string, unknown> } {
-  const result = terraform(["plan", "-input=false", "-no-color", "-lock=false", `-var-file=${varFile}`, "-out=tfplan"]);
+function plan(varFile: string, ...vars: string[]): { ok: boolean; output: string; values?: Record<string, unknown> } {
+  const result = terraform(["plan", "-input=false", "-no-color", "-lock=false", `-var-file=${varFile}`, ...vars, "-out=tfplan"]);
   if (!result.ok) return result;
   const show = spawnSync("terraform", ["show", "-json", "tfplan"], {
     cwd: workDir,
@@ -63,18 +63,30 @@ const environments = fs
   .filter((f) => f.endsWith(".tfvars"))
   .map((f) => `environments/${f}`);
 
+const PRODUCTION = path.join(root, "environments/production.tfvars");
+/** What an operator sets: public ranges (not documentation examples) standing for their SBCs. */
+const SBCS_SET = '-var=siprec_cidrs=["100.128.0.0/28", "100.128.0.32/32"]';
+
 describe("tfvars files", () => {
   it("include the production environment the workflows plan", () => {
     expect(environments).toContain("environments/production.tfvars");
   });
 
-  it("deploy a connector something can call: production admits its SBCs' SIPREC", () => {
-    const { values } = plan(path.join(root, "environments/production.tfvars"));
-    expect(values).toMatchObject({ build_asterisk: false, siprec_cidrs: expect.arrayContaining([expect.any(String)]) });
+  it("production, as shipped with example SBC addresses, fails the plan and says what to set", () => {
+    const result = plan(PRODUCTION);
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain(
+      "which examples use and no SBC sends from: set siprec_cidrs to the public IPv4 ranges your SBCs send SIPREC from.",
+    );
   });
 
-  it.each(environments)("%s passes every variable rule and sets only declared variables", (file) => {
-    const result = plan(path.join(root, file));
+  it("production, its SBCs set, deploys a connector something can call: it admits their SIPREC", () => {
+    const { values } = plan(PRODUCTION, SBCS_SET);
+    expect(values).toMatchObject({ build_asterisk: false, siprec_cidrs: ["100.128.0.0/28", "100.128.0.32/32"] });
+  });
+
+  it.each(environments)("%s, its SBCs set, passes every variable rule and sets only declared variables", (file) => {
+    const result = plan(path.join(root, file), SBCS_SET);
     expect(result.output).not.toMatch(/undeclared variable/i);
     expect({ file, ok: result.ok, output: result.ok ? "" : result.output }).toEqual({ file, ok: true, output: "" });
   });

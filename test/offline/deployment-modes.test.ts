@@ -6,7 +6,8 @@ import { type AppliedState, blocksOf, type PlannedChange, TwinWorkspace, terrafo
  * Terraform evaluates every count, for_each, condition, reference and output of the stack, offline.
  */
 
-const SBCS = ["198.51.100.0/27", "203.0.113.8/29"];
+// Public ranges standing for SBCs: siprec_cidrs refuses documentation addresses.
+const SBCS = ["100.128.0.0/27", "100.128.1.8/29"];
 const GIVEN_KEY = "arn:aws:kms:us-east-1:123456789012:key/0000aaaa-11bb-22cc-33dd-444444eeeeee";
 const MODES: Record<string, Record<string, unknown>> = {
   default: {},

@@ -77,7 +77,7 @@ describe("the PBX variables, as terraform plan checks them", () => {
     });
 
     it("refuses the PBX together with SIPREC CIDRs", () => {
-      expectRefused({ siprec_cidrs: ["198.51.100.0/27"] }, "build_asterisk: true cannot be combined with siprec_cidrs");
+      expectRefused({ siprec_cidrs: ["100.128.0.0/27"] }, "build_asterisk: true cannot be combined with siprec_cidrs");
     });
 
     it("refuses the PBX with require_encryption, as it speaks plain SIP", () => {

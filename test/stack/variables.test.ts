@@ -24,7 +24,7 @@ describe("terraform plan with the variable rules", () => {
     expectAccepted({
       region: "us-west-2",
       build_asterisk: false,
-      siprec_cidrs: ["198.51.100.0/27", "203.0.113.8/29", "192.0.2.1/32"],
+      siprec_cidrs: ["100.128.0.0/27", "100.128.1.8/29", "100.128.2.1/32"],
       output_bucket: "pca-input-bucket",
       recording_bucket_prefix: "/originalAudio/",
       removal_policy: "RETAIN",
@@ -84,6 +84,8 @@ describe("terraform plan with the variable rules", () => {
       ["239.255.255.255/32", "224.0.0.0/4 (multicast)"],
       ["240.0.0.0/27", "240.0.0.0/4 (reserved)"],
       ["255.255.255.255/32", "240.0.0.0/4 (reserved)"],
+      ["192.0.0.8/32", "192.0.0.0/24 (IETF protocol assignments)"],
+      ["198.19.255.224/27", "198.18.0.0/15 (benchmarking)"],
     ])("refuses %s, naming the non-public range %s it lies in", (cidr, range) => {
       expectRefused(
         siprec([cidr]),
@@ -91,8 +93,19 @@ describe("terraform plan with the variable rules", () => {
       );
     });
 
+    it.each([
+      ["192.0.2.0/27", "192.0.2.0/24"],
+      ["198.51.100.0/28", "198.51.100.0/24"],
+      ["203.0.113.32/32", "203.0.113.0/24"],
+    ])("refuses the documentation address %s (in %s), an example no SBC sends from, saying what to set", (cidr, range) => {
+      expectRefused(
+        siprec([cidr]),
+        `siprec_cidrs: ${cidr} is in ${range} (documentation); no entry may lie in the documentation ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, which examples use and no SBC sends from: set siprec_cidrs to the public IPv4 ranges your SBCs send SIPREC from.`,
+      );
+    });
+
     it("names every non-public entry and only those", () => {
-      const { output } = planVariables(siprec(["198.51.100.0/27", "127.0.0.0/30", "10.0.0.0/27"]));
+      const { output } = planVariables(siprec(["100.128.0.0/27", "127.0.0.0/30", "10.0.0.0/27"]));
       expect(output).toContain(
         "siprec_cidrs: 127.0.0.0/30 is in 127.0.0.0/8 (loopback), 10.0.0.0/27 is in 10.0.0.0/8 (private);",
       );
@@ -111,7 +124,7 @@ describe("terraform plan with the variable rules", () => {
     });
 
     it("refuses SIPREC CIDRs together with the Asterisk PBX", () => {
-      expectRefused({ siprec_cidrs: ["198.51.100.0/27"] }, "build_asterisk: true cannot be combined with siprec_cidrs");
+      expectRefused({ siprec_cidrs: ["100.128.0.0/27"] }, "build_asterisk: true cannot be combined with siprec_cidrs");
     });
   });
 
