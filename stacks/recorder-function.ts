@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -91,6 +92,9 @@ export class RecorderFunction extends Construct {
     const role = this.role;
     role.overrideLogicalId("recorder");
 
+    const partition = new DataAwsPartition(this, "partition");
+    partition.overrideLogicalId("current");
+
     const permissions = new IamRolePolicy(this, "permissions", {
       name: "record-calls",
       role: role.id,
@@ -106,7 +110,7 @@ export class RecorderFunction extends Construct {
           Sid: "DescribeTheConnectorsCallStreams",
           Effect: "Allow",
           Action: "kinesisvideo:DescribeStream",
-          Resource: `arn:aws:kinesisvideo:${region}:${accountId}:stream/ChimeVoiceConnector-${props.voiceConnectorId}-*`,
+          Resource: `arn:${partition.partition}:kinesisvideo:${region}:${accountId}:stream/ChimeVoiceConnector-${props.voiceConnectorId}-*`,
         },
         {
           Sid: "PairCallLegs",

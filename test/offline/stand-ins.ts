@@ -201,6 +201,9 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
   "data.aws_caller_identity": {
     computed: { id: "<account>", account_id: "<account>", arn: "arn:aws:iam::<account>:user/deployer", user_id: "AIDAEXAMPLE" },
   },
+  "data.aws_partition": {
+    computed: { id: "aws", partition: "aws", dns_suffix: "amazonaws.com", reverse_dns_prefix: "com.amazonaws" },
+  },
   "data.aws_ec2_instance_type_offerings": {
     computed: { id: "<region>", locations: ["<region>b", "<region>a"], location_types: ["availability-zone"] },
   },

@@ -12,10 +12,10 @@ describe("the recorder's access to the call streams", () => {
     expect(granting("kinesisvideo:DescribeStream")).toHaveLength(1);
   });
 
-  it("is limited to the streams the voice connector creates for its calls", () => {
+  it("is limited to the streams the voice connector creates for its calls, in the deployment's partition", () => {
     const [describe] = granting("kinesisvideo:DescribeStream");
     expect(describe.Resource).toBe(
-      "arn:aws:kinesisvideo:${var.region}:${data.aws_caller_identity.current.account_id}:stream/ChimeVoiceConnector-${aws_chime_voice_connector.recorded.id}-*",
+      "arn:${data.aws_partition.current.partition}:kinesisvideo:${var.region}:${data.aws_caller_identity.current.account_id}:stream/ChimeVoiceConnector-${aws_chime_voice_connector.recorded.id}-*",
     );
   });
 
