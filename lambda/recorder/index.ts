@@ -8,13 +8,13 @@ import { createCallStore } from "./call-store";
 import { type Config, readConfig } from "./config";
 import { createDeadLetters } from "./dead-letters";
 import { createDoNotRecordList, EMPTY_LIST } from "./do-not-record";
-import { DeadlineExceededError } from "./errors";
 import { createLogger, writeStdout } from "./logger";
 import { createMediaPipelines } from "./media-pipelines";
 import { type CountMetric, embeddedCountMetric } from "./metrics";
 import { createRecorder, reportFailure } from "./recorder";
 import { createRecordingAuditor } from "./recording-audit";
 import { createRecordingStore } from "./recording-store";
+import { CONNECTION_TIMEOUT_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS } from "./request-bounds";
 
 const SERVICE = "call-recorder";
 
@@ -32,15 +32,17 @@ const config = loadConfig();
 const log = createLogger({ service: SERVICE, level: config.logLevel });
 
 /**
- * One record makes at most three requests in sequence (store the leg, start the pipeline, settle).
- * Each request gets two attempts of at most 1 s to connect and 3 s to answer, so a record's worst
- * case is about 3 x (2 x 4 s + backoff) = 25 s, inside the 60 s timeout; a sweep's call (two
- * requests) fits its 15 s reserve. A hung connection fails its own record only.
+ * One record makes at most five requests in sequence (read the do-not-record list, store the leg,
+ * start the pipeline, send a refused call's dead letter, settle or mark it refused). Each request
+ * takes at most 7 s (request-bounds.ts), so a record's worst case is 5 x 7 s = 35 s, inside the 60 s
+ * timeout less the 3 s kept to respond. A hung connection fails its own record only.
  */
-const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true };
-const clientOptions = { requestHandler, maxAttempts: 2 };
-/** Kept between the last record and Lambda's timeout, to return the batch response. */
-const RESPONSE_MARGIN_MS = 3_000;
+const requestHandler = {
+  connectionTimeout: CONNECTION_TIMEOUT_MS,
+  requestTimeout: REQUEST_TIMEOUT_MS,
+  throwOnRequestTimeout: true,
+};
+const clientOptions = { requestHandler, maxAttempts: MAX_ATTEMPTS };
 
 const emitMetric = (metric: CountMetric): void => writeStdout(`${JSON.stringify(embeddedCountMetric(metric))}\n`);
 
@@ -75,19 +77,11 @@ const FUNCTION_TIMEOUT_MS = 60_000;
 
 export async function handler(event: SQSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> {
   const deadlineMs = Date.now() + (context?.getRemainingTimeInMillis() ?? FUNCTION_TIMEOUT_MS);
-  // A batch that times out returns no partial response and every record burns a receive: a record
-  // still running near the deadline fails on its own instead (its work is idempotent if it resumes).
-  let timer: NodeJS.Timeout | undefined;
-  const timeUp = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError()), Math.max(0, deadlineMs - RESPONSE_MARGIN_MS - Date.now()));
-  });
-  timeUp.catch(() => undefined);
+  // Each record settles RESPONSE_MARGIN_MS before the deadline at the latest (recorder.process), so
+  // the batch never times out as a whole.
   const results = await Promise.allSettled(
-    event.Records.map((record) =>
-      Promise.race([recorder.process(record.body, log.with({ messageId: record.messageId }), deadlineMs), timeUp]),
-    ),
+    event.Records.map((record) => recorder.process(record.body, log.with({ messageId: record.messageId }), deadlineMs)),
   );
-  clearTimeout(timer);
   const batchItemFailures: SQSBatchItemFailure[] = [];
   results.forEach((result, index) => {
     if (result.status === "fulfilled") return;

@@ -17,16 +17,25 @@ import type { MediaPipelines } from "./media-pipelines";
 import type { CountMetric } from "./metrics";
 import type { RecordingAuditor, StartedCall } from "./recording-audit";
 import { checkDueMs } from "./recording-check";
+import { REQUEST_BUDGET_MS, RESPONSE_MARGIN_MS } from "./request-bounds";
 
 /** Most pending calls one sweep reads; the backlog metric says when there are more. */
 const MAX_PENDING_READ = 5_000;
 /** Keeps a sweep from bursting into the pipeline quota and the API's throttling. */
 const SWEEP_CONCURRENCY = 5;
 /**
- * A sweep starts no call with less than this left before the invocation's deadline: one call's
- * worst case (its requests with their bounded retries) must still fit. The next sweep takes the rest.
+ * The most requests one call of a sweep makes in sequence: a recording's check (three ranged reads,
+ * the record's PutObject, the UpdateItem that keeps its status). Trying a call makes at most four
+ * (CreateMediaInsightsPipeline, then a dead letter's SendMessage and an UpdateItem, or the record's
+ * PutObject and an UpdateItem, then the UpdateItem that puts off a failed try).
  */
-export const SWEEP_RESERVE_MS = 15_000;
+const MAX_SWEEP_CALL_REQUESTS = 5;
+/**
+ * A sweep starts no call with less than this left before the invocation's deadline, so that a call
+ * started just before the cutoff finishes even if each of its requests takes its whole budget:
+ * 3 s to respond + 5 requests x 7 s = 38 s. The next sweep takes the rest.
+ */
+export const SWEEP_RESERVE_MS = RESPONSE_MARGIN_MS + MAX_SWEEP_CALL_REQUESTS * REQUEST_BUDGET_MS;
 /** The longest wait between two sweep tries of a failing call. */
 const MAX_RETRY_DELAY_MS = 3_600_000;
 /** Most recordings one sweep checks: 3,000 calls an hour end about 250 to a 5-minute sweep. */
@@ -62,7 +71,9 @@ export interface RecorderDependencies {
 export interface Recorder {
   /**
    * Settles one SQS message body. Resolves when the message may be deleted (including malformed
-   * and foreign events, which are logged); rejects when the queue should deliver it again.
+   * and foreign events, which are logged); rejects when the queue should deliver it again. Settles
+   * RESPONSE_MARGIN_MS before `deadlineMs` at the latest: a record still running then rejects with
+   * DeadlineExceededError, while the sweep's message resolves (the schedule is its retry).
    */
   process(body: string, log: Logger, deadlineMs: number): Promise<void>;
 }
@@ -85,6 +96,19 @@ const fields = (error: RecordingError) => ({
   operation: error.operation,
   errorName: error.errorName,
 });
+
+/**
+ * Settles with `work`, or after `delayMs` as `onTimeUp` does (returns or throws) if `work` is still
+ * running then. A batch that times out returns no partial response and every record burns a
+ * receive; work left running is idempotent if it resumes in a later invocation.
+ */
+function settleBy(work: Promise<void>, delayMs: number, onTimeUp: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, delayMs));
+  }).then(onTimeUp);
+  return Promise.race([work, timeUp]).finally(() => clearTimeout(timer));
+}
 
 /** Runs `work` over `items` with at most `limit` in flight; every item is attempted. */
 async function attemptAll<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<unknown[]> {
@@ -457,36 +481,57 @@ export function createRecorder({
     count("PermanentPipelineFailures");
   }
 
+  /** Acts on one message; a malformed one is logged, counted and acknowledged. */
+  async function dispatch(body: string, message: InboundMessage | MalformedEventError, log: Logger, deadlineMs: number) {
+    if (message instanceof MalformedEventError) {
+      log.error(`malformed event dropped: ${message.message}`, {
+        field: message.field,
+        value: message.value,
+        accepted: message.accepted,
+      });
+      countDropped("malformed");
+      return;
+    }
+    switch (message.kind) {
+      case "ended":
+      case "failed":
+        return onLegEvent(message, body, log.with({ callId: message.callId }));
+      case "retry":
+        return onRetry(message, body, log.with({ callId: message.callId }));
+      case "pipeline-failure":
+        return onPipelineFailure(message, log);
+      case "sweep":
+        return sweep(log, deadlineMs).catch((error: unknown) => {
+          log.error("the sweep failed; the next scheduled sweep tries again", { error });
+        });
+      case "ignored":
+        log.debug("event ignored", { reason: message.reason, callId: message.callId });
+    }
+  }
+
+  const parsed = (body: string): InboundMessage | MalformedEventError => {
+    try {
+      return parseMessage(body);
+    } catch (error) {
+      if (error instanceof MalformedEventError) return error;
+      throw error;
+    }
+  };
+
   return {
     async process(body, log, deadlineMs) {
-      let message: InboundMessage;
-      try {
-        message = parseMessage(body);
-      } catch (error) {
-        if (!(error instanceof MalformedEventError)) throw error;
-        log.error(`malformed event dropped: ${error.message}`, {
-          field: error.field,
-          value: error.value,
-          accepted: error.accepted,
-        });
-        countDropped("malformed");
-        return;
+      const message = parsed(body);
+      const work = dispatch(body, message, log, deadlineMs);
+      const delayMs = deadlineMs - RESPONSE_MARGIN_MS - now();
+      if (!(message instanceof MalformedEventError) && message.kind === "sweep") {
+        // Never failed for the deadline: a sweep message returned to the queue would only multiply sweeps.
+        return settleBy(work, delayMs, () =>
+          log.warn("the sweep was still running at its cutoff; its message is acknowledged, the next sweep takes what it left"),
+        );
       }
-      switch (message.kind) {
-        case "ended":
-        case "failed":
-          return onLegEvent(message, body, log.with({ callId: message.callId }));
-        case "retry":
-          return onRetry(message, body, log.with({ callId: message.callId }));
-        case "pipeline-failure":
-          return onPipelineFailure(message, log);
-        case "sweep":
-          return sweep(log, deadlineMs).catch((error: unknown) => {
-            log.error("the sweep failed; the next scheduled sweep tries again", { error });
-          });
-        case "ignored":
-          log.debug("event ignored", { reason: message.reason, callId: message.callId });
-      }
+      return settleBy(work, delayMs, () => {
+        throw new DeadlineExceededError();
+      });
     },
   };
 }

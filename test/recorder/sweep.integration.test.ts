@@ -2,6 +2,8 @@
  * The built bundle's sweep: calls whose other leg never reports are settled LEG_WAIT_SECONDS
  * after their first event; calls whose try fails are put off, each on its own, so none starves.
  */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { SQSBatchResponse } from "aws-lambda";
 import { SWEEP_RESERVE_MS } from "../../lambda/recorder/recorder";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
@@ -226,5 +228,88 @@ describe("a sweep during which a call fails", () => {
   it("puts the call off, still pending, with its attempt counted", async () => {
     const item = await harness.table.getItem(call.callId);
     expect([item?.pending, item?.sweep_attempts]).toEqual([{ S: "1" }, { N: "1" }]);
+  });
+});
+
+/**
+ * A loopback endpoint in front of `target`: each request is held for what `delayOf` says, then
+ * forwarded, or answered with a 500 InternalServerError (a DynamoDB error in its model's words)
+ * when `fails` says so; `null` holds it forever.
+ */
+async function slowEndpoint(
+  target: string,
+  delayOf: (operation: string) => number | null,
+  fails: (operation: string) => boolean = () => false,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const operation =
+        String(request.headers["x-amz-target"] ?? request.url)
+          .split(".")
+          .at(-1) ?? "";
+      const delayMs = delayOf(operation);
+      if (delayMs === null) return;
+      setTimeout(() => {
+        if (fails(operation)) {
+          response.writeHead(500, { "content-type": "application/x-amz-json-1.0" });
+          response.end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "slow" }));
+          return;
+        }
+        const forwarded = http.request(
+          `${target}${request.url}`,
+          { method: request.method, headers: request.headers },
+          (answer) => {
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(response);
+          },
+        );
+        forwarded.end(Buffer.concat(chunks));
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe("a sweep whose table does not answer", () => {
+  it("is acknowledged before the invocation's deadline", async () => {
+    const table = await slowEndpoint(harness.table.endpoint, () => null);
+    const stalled = await harness.startRecorder({ AWS_ENDPOINT_URL_DYNAMODB: table.url });
+    const response = await stalled.handler(sqsEvent(SWEEP_EVENT), { timeoutMs: 5_000 });
+    await table.close();
+    expect(response.batchItemFailures).toEqual([]);
+  });
+});
+
+describe("a sweep call started just before the sweep's cutoff", () => {
+  it("finishes inside the invocation even when each of its requests is slow or failing", async () => {
+    const call = makeCall("slow-sweep");
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    await overdue();
+    // The pipeline starts after 2.8 s; settling it and putting it off each fail twice after 2.8 s:
+    // about 14 s for the call, started with SWEEP_RESERVE_MS + 0.5 s left.
+    const pipelines = await slowEndpoint(harness.pipelines.url, () => 2_800);
+    const table = await slowEndpoint(
+      harness.table.endpoint,
+      (operation) => (operation === "UpdateItem" ? 2_800 : 0),
+      (operation) => operation === "UpdateItem",
+    );
+    const slow = await harness.startRecorder({
+      AWS_ENDPOINT_URL_DYNAMODB: table.url,
+      AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES: pipelines.url,
+      LEG_WAIT_SECONDS: String(LEG_WAIT_SECONDS),
+    });
+    const response = await slow.handler(sqsEvent(SWEEP_EVENT), { timeoutMs: SWEEP_RESERVE_MS + 500 });
+    await Promise.all([table.close(), pipelines.close()]);
+    const finished = slow.logs.filter((line) => line.message === "sweep finished");
+    expect([response.batchItemFailures, finished.map((line) => line.failed)]).toEqual([[], [1]]);
   });
 });
