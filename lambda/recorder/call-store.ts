@@ -7,6 +7,12 @@ import type { RecordingFormat, VerificationStatus } from "./recording-check";
 
 import { CALL_TABLE_SCHEMA } from "./table-schema";
 
+/**
+ * The pending index's sort key (pending_since) holds when the call is next due for the sweep (first
+ * event plus LEG_WAIT_SECONDS, pushed back after each failed try). Its name is older than that
+ * meaning: it stays so that the table and calls pending during an upgrade keep their index, and
+ * items written before first_event_ms was kept hold the first event's time there (readPending).
+ */
 const { partitionKey: CALL_ID, ttlAttribute: EXPIRES_AT, pendingIndex: PENDING_INDEX } = CALL_TABLE_SCHEMA;
 const PENDING = "1";
 /** The same sparse index lists started recordings until they are checked, sorted by when the check is due. */
@@ -29,8 +35,8 @@ export interface PendingCall {
   legs: CallLegs;
   /** When the sweep may next try the call: LEG_WAIT_SECONDS after its first event, then after each failure. */
   dueMs: number;
-  /** When the call's first event was stored (absent on items written before it was kept). */
-  firstEventMs?: number;
+  /** When the call's first event was stored. */
+  firstEventMs: number;
   /** Sweep attempts that failed so far. */
   attempts: number;
   details: CallDetails;
@@ -94,8 +100,11 @@ export interface CallStore {
   reopen(callId: string, nowMs: number): Promise<StoreResult>;
   /** Every pending call (at most `limit`), the earliest due first. */
   findPending(limit: number): Promise<PendingCall[]>;
-  /** Puts off the sweep's next try of a call whose attempt failed; false when it is no longer pending. */
-  defer(callId: string, attempts: number, dueMs: number): Promise<boolean>;
+  /**
+   * Puts off the sweep's next try of a call whose attempt failed, keeping when its first event was
+   * stored (`firstEventMs` as findPending read it); false when it is no longer pending.
+   */
+  defer(callId: string, attempts: number, dueMs: number, firstEventMs: number): Promise<boolean>;
   /** Started recordings whose check is due by `nowMs` (at most `limit`), the earliest first. */
   findDueChecks(nowMs: number, limit: number): Promise<DueCheck[]>;
   /** Keeps the check's status in the item (until it expires) and takes the call out of the index. */
@@ -108,11 +117,7 @@ export interface CallStoreOptions {
   legWaitSeconds: number;
 }
 
-/**
- * The pending index's sort key holds when the call is next due for the sweep (first event plus
- * LEG_WAIT_SECONDS, pushed back after each failed try). Its name is older than that meaning; it
- * stays so that the table and calls pending during an upgrade keep their index.
- */
+/** When the call's first event was stored. */
 const FIRST_EVENT = "first_event_ms";
 const ATTEMPTS = "sweep_attempts";
 
@@ -160,6 +165,19 @@ function readLegs(item: Record<string, AttributeValue>): CallLegs {
     ended.push(role === undefined ? leg : { ...leg, role });
   }
   return { ended, failures };
+}
+
+/**
+ * When a pending call is due and when its first event was stored. Versions before first_event_ms
+ * kept the first event's time in pending_since; such an item lacks first_event_ms, or got it from
+ * a later event (if_not_exists), after its pending_since. Every item written since has
+ * pending_since = first_event_ms + LEG_WAIT_SECONDS (at least 1 s) or a later due time.
+ */
+function readPending(item: Record<string, AttributeValue>, legWaitMs: number): { dueMs: number; firstEventMs: number } {
+  const since = Number(item[PENDING_INDEX.sortKey]?.N ?? 0);
+  const first = item[FIRST_EVENT]?.N === undefined ? undefined : Number(item[FIRST_EVENT].N);
+  if (first === undefined || first > since) return { dueMs: since + legWaitMs, firstEventMs: since };
+  return { dueMs: since, firstEventMs: first };
 }
 
 export function createCallStore(client: DynamoDBClient, options: CallStoreOptions): CallStore {
@@ -356,21 +374,27 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
       return update(callId, nowMs, {}, {}, {}, "attribute_exists(#callId) AND attribute_not_exists(#recorded)");
     },
 
-    async defer(callId, attempts, dueMs) {
+    async defer(callId, attempts, dueMs, firstEventMs) {
       try {
         await client.send(
           new UpdateItemCommand({
             TableName,
             Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: "SET #since = :due, #attempts = :attempts",
+            // first_event_ms too: with a due time in pending_since, an item of the old shape is no longer recognisable.
+            UpdateExpression: "SET #since = :due, #attempts = :attempts, #first = :first",
             ConditionExpression: "attribute_exists(#pending) AND attribute_not_exists(#recorded)",
             ExpressionAttributeNames: {
               "#since": PENDING_INDEX.sortKey,
               "#attempts": ATTEMPTS,
+              "#first": FIRST_EVENT,
               "#pending": PENDING_INDEX.partitionKey,
               "#recorded": "recorded_at",
             },
-            ExpressionAttributeValues: { ":due": { N: String(dueMs) }, ":attempts": { N: String(attempts) } },
+            ExpressionAttributeValues: {
+              ":due": { N: String(dueMs) },
+              ":attempts": { N: String(attempts) },
+              ":first": { N: String(firstEventMs) },
+            },
           }),
         );
         return true;
@@ -402,17 +426,13 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
       } catch (error) {
         throw classifyAwsError(error, { operation: "Query" });
       }
-      return items.map((item) => {
-        const first = item[FIRST_EVENT]?.N;
-        return {
-          callId: item[CALL_ID]?.S ?? "",
-          legs: readLegs(item),
-          dueMs: Number(item[PENDING_INDEX.sortKey]?.N ?? 0),
-          ...(first === undefined ? {} : { firstEventMs: Number(first) }),
-          attempts: Number(item[ATTEMPTS]?.N ?? 0),
-          details: readDetails(item),
-        };
-      });
+      return items.map((item) => ({
+        callId: item[CALL_ID]?.S ?? "",
+        legs: readLegs(item),
+        ...readPending(item, legWaitMs),
+        attempts: Number(item[ATTEMPTS]?.N ?? 0),
+        details: readDetails(item),
+      }));
     },
 
     async findDueChecks(nowMs, limit) {

@@ -347,7 +347,7 @@ export function createRecorder({
 
   function backlog(calls: readonly PendingCall[], log: Logger): void {
     const nowMs = now();
-    const oldestMs = Math.min(nowMs, ...calls.map((call) => call.firstEventMs ?? call.dueMs - config.legWaitSeconds * 1000));
+    const oldestMs = Math.min(nowMs, ...calls.map((call) => call.firstEventMs));
     const dimensions = { VoiceConnectorId: config.voiceConnectorId };
     const timestamp = new Date(nowMs);
     emitMetric({ namespace: config.metricsNamespace, name: "PendingCalls", value: calls.length, dimensions, timestamp });
@@ -393,7 +393,7 @@ export function createRecorder({
         const attempts = call.attempts + 1;
         const delayMs = Math.min(config.sweepRetrySeconds * 1000 * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
         callLog.warn("the sweep will try the call again later", { attempts, retryInSeconds: delayMs / 1000, error });
-        await store.defer(call.callId, attempts, now() + delayMs);
+        await store.defer(call.callId, attempts, now() + delayMs, call.firstEventMs);
       }
     });
     for (const error of unrecorded) log.error("the sweep could not put off a failed call; it stays due", { error });

@@ -4,10 +4,11 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { SWEEP_RESERVE_MS } from "../../lambda/recorder/recorder";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
-import { makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
+import { type Call, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
 import { atLevel, expectOneRecording, type Harness, type RecorderProcess, sqsEvent, startHarness } from "./support/harness";
 
 const LEG_WAIT_SECONDS = 1;
@@ -311,5 +312,85 @@ describe("a sweep call started just before the sweep's cutoff", () => {
     await Promise.all([table.close(), pipelines.close()]);
     const finished = slow.logs.filter((line) => line.message === "sweep finished");
     expect([response.batchItemFailures, finished.map((line) => line.failed)]).toEqual([[], [1]]);
+  });
+});
+
+describe("a call left pending by the previous version (pending_since held its first event's time)", () => {
+  const FIRST_EVENT_AGO_MS = 10_000;
+  let upgraded: RecorderProcess;
+
+  /** The item as the version before first_event_ms wrote it for a call whose caller leg ended. */
+  async function writeOldItem(call: Call, firstEventMs: number): Promise<void> {
+    const client = new DynamoDBClient({
+      endpoint: harness.table.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    const leg = call.caller;
+    await client.send(
+      new PutItemCommand({
+        TableName: harness.table.tableName,
+        Item: {
+          call_id: { S: call.callId },
+          expires_at: { N: String(Math.floor(firstEventMs / 1000) + 7 * 86_400) },
+          pending: { S: "1" },
+          pending_since: { N: String(firstEventMs) },
+          caller_leg: {
+            M: {
+              state: { S: "ENDED" },
+              stream_arn: { S: leg.streamArn },
+              start_ms: { N: String(leg.startMs) },
+              end_ms: { N: String(leg.endMs) },
+            },
+          },
+        },
+      }),
+    );
+    client.destroy();
+  }
+
+  beforeEach(async () => {
+    // The default wait (900 s): the call's first event was 10 s ago.
+    upgraded = await harness.startRecorder();
+  });
+
+  const sweepUpgraded = () => upgraded.handler(sqsEvent(SWEEP_EVENT));
+
+  it("is not swept before LEG_WAIT_SECONDS after its first event", async () => {
+    const call = makeCall("old-shape-waiting");
+    await writeOldItem(call, Date.now() - FIRST_EVENT_AGO_MS);
+    await sweepUpgraded();
+    expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
+  });
+
+  it("is still not swept early once an event of the new version has updated its item", async () => {
+    const call = makeCall("old-shape-redelivered");
+    await writeOldItem(call, Date.now() - FIRST_EVENT_AGO_MS);
+    await upgraded.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    await sweepUpgraded();
+    expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
+  });
+
+  it("counts its age in the backlog from its first event", async () => {
+    await writeOldItem(makeCall("old-shape-age"), Date.now() - FIRST_EVENT_AGO_MS);
+    await sweepUpgraded();
+    const age = Number(upgraded.logs.filter((line) => "OldestPendingCallAge" in line).at(-1)?.OldestPendingCallAge);
+    expect(age >= FIRST_EVENT_AGO_MS / 1000 && age < 60).toBe(true);
+  });
+
+  it("is recorded from its ended leg once LEG_WAIT_SECONDS after its first event have passed", async () => {
+    const call = makeCall("old-shape-due");
+    await writeOldItem(call, Date.now() - 901_000);
+    await sweepUpgraded();
+    expectOneRecording(harness.pipelines, call, ["caller"]);
+  });
+
+  it("keeps its first event's time when a failed try puts it off", async () => {
+    const call = makeCall("old-shape-deferred");
+    const firstEventMs = Date.now() - 901_000;
+    await writeOldItem(call, firstEventMs);
+    harness.pipelines.reset({ failWith: () => "ServiceFailureException" });
+    await sweepUpgraded();
+    expect((await harness.table.getItem(call.callId))?.first_event_ms).toEqual({ N: String(firstEventMs) });
   });
 });
