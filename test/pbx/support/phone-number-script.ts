@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { PHONE_NUMBER_SCRIPT } from "../../../stacks/phone-number";
 import { type AwsSandbox, awsSandbox, commandPath } from "../../support/aws-sandbox";
 import { type ErrorCodePlacement, type ModelEndpoint, startModelEndpoint } from "../../support/model-endpoint";
@@ -34,9 +35,22 @@ export const AWS_CLI = realAwsCli();
 const TOOLS = { bash: commandPath("bash"), sleep: commandPath("sleep"), mktemp: commandPath("mktemp"), rm: commandPath("rm") };
 export const TERRAFORM = commandPath("terraform");
 
+/** How the sandbox's `aws` behaves: the real CLI, the real CLI after a warning on stderr, or none. */
+export type AwsCli = "real" | "warning" | "absent";
+
 /** A sandbox with the tools the script runs; its AWS CLI talks to `endpoint` only. */
-export function phoneNumberSandbox(endpoint: string, options: { awsInstalled?: boolean } = {}): AwsSandbox {
-  return awsSandbox({ ...TOOLS, ...(options.awsInstalled === false ? {} : { aws: AWS_CLI }) }, endpoint);
+export function phoneNumberSandbox(endpoint: string, aws: AwsCli = "real"): AwsSandbox {
+  const sandbox = awsSandbox({ ...TOOLS, ...(aws === "real" ? { aws: AWS_CLI } : {}) }, endpoint);
+  if (aws === "warning") {
+    // CLIs warn on stderr on successful calls too (deprecations, Python's own warnings): the same
+    // real CLI, with a warning every time whatever its version.
+    fs.writeFileSync(
+      path.join(sandbox.dir, "bin", "aws"),
+      `#!${TOOLS.bash}\necho "WARNING: this version of the AWS CLI is deprecated" >&2\nexec ${JSON.stringify(AWS_CLI)} "$@"\n`,
+      { mode: 0o755 },
+    );
+  }
+  return sandbox;
 }
 
 export interface ProcessResult {
@@ -73,11 +87,11 @@ export interface PhoneNumberLab {
 
 export async function phoneNumberLab(
   options: PhoneNumberWorldOptions,
-  lab: { errorCodeIn?: ErrorCodePlacement; awsInstalled?: boolean } = {},
+  lab: { errorCodeIn?: ErrorCodePlacement; aws?: AwsCli } = {},
 ): Promise<PhoneNumberLab> {
   const world = phoneNumberWorld(options);
   const endpoint = await startModelEndpoint({ services: world.services, errorCodeIn: lab.errorCodeIn });
-  const sandbox = phoneNumberSandbox(endpoint.url, { awsInstalled: lab.awsInstalled });
+  const sandbox = phoneNumberSandbox(endpoint.url, lab.aws);
   return {
     world,
     endpoint,
@@ -101,7 +115,7 @@ export async function runPhoneNumberScript(
   action: string,
   options: PhoneNumberWorldOptions,
   env: Record<string, string> = {},
-  lab: { errorCodeIn?: ErrorCodePlacement; awsInstalled?: boolean } = {},
+  lab: { errorCodeIn?: ErrorCodePlacement; aws?: AwsCli } = {},
 ): Promise<ScriptRun> {
   const { world, endpoint, sandbox, close } = await phoneNumberLab(options, lab);
   try {
