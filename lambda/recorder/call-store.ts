@@ -85,10 +85,17 @@ export interface CallStore {
   /** Returns false when another attempt settled the call first. */
   settle(callId: string, settlement: Settlement, nowMs: number): Promise<boolean>;
   /**
-   * Takes a call the service refused out of the pending index without settling it, so that no sweep
-   * retries it and a redrive of its dead letter can still record it. False when it was settled.
+   * Notes that the service refused the call, before its dead letter is sent: the call stays pending,
+   * due again at `retryAtMs`, so that a dead letter that is never sent (a failed send, a lost
+   * invocation) is retried rather than lost. False when the call was settled: it needs no dead letter.
    */
-  markRefused(callId: string, errorName: string, nowMs: number): Promise<boolean>;
+  markRefused(callId: string, errorName: string, nowMs: number, retryAtMs: number): Promise<boolean>;
+  /**
+   * Takes a refused call whose dead letter was sent out of the pending index without settling it, so
+   * that no sweep retries it and a redrive of its dead letter can still record it. False when it was
+   * settled or reopened meanwhile.
+   */
+  markDeadLettered(callId: string): Promise<boolean>;
   /**
    * For an ENDED that found its call settled: keeps the leg in the settled item and says whether its
    * audio was to be recorded and is not (`late`: the call was recorded, or closed as no_audio, without
@@ -314,23 +321,50 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
       }
     },
 
-    async markRefused(callId, errorName, nowMs) {
+    async markRefused(callId, errorName, nowMs, retryAtMs) {
       try {
         await client.send(
           new UpdateItemCommand({
             TableName,
             Key: { [CALL_ID]: { S: callId } },
-            // pending_since stays: a redriven call is overdue at once.
-            UpdateExpression: "SET #refusedAt = :now, #refusal = :refusal REMOVE #pending",
-            ConditionExpression: "attribute_exists(#callId) AND attribute_not_exists(#recorded)",
+            UpdateExpression: "SET #refusedAt = :now, #refusal = :refusal, #since = :retryAt",
+            ConditionExpression: "attribute_exists(#pending) AND attribute_not_exists(#recorded)",
             ExpressionAttributeNames: {
-              "#callId": CALL_ID,
               "#recorded": "recorded_at",
               "#refusedAt": "refused_at",
               "#refusal": "refusal",
               "#pending": PENDING_INDEX.partitionKey,
+              "#since": PENDING_INDEX.sortKey,
             },
-            ExpressionAttributeValues: { ":now": { N: String(nowMs) }, ":refusal": { S: errorName } },
+            ExpressionAttributeValues: {
+              ":now": { N: String(nowMs) },
+              ":refusal": { S: errorName },
+              ":retryAt": { N: String(retryAtMs) },
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+      }
+    },
+
+    async markDeadLettered(callId) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { [CALL_ID]: { S: callId } },
+            // pending_since stays: a redriven call is due at once.
+            UpdateExpression: "REMOVE #pending",
+            ConditionExpression:
+              "attribute_exists(#pending) AND attribute_exists(#refusedAt) AND attribute_not_exists(#recorded)",
+            ExpressionAttributeNames: {
+              "#recorded": "recorded_at",
+              "#refusedAt": "refused_at",
+              "#pending": PENDING_INDEX.partitionKey,
+            },
           }),
         );
         return true;

@@ -32,10 +32,11 @@ const config = loadConfig();
 const log = createLogger({ service: SERVICE, level: config.logLevel });
 
 /**
- * One record makes at most five requests in sequence (read the do-not-record list, store the leg,
- * start the pipeline, send a refused call's dead letter, settle or mark it refused). Each request
- * takes at most 7 s (request-bounds.ts), so a record's worst case is 5 x 7 s = 35 s, inside the 60 s
- * timeout less the 3 s kept to respond. A hung connection fails its own record only.
+ * One record makes at most six requests in sequence: read the do-not-record list, store the leg,
+ * start the pipeline, then settle the call, or for a refusal mark it, send its dead letter and take
+ * it out of the pending set. Each request takes at most 7 s (request-bounds.ts), so a record's worst
+ * case is 6 x 7 s = 42 s, inside the 60 s timeout less the 3 s kept to respond. A hung connection
+ * fails its own record only.
  */
 const requestHandler = {
   connectionTimeout: CONNECTION_TIMEOUT_MS,

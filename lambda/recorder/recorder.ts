@@ -25,9 +25,10 @@ const MAX_PENDING_READ = 5_000;
 const SWEEP_CONCURRENCY = 5;
 /**
  * The most requests one call of a sweep makes in sequence: a recording's check (three ranged reads,
- * the record's PutObject, the UpdateItem that keeps its status). Trying a call makes at most four
- * (CreateMediaInsightsPipeline, then a dead letter's SendMessage and an UpdateItem, or the record's
- * PutObject and an UpdateItem, then the UpdateItem that puts off a failed try).
+ * the record's PutObject, the UpdateItem that keeps its status). Trying a call makes at most four:
+ * CreateMediaInsightsPipeline, then for a refusal an UpdateItem, the dead letter's SendMessage and an
+ * UpdateItem, or the record's PutObject and an UpdateItem; a failed try ends with the UpdateItem that
+ * puts it off.
  */
 const MAX_SWEEP_CALL_REQUESTS = 5;
 /**
@@ -223,9 +224,20 @@ export function createRecorder({
     // error the service answers then), and a redrive cannot help.
     if (now() >= Math.min(...streams.map((leg) => leg.startMs)) + retentionMs)
       return expire(callId, details, streams, log, refusal);
+    // Marked first, still pending: a call settled meanwhile gets no dead letter, and one whose dead
+    // letter is never sent (the send fails and is rethrown, or the invocation is lost) is tried again.
+    const nowMs = now();
+    if (!(await store.markRefused(callId, refusal.errorName, nowMs, nowMs + config.sweepRetrySeconds * 1000))) {
+      log.info("the call was settled or dead-lettered by a concurrent attempt; no dead letter", fields(refusal));
+      return;
+    }
     await deadLetters.send(callId, deadLetter, refusal);
-    await store.markRefused(callId, refusal.errorName, now());
     log.error(`${refusal.message}; the call is in the dead-letter queue: fix the cause, then redrive it`, fields(refusal));
+    try {
+      await store.markDeadLettered(callId);
+    } catch (error) {
+      log.warn("the dead-lettered call stays pending: a later sweep refused again dead-letters it a second time", { error });
+    }
   }
 
   async function act(callId: string, decision: Decision, details: CallDetails, log: Logger, deadLetter: string): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import permanentFailure from "./fixtures/media-insights-permanent-failure.json";
 import { type Call, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
@@ -18,6 +19,7 @@ import {
   startHarness,
 } from "./support/harness";
 import { startRecorderProcess } from "./support/recorder-process";
+import { startSlowEndpoint } from "./support/slow-endpoint";
 import { SqsSimulator } from "./support/sqs-simulator";
 
 let harness: Harness;
@@ -182,6 +184,45 @@ describe("a dead-letter queue that cannot be reached", () => {
 
   it("keeps the call pending", async () => {
     expect((await harness.table.getItem(call.callId))?.pending).toEqual({ S: "1" });
+  });
+});
+
+describe("a refused call that a concurrent attempt settled while its request was being refused", () => {
+  const call = makeCall("refused-settled-meanwhile");
+  let response: SQSBatchResponse;
+
+  /** What a concurrent attempt that recorded the call leaves in its item. */
+  async function settleElsewhere(): Promise<void> {
+    const client = new DynamoDBClient({
+      endpoint: harness.table.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    await client.send(
+      new UpdateItemCommand({
+        TableName: harness.table.tableName,
+        Key: { call_id: { S: call.callId } },
+        UpdateExpression: "SET recorded_at = :now, outcome = :outcome REMOVE pending, pending_since",
+        ExpressionAttributeValues: { ":now": { N: String(Date.now()) }, ":outcome": { S: "recorded" } },
+      }),
+    );
+    client.destroy();
+  }
+
+  beforeAll(async () => {
+    harness.pipelines.reset({ failWith: () => "ForbiddenException" });
+    const pipelines = await startSlowEndpoint(harness.pipelines.url, { hold: settleElsewhere });
+    const recorder = await harness.startRecorder({ AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES: pipelines.url });
+    response = await recorder.handler(sqsEvent(...ended(call)));
+    await pipelines.close();
+  });
+
+  it("sends no dead letter", () => {
+    expect(harness.deadLetters.messages.filter((message) => message.attributes.CallId === call.callId)).toEqual([]);
+  });
+
+  it("is acknowledged", () => {
+    expect(response.batchItemFailures).toEqual([]);
   });
 });
 

@@ -2,14 +2,13 @@
  * The built bundle's sweep: calls whose other leg never reports are settled LEG_WAIT_SECONDS
  * after their first event; calls whose try fails are put off, each on its own, so none starves.
  */
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { SWEEP_RESERVE_MS } from "../../lambda/recorder/recorder";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { type Call, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
 import { atLevel, expectOneRecording, type Harness, type RecorderProcess, sqsEvent, startHarness } from "./support/harness";
+import { startSlowEndpoint } from "./support/slow-endpoint";
 
 const LEG_WAIT_SECONDS = 1;
 const overdue = () => new Promise((resolve) => setTimeout(resolve, LEG_WAIT_SECONDS * 1000 + 100));
@@ -211,6 +210,37 @@ describe("a sweep that meets a call the service refuses", () => {
   });
 });
 
+describe("a sweep that cannot send a refused call's dead letter", () => {
+  const call = makeCall("sweep-refused-no-dlq");
+  let response: SQSBatchResponse;
+
+  beforeEach(async () => {
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    await overdue();
+    harness.pipelines.reset({ failWith: () => "ForbiddenException" });
+    const cutOff = await harness.startRecorder({
+      LEG_WAIT_SECONDS: String(LEG_WAIT_SECONDS),
+      SWEEP_RETRY_SECONDS: "1",
+      AWS_ENDPOINT_URL_SQS: "http://127.0.0.1:9",
+      DEAD_LETTER_QUEUE_URL: "http://127.0.0.1:9/111122223333/call-recorder-dlq",
+    });
+    response = await cutOff.handler(sqsEvent(SWEEP_EVENT));
+  });
+
+  it("is acknowledged and keeps the call pending, put off", async () => {
+    const item = await harness.table.getItem(call.callId);
+    expect([response.batchItemFailures, item?.pending, item?.sweep_attempts]).toEqual([[], { S: "1" }, { N: "1" }]);
+  });
+
+  it("leaves the call to a later sweep, which dead-letters it once", async () => {
+    await pause(1_100);
+    await sweep();
+    await sweep();
+    const item = await harness.table.getItem(call.callId);
+    expect([harness.deadLetters.messages.length, item?.pending]).toEqual([1, undefined]);
+  });
+});
+
 describe("a sweep during which a call fails", () => {
   const call = makeCall("sweep-throttled");
   let response: SQSBatchResponse;
@@ -232,57 +262,9 @@ describe("a sweep during which a call fails", () => {
   });
 });
 
-/**
- * A loopback endpoint in front of `target`: each request is held for what `delayOf` says, then
- * forwarded, or answered with a 500 InternalServerError (a DynamoDB error in its model's words)
- * when `fails` says so; `null` holds it forever.
- */
-async function slowEndpoint(
-  target: string,
-  delayOf: (operation: string) => number | null,
-  fails: (operation: string) => boolean = () => false,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const operation =
-        String(request.headers["x-amz-target"] ?? request.url)
-          .split(".")
-          .at(-1) ?? "";
-      const delayMs = delayOf(operation);
-      if (delayMs === null) return;
-      setTimeout(() => {
-        if (fails(operation)) {
-          response.writeHead(500, { "content-type": "application/x-amz-json-1.0" });
-          response.end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "slow" }));
-          return;
-        }
-        const forwarded = http.request(
-          `${target}${request.url}`,
-          { method: request.method, headers: request.headers },
-          (answer) => {
-            response.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(response);
-          },
-        );
-        forwarded.end(Buffer.concat(chunks));
-      }, delayMs);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 describe("a sweep whose table does not answer", () => {
   it("is acknowledged before the invocation's deadline", async () => {
-    const table = await slowEndpoint(harness.table.endpoint, () => null);
+    const table = await startSlowEndpoint(harness.table.endpoint, { hold: () => null });
     const stalled = await harness.startRecorder({ AWS_ENDPOINT_URL_DYNAMODB: table.url });
     const response = await stalled.handler(sqsEvent(SWEEP_EVENT), { timeoutMs: 5_000 });
     await table.close();
@@ -297,12 +279,11 @@ describe("a sweep call started just before the sweep's cutoff", () => {
     await overdue();
     // The pipeline starts after 2.8 s; settling it and putting it off each fail twice after 2.8 s:
     // about 14 s for the call, started with SWEEP_RESERVE_MS + 0.5 s left.
-    const pipelines = await slowEndpoint(harness.pipelines.url, () => 2_800);
-    const table = await slowEndpoint(
-      harness.table.endpoint,
-      (operation) => (operation === "UpdateItem" ? 2_800 : 0),
-      (operation) => operation === "UpdateItem",
-    );
+    const pipelines = await startSlowEndpoint(harness.pipelines.url, { hold: () => pause(2_800) });
+    const table = await startSlowEndpoint(harness.table.endpoint, {
+      hold: (operation) => pause(operation === "UpdateItem" ? 2_800 : 0),
+      fails: (operation) => operation === "UpdateItem",
+    });
     const slow = await harness.startRecorder({
       AWS_ENDPOINT_URL_DYNAMODB: table.url,
       AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES: pipelines.url,
