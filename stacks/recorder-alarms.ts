@@ -20,7 +20,7 @@ export interface RecorderAlarmsProps {
   readonly kmsKeyArn: string;
 }
 
-/** Tells a person when a call was not recorded: dead-lettered calls, failed pipelines, dropped events. */
+/** Tells a person when a call was not recorded (dead-lettered calls, failed pipelines, dropped events) or waits too long. */
 export class RecorderAlarms extends Construct {
   readonly topic: SnsTopic;
 
@@ -90,5 +90,37 @@ export class RecorderAlarms extends Construct {
       dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Sum",
     }).overrideLogicalId("recorder_audio_expired");
+
+    // The sweep reports the backlog every 5 minutes, so a 15-minute period holds about three values.
+    // Over an hour means a call has failed every try for about 45 minutes (tries 5, 10, 20 minutes
+    // apart after its 15-minute wait). No value in 15 minutes means no sweep ran to its query:
+    // the schedule, the function or the table is broken, and calls wait unseen, so it breaches.
+    new CloudwatchMetricAlarm(this, "backlog-age", {
+      ...common,
+      alarmName: `${props.namePrefix}-calls-waiting`,
+      alarmDescription:
+        "A call has been pending for over an hour (OldestPendingCallAge), or no sweep has reported the backlog for 15 minutes. The recorder's WARN logs name the calls the sweep keeps putting off and why; no data: check the sweep schedule and the function's errors.",
+      namespace: RECORDER_METRICS_NAMESPACE,
+      metricName: "OldestPendingCallAge",
+      dimensions: { VoiceConnectorId: props.voiceConnectorId },
+      statistic: "Maximum",
+      period: 900,
+      threshold: 3_600,
+      treatMissingData: "breaching",
+    }).overrideLogicalId("recorder_calls_waiting");
+
+    // One failed sweep costs five minutes (the next one retries); two in 15 minutes is not a blip.
+    new CloudwatchMetricAlarm(this, "sweep-failures", {
+      ...common,
+      alarmName: `${props.namePrefix}-sweeps-failing`,
+      alarmDescription:
+        "Sweeps failed or ran out of time (SweepFailures) at least twice in 15 minutes: lone legs, failed tries and recording checks wait. The recorder's ERROR and WARN logs say which request failed.",
+      namespace: RECORDER_METRICS_NAMESPACE,
+      metricName: "SweepFailures",
+      dimensions: { VoiceConnectorId: props.voiceConnectorId },
+      statistic: "Sum",
+      period: 900,
+      threshold: 1,
+    }).overrideLogicalId("recorder_sweeps_failing");
   }
 }

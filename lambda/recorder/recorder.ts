@@ -515,6 +515,7 @@ export function createRecorder({
       case "sweep":
         return sweep(log, deadlineMs).catch((error: unknown) => {
           log.error("the sweep failed; the next scheduled sweep tries again", { error });
+          count("SweepFailures");
         });
       case "ignored":
         log.debug("event ignored", { reason: message.reason, callId: message.callId });
@@ -537,9 +538,10 @@ export function createRecorder({
       const delayMs = deadlineMs - RESPONSE_MARGIN_MS - now();
       if (!(message instanceof MalformedEventError) && message.kind === "sweep") {
         // Never failed for the deadline: a sweep message returned to the queue would only multiply sweeps.
-        return settleBy(work, delayMs, () =>
-          log.warn("the sweep was still running at its cutoff; its message is acknowledged, the next sweep takes what it left"),
-        );
+        return settleBy(work, delayMs, () => {
+          log.warn("the sweep was still running at its cutoff; its message is acknowledged, the next sweep takes what it left");
+          count("SweepFailures");
+        });
       }
       return settleBy(work, delayMs, () => {
         throw new DeadlineExceededError();

@@ -262,13 +262,40 @@ describe("a sweep during which a call fails", () => {
   });
 });
 
+const sweepFailures = (logs: readonly { [name: string]: unknown }[]) => logs.filter((line) => "SweepFailures" in line).length;
+
 describe("a sweep whose table does not answer", () => {
-  it("is acknowledged before the invocation's deadline", async () => {
+  let stalled: RecorderProcess;
+  let response: SQSBatchResponse;
+
+  beforeEach(async () => {
     const table = await startSlowEndpoint(harness.table.endpoint, { hold: () => null });
-    const stalled = await harness.startRecorder({ AWS_ENDPOINT_URL_DYNAMODB: table.url });
-    const response = await stalled.handler(sqsEvent(SWEEP_EVENT), { timeoutMs: 5_000 });
+    stalled = await harness.startRecorder({ AWS_ENDPOINT_URL_DYNAMODB: table.url });
+    response = await stalled.handler(sqsEvent(SWEEP_EVENT), { timeoutMs: 5_000 });
     await table.close();
+  });
+
+  it("is acknowledged before the invocation's deadline", () => {
     expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it("is counted as a SweepFailures", () => {
+    expect(sweepFailures(stalled.logs)).toBe(1);
+  });
+});
+
+describe("a sweep whose table cannot be reached", () => {
+  it("is acknowledged and counted as a SweepFailures", async () => {
+    const cutOff = await harness.startRecorder({ AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9" });
+    const response = await cutOff.handler(sqsEvent(SWEEP_EVENT));
+    expect([response.batchItemFailures, sweepFailures(cutOff.logs)]).toEqual([[], 1]);
+  });
+});
+
+describe("a sweep that completes", () => {
+  it("counts no SweepFailures", async () => {
+    await sweep();
+    expect(sweepFailures(recorder.logs)).toBe(0);
   });
 });
 

@@ -269,6 +269,34 @@ describe("the recorder's alarms", () => {
     });
   });
 
+  it("fire when a call has been pending for over an hour, or when no sweep reports the backlog for 15 minutes", () => {
+    expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_calls_waiting")).toMatchObject({
+      namespace: "ChimeCallRecorder",
+      metric_name: "OldestPendingCallAge",
+      dimensions: { VoiceConnectorId: connectorId },
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 3600,
+      period: 900,
+      treat_missing_data: "breaching",
+      alarm_actions: ["${aws_sns_topic.recorder_alarms.arn}"],
+    });
+  });
+
+  it("fire when sweeps fail twice in 15 minutes", () => {
+    expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_sweeps_failing")).toMatchObject({
+      namespace: "ChimeCallRecorder",
+      metric_name: "SweepFailures",
+      dimensions: { VoiceConnectorId: connectorId },
+      statistic: "Sum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 1,
+      period: 900,
+      treat_missing_data: "notBreaching",
+      alarm_actions: ["${aws_sns_topic.recorder_alarms.arn}"],
+    });
+  });
+
   it("e-mail alarm_email only when it is set", () => {
     expect(resource(config, "aws_sns_topic_subscription", "alarm_email")).toMatchObject({
       count: '${var.alarm_email == "" ? 0 : 1}',
