@@ -26,6 +26,12 @@ const ATTRIBUTE_ROLE: Record<string, LegRole> = { caller_leg: "caller", callee_l
 const UNKNOWN_ROLE_PREFIX = "leg_";
 /** The failTime of each FAILED event: a number set, so a redelivered FAILED counts once. */
 const FAILED_AT = "failed_at";
+/**
+ * The EventBridge id of each FAILED event: a string set, so that two legs failing in the same
+ * millisecond count twice while a redelivery still counts once. A call has as many failures as the
+ * larger of the two sets: items written before the ids were kept hold fail times only.
+ */
+const FAILED_EVENTS = "failed_events";
 
 /** `settled`: the call already has `recorded_at`, so nothing more may happen to it. */
 export type StoreResult = { status: "open"; legs: CallLegs; details: CallDetails } | { status: "settled" };
@@ -81,7 +87,7 @@ export interface CallStore {
   /** One UpdateItem; returns the call's legs as now stored. */
   storeEnded(callId: string, leg: EndedLeg, details: CallDetails, nowMs: number): Promise<StoreResult>;
   /** One UpdateItem; returns the call's legs as now stored. */
-  storeFailure(callId: string, failedMs: number, details: CallDetails, nowMs: number): Promise<StoreResult>;
+  storeFailure(callId: string, failedMs: number, eventKey: string, details: CallDetails, nowMs: number): Promise<StoreResult>;
   /** Returns false when another attempt settled the call first. */
   settle(callId: string, settlement: Settlement, nowMs: number): Promise<boolean>;
   /**
@@ -149,7 +155,7 @@ function readDetails(item: Record<string, AttributeValue>): CallDetails {
 
 function readLegs(item: Record<string, AttributeValue>): CallLegs {
   const ended: EndedLeg[] = [];
-  let failures = item[FAILED_AT]?.NS?.length ?? 0;
+  let failures = Math.max(item[FAILED_AT]?.NS?.length ?? 0, item[FAILED_EVENTS]?.SS?.length ?? 0);
   for (const [name, attribute] of Object.entries(item)) {
     const role = ATTRIBUTE_ROLE[name];
     if (role === undefined && !name.startsWith(UNKNOWN_ROLE_PREFIX)) continue;
@@ -253,13 +259,17 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
       );
     },
 
-    async storeFailure(callId, failedMs, details, nowMs) {
+    async storeFailure(callId, failedMs, eventKey, details, nowMs) {
       return update(
         callId,
         nowMs,
-        { set: "#details = if_not_exists(#details, :details)", add: "#failed :failed" },
-        { "#failed": FAILED_AT, "#details": DETAILS },
-        { ":failed": { NS: [String(failedMs)] }, ":details": { S: JSON.stringify(details) } },
+        { set: "#details = if_not_exists(#details, :details)", add: "#failed :failed, #failedEvents :failedEvents" },
+        { "#failed": FAILED_AT, "#failedEvents": FAILED_EVENTS, "#details": DETAILS },
+        {
+          ":failed": { NS: [String(failedMs)] },
+          ":failedEvents": { SS: [eventKey] },
+          ":details": { S: JSON.stringify(details) },
+        },
       );
     },
 

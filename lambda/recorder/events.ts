@@ -18,8 +18,20 @@ export type InboundMessage =
       toNumber?: string;
       details: CallDetails;
     }
-  /** A FAILED event names the call, not the leg: it carries no isCaller and no stream. */
-  | { kind: "failed"; callId: string; voiceConnectorId: string; failedMs: number; failureReason: string; details: CallDetails }
+  /**
+   * A FAILED event names the call, not the leg: it carries no isCaller and no stream. `eventKey` tells
+   * one FAILED event from another (two legs may fail in the same millisecond) and is the same for
+   * each delivery of one event.
+   */
+  | {
+      kind: "failed";
+      callId: string;
+      voiceConnectorId: string;
+      failedMs: number;
+      eventKey: string;
+      failureReason: string;
+      details: CallDetails;
+    }
   | { kind: "ignored"; reason: string; callId?: string }
   | { kind: "pipeline-failure"; callId?: string; voiceConnectorId?: string; pipelineArn?: string; failureReason?: string }
   | { kind: "sweep" }
@@ -98,6 +110,14 @@ function roleOf(detail: Json): LegRole | undefined {
   return value ? "caller" : "callee";
 }
 
+/**
+ * EventBridge gives every event an `id`, which stays with the event through EventBridge's and the
+ * queue's redeliveries. Without one (not seen from AWS), the fail time stands in.
+ */
+function eventKeyOf(event: Json, failedMs: number): string {
+  return typeof event.id === "string" && event.id !== "" ? event.id : `failTime:${failedMs}`;
+}
+
 function streamingStatus(event: Json): InboundMessage {
   const detail = detailOf(event);
   const status = detail.streamingStatus;
@@ -115,12 +135,14 @@ function streamingStatus(event: Json): InboundMessage {
   const callId = callIdOf(detail);
   const voiceConnectorId = nonEmptyString(detail, "voiceConnectorId", "the id of the Voice Connector that carried the call");
   if (status === "FAILED") {
+    const failedMs = timeOf(detail, "failTime");
     const failureReason = typeof detail.failureReason === "string" ? detail.failureReason : "";
     return {
       kind: "failed",
       callId,
       voiceConnectorId,
-      failedMs: timeOf(detail, "failTime"),
+      failedMs,
+      eventKey: eventKeyOf(event, failedMs),
       failureReason,
       details: detailsOf(detail),
     };

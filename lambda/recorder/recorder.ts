@@ -312,7 +312,7 @@ export function createRecorder({
     let stored: StoreResult;
     if (message.kind === "failed") {
       log.warn("media streaming of a leg of the call failed", { failureReason: message.failureReason });
-      stored = await store.storeFailure(message.callId, message.failedMs, message.details, now());
+      stored = await store.storeFailure(message.callId, message.failedMs, message.eventKey, message.details, now());
     } else {
       stored = await store.storeEnded(message.callId, message.leg, message.details, now());
     }

@@ -73,6 +73,7 @@ describe("the sample events (AWS documentation shapes)", () => {
       callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
       voiceConnectorId: "bfggco08s5m5esgxfskzks",
       failedMs: Date.parse("2023-04-05T22:14:10.120Z"),
+      eventKey: "5d2c6a1e-2b7f-4c55-9d3e-0f1a2b3c4d5e",
       failureReason: "Internal failure",
       details: {
         transactionId: "ec97a8ff-3f83-4de2-8d73-d988070f6af4",
@@ -83,6 +84,18 @@ describe("the sample events (AWS documentation shapes)", () => {
         inviteHeaders: null,
       },
     });
+  });
+
+  it("tells FAILED events apart by their EventBridge id, the same for every delivery of one event", () => {
+    const other = { ...failed, id: "0b7c1f5e-8a34-4d2e-9f61-3c5a7e9d1b24" };
+    expect(
+      [parseMessage(body(failed)), parseMessage(body(other))].map((message) => "eventKey" in message && message.eventKey),
+    ).toEqual([failed.id, other.id]);
+  });
+
+  it("tells a FAILED event without an id by its fail time", () => {
+    const { id: _id, ...withoutId } = failed;
+    expect(parseMessage(body(withoutId))).toMatchObject({ eventKey: `failTime:${Date.parse(failed.detail.failTime)}` });
   });
 
   it("reads an ENDED event without isCaller (SIPREC without recording metadata) as a leg of unknown role", () => {

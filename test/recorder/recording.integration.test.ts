@@ -2,6 +2,7 @@
  * The built bundle against dynalite and the fake media pipelines API, fed through the SQS
  * simulator: how the two legs of a call become exactly one recording.
  */
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import {
   type Call,
@@ -271,6 +272,43 @@ describe("a call with a FAILED event, which names the call and not the leg", () 
     const call = makeCall("failed-twice");
     const failed = streamingEvent(call, "caller", "FAILED");
     await recorder.handler(sqsEvent(failed));
+    await recorder.handler(sqsEvent(failed));
+    const item = await harness.table.getItem(call.callId);
+    expect([item?.outcome, item?.pending]).toEqual([undefined, { S: "1" }]);
+  });
+
+  it("counts two legs failing in the same millisecond twice: the call is closed at once", async () => {
+    const recorder = await harness.startRecorder();
+    const call = makeCall("failed-same-ms");
+    const first = streamingEvent(call, "caller", "FAILED");
+    const second = { ...first, id: `${first.id}-other-leg` };
+    await recorder.handler(sqsEvent(first));
+    await recorder.handler(sqsEvent(second));
+    expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "no_audio" });
+  });
+
+  it("counts a redelivered FAILED once when its first delivery was stored by the previous version (fail times only)", async () => {
+    const recorder = await harness.startRecorder();
+    const call = makeCall("failed-before-upgrade");
+    const failed = streamingEvent(call, "caller", "FAILED");
+    const client = new DynamoDBClient({
+      endpoint: harness.table.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    await client.send(
+      new PutItemCommand({
+        TableName: harness.table.tableName,
+        Item: {
+          call_id: { S: call.callId },
+          expires_at: { N: String(Math.floor(Date.now() / 1000) + 86_400) },
+          pending: { S: "1" },
+          pending_since: { N: String(Date.now()) },
+          failed_at: { NS: [String(Date.parse(String(failed.detail.failTime)))] },
+        },
+      }),
+    );
+    client.destroy();
     await recorder.handler(sqsEvent(failed));
     const item = await harness.table.getItem(call.callId);
     expect([item?.outcome, item?.pending]).toEqual([undefined, { S: "1" }]);
