@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CreateMediaInsightsPipelineCommandInput } from "@aws-sdk/client-chime-sdk-media-pipelines";
-import { recordingKey } from "./call-record";
+import { type RecordLocation, recordingKey, recordKey } from "./call-record";
 import type { RecordingFormat } from "./recording-check";
 
 /** `isCaller: true` is the caller leg; Chime computes the flag, it need not be who dialled. */
@@ -108,6 +108,29 @@ export function callFileName(callId: string): string {
     name += KEY_SAFE.test(char) ? char : `_${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return name;
+}
+
+/**
+ * The longest S3RecordingSinkRuntimeConfiguration.Destination the API takes (its shape `Arn`, max
+ * 1024, in botocore's chime-sdk-media-pipelines 2021-07-15), which is also S3's limit on a key.
+ */
+export const MAX_DESTINATION_LENGTH = 1_024;
+/** Hex digits of the hash that keeps shortened file names apart. */
+const NAME_HASH_LENGTH = 16;
+
+/**
+ * `fileName`, or when the destination ARN or the record's key would be longer than 1,024
+ * characters, its start followed by `-` and a hash of the whole name: still one name per call. A
+ * 256-byte call id of `@`s is 768 characters encoded, so a long prefix and bucket can overflow.
+ * The destination and the keys hold ASCII only, so characters are bytes.
+ */
+export function fitFileName(settings: RecordingSettings & RecordLocation, fileName: string): string {
+  const room =
+    MAX_DESTINATION_LENGTH -
+    Math.max(recordingDestination(settings, "").length, recordKey(settings, "").length, recordingKey(settings, "", "Wav").length);
+  if (fileName.length <= room) return fileName;
+  const hash = createHash("sha256").update(fileName).digest("hex").slice(0, NAME_HASH_LENGTH);
+  return `${fileName.slice(0, room - NAME_HASH_LENGTH - 1)}-${hash}`;
 }
 
 /** `fileName` is recording_file_name filled in for the call (call-record.ts), without extension. */

@@ -51,7 +51,8 @@ export function retryMessage(callId: string, voiceConnectorId: string): string {
 /**
  * callId is opaque: AWS's own example shows it equal to the SIP Call-ID, which (RFC 3261) usually
  * holds `@` and other characters an S3 key or ARN cannot take, so it is encoded where it is used.
- * The bound keeps the encoded key inside the 1,024 characters of a destination ARN.
+ * The bound keeps ids sane; a file name that would still make the destination ARN too long is
+ * shortened with a hash (fitFileName).
  */
 const CALL_ID_MAX_BYTES = 256;
 const CALL_ID_FORM = `a non-empty string of at most ${CALL_ID_MAX_BYTES} bytes (UTF-8)`;

@@ -1,4 +1,4 @@
-import { type ChannelRole, channelOrder, type Decision, decide, type EndedLeg, recordingRequest } from "./call";
+import { type ChannelRole, channelOrder, type Decision, decide, type EndedLeg, fitFileName, recordingRequest } from "./call";
 import { type CallDetails, type RecordedChannel, recordingFileName, recordingKey, recordKey } from "./call-record";
 import type { CallStore, DueCheck, PendingCall, StoreResult } from "./call-store";
 import type { Config } from "./config";
@@ -141,7 +141,7 @@ export function createRecorder({
   function namesOf(callId: string, details: CallDetails, legs: readonly EndedLeg[]) {
     // A call without legs has no start: the time it is closed stands in.
     const startMs = legs.length === 0 ? now() : Math.min(...legs.map((leg) => leg.startMs));
-    const fileName = recordingFileName(config.recordingFileName, { callId, startMs, details });
+    const fileName = fitFileName(config, recordingFileName(config.recordingFileName, { callId, startMs, details }));
     return {
       fileName,
       recordingKey: recordingKey(config, fileName, config.recordingFormat),

@@ -5,11 +5,14 @@ import {
   type Decision,
   decide,
   type EndedLeg,
+  fitFileName,
   fragmentRange,
+  MAX_DESTINATION_LENGTH,
   type RecordingSettings,
   recordingDestination,
   recordingRequest,
 } from "../../lambda/recorder/call";
+import { recordKey } from "../../lambda/recorder/call-record";
 import { normalisePrefix } from "../../lambda/recorder/config";
 
 const caller: EndedLeg = {
@@ -175,13 +178,34 @@ describe("the recording's file name for an opaque call id", () => {
     const destination = recordingDestination(settings, callFileName("a84b4c76e66710@pc33.atlanta.com;tag=x/€"));
     expect(destination).toMatch(/^arn[/:\-_.a-zA-Z0-9]+$/);
   });
+});
 
-  it("keeps the destination of the longest accepted call id within the API's 1,024 characters", () => {
-    const destination = recordingDestination(
-      { ...settings, recordingBucket: "b".repeat(63), recordingPrefix: "p".repeat(100) },
-      callFileName("€".repeat(85)),
-    );
-    expect(destination.length).toBeLessThanOrEqual(1024);
+describe("a file name too long for the destination", () => {
+  // The extremes: the longest prefix Terraform accepts, the longest bucket name, a 256-byte call id
+  // of @s (768 characters encoded): 1,050 characters as they come.
+  const extreme = { ...settings, recordingBucket: "b".repeat(63), recordingPrefix: "p".repeat(200), metadataPrefix: "" };
+  const longest = callFileName("@".repeat(256));
+
+  it("is shortened so that the destination holds the API's 1,024 characters", () => {
+    expect(recordingDestination(extreme, fitFileName(extreme, longest)).length).toBe(MAX_DESTINATION_LENGTH);
+  });
+
+  it("keeps the destination inside the API's ARN pattern", () => {
+    expect(recordingDestination(extreme, fitFileName(extreme, longest))).toMatch(/^arn[/:\-_.a-zA-Z0-9]+$/);
+  });
+
+  it("ends with a hash of the whole name, so two long names that share their start stay apart", () => {
+    const other = callFileName(`${"@".repeat(255)}!`);
+    expect(fitFileName(extreme, longest)).not.toBe(fitFileName(extreme, other));
+  });
+
+  it("is shortened for a record key under a long metadata_prefix too", () => {
+    const records = { ...settings, recordingPrefix: "", metadataPrefix: "m".repeat(400) };
+    expect(recordKey(records, fitFileName(records, longest)).length).toBeLessThanOrEqual(MAX_DESTINATION_LENGTH);
+  });
+
+  it("is left alone when it fits", () => {
+    expect(fitFileName({ ...settings, metadataPrefix: "" }, longest)).toBe(longest);
   });
 });
 

@@ -383,6 +383,21 @@ describe("a call whose id is a SIP Call-ID (opaque, with @)", () => {
   });
 });
 
+describe("a call whose destination would be longer than the API takes", () => {
+  // A 256-byte call id of @s (768 characters encoded), the longest prefix and bucket name: 1,050 characters.
+  const call = makeCall("@".repeat(256));
+
+  beforeAll(async () => {
+    const recorder = await harness.startRecorder({ RECORDING_BUCKET: "b".repeat(63), RECORDING_BUCKET_PREFIX: "p".repeat(200) });
+    await recorder.handler(sqsEvent(...ended(call)));
+  });
+
+  it("is recorded, to a destination of 1,024 characters", () => {
+    const created = harness.pipelines.pipelinesFor(call.callId);
+    expect(created.map((pipeline) => pipeline.body.S3RecordingSinkRuntimeConfiguration.Destination.length)).toEqual([1024]);
+  });
+});
+
 describe("a much later redelivery of a recorded call's events", () => {
   const call = makeCall("redelivered");
   let response: SQSBatchResponse;
