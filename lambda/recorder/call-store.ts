@@ -337,7 +337,9 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
           new UpdateItemCommand({
             TableName,
             Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: "SET #refusedAt = :now, #refusal = :refusal, #since = :retryAt",
+            // An item of the old shape keeps its first event's time, which pending_since held until now.
+            UpdateExpression:
+              "SET #refusedAt = :now, #refusal = :refusal, #first = if_not_exists(#first, #since), #since = :retryAt",
             ConditionExpression: "attribute_exists(#pending) AND attribute_not_exists(#recorded)",
             ExpressionAttributeNames: {
               "#recorded": "recorded_at",
@@ -345,6 +347,7 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
               "#refusal": "refusal",
               "#pending": PENDING_INDEX.partitionKey,
               "#since": PENDING_INDEX.sortKey,
+              "#first": FIRST_EVENT,
             },
             ExpressionAttributeValues: {
               ":now": { N: String(nowMs) },

@@ -393,6 +393,15 @@ describe("a call left pending by the previous version (pending_since held its fi
     expectOneRecording(harness.pipelines, call, ["caller"]);
   });
 
+  it("keeps its first event's time when the service refuses it", async () => {
+    const call = makeCall("old-shape-refused");
+    const firstEventMs = Date.now() - 901_000;
+    await writeOldItem(call, firstEventMs);
+    harness.pipelines.reset({ failWith: () => "ForbiddenException" });
+    await sweepUpgraded();
+    expect((await harness.table.getItem(call.callId))?.first_event_ms).toEqual({ N: String(firstEventMs) });
+  });
+
   it("keeps its first event's time when a failed try puts it off", async () => {
     const call = makeCall("old-shape-deferred");
     const firstEventMs = Date.now() - 901_000;
