@@ -43,7 +43,7 @@ async function renderedBootScript(dir) {
   const entry = path.join(dir, "render.ts");
   fs.writeFileSync(
     entry,
-    `import { renderUserData } from ${JSON.stringify(path.join(root, "stacks", "asterisk-user-data"))};
+    `import { renderUserData } from ${JSON.stringify(path.join(root, "stacks", "pbx", "asterisk-user-data"))};
 export const userData = renderUserData({
   publicIp: "198.51.100.10",
   voiceConnectorHost: "abcdefghij0123456789ab.voiceconnector.chime.aws",

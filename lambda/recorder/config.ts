@@ -173,7 +173,7 @@ export function readConfig(env: Env): Config {
     voiceConnectorId: required(env, "VOICE_CONNECTOR_ID", NON_EMPTY, "the id of the recorded voice connector"),
     logLevel: logLevel(env),
     callTtlDays: positiveInteger(env, "CALL_TTL_DAYS", 7),
-    // The stack sets it from the queue's timing (stacks/recorder-queue.ts); this default matches it.
+    // The stack sets it from the queue's timing (stacks/recorder/recorder-queue.ts); this default matches it.
     legWaitSeconds: positiveInteger(env, "LEG_WAIT_SECONDS", 900),
     sweepRetrySeconds: positiveInteger(env, "SWEEP_RETRY_SECONDS", 300),
     metricsNamespace: env.METRICS_NAMESPACE || "ChimeCallRecorder",

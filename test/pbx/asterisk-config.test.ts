@@ -1,4 +1,4 @@
-import { ASTERISK_LOG_LEVELS, USER_DATA_LIMIT_BYTES } from "../../stacks/asterisk-pbx";
+import { ASTERISK_LOG_LEVELS, USER_DATA_LIMIT_BYTES } from "../../stacks/pbx/asterisk-pbx";
 import {
   ASTERISK_CONFIG_FILES,
   type AsteriskConfigValues,
@@ -6,7 +6,7 @@ import {
   RTP_PORTS,
   renderAsteriskConfig,
   renderUserData,
-} from "../../stacks/asterisk-user-data";
+} from "../../stacks/pbx/asterisk-user-data";
 import { resource, synthesizeStack } from "../support/synth";
 import {
   type AsteriskSection,

@@ -1,5 +1,5 @@
-import { CANONICAL_ACCOUNT } from "../../stacks/asterisk-pbx";
-import { pbxIngressRules, VOICE_CONNECTOR_RANGES } from "../../stacks/pbx-network";
+import { CANONICAL_ACCOUNT } from "../../stacks/pbx/asterisk-pbx";
+import { pbxIngressRules, VOICE_CONNECTOR_RANGES } from "../../stacks/pbx/pbx-network";
 import { PBX_REGIONS } from "../../stacks/variables";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { NO_PHONE_NUMBER, PHONE_NUMBER_SCRIPT } from "../../stacks/phone-number";
+import { NO_PHONE_NUMBER, PHONE_NUMBER_SCRIPT } from "../../stacks/connector/phone-number";
 import { resource, synthesizeStack } from "../support/synth";
 import {
   PARAMETER_NAME,

@@ -42,7 +42,13 @@ describe("the synthesized configuration", () => {
 });
 
 describe("the app's sources", () => {
-  const sources = ["main.ts", ...fs.readdirSync("stacks").map((f) => path.join("stacks", f))];
+  const sources = [
+    "main.ts",
+    ...fs
+      .readdirSync("stacks", { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => path.join("stacks", f)),
+  ];
 
   it.each(sources)("%s imports provider classes per resource, never a provider package root", (file) => {
     expect(fs.readFileSync(file, "utf8")).not.toMatch(/from "@cdktf\/provider-(aws|null)"/);

@@ -1,4 +1,4 @@
-import { KEY_ADMINISTRATION_ACTIONS } from "../../stacks/encryption-key";
+import { KEY_ADMINISTRATION_ACTIONS } from "../../stacks/storage/encryption-key";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();

@@ -1,5 +1,5 @@
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
-import { RECORDER_RETRY } from "../../stacks/recorder-queue";
+import { RECORDER_RETRY } from "../../stacks/recorder/recorder-queue";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();

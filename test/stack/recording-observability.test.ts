@@ -1,5 +1,5 @@
-import { RECORDING_STATUS_METRICS } from "../../stacks/operations-dashboard";
-import { FAILED_CHECK_METRICS, QUEUE_AGE_ALARM_SECONDS } from "../../stacks/recording-alarms";
+import { RECORDING_STATUS_METRICS } from "../../stacks/observability/operations-dashboard";
+import { FAILED_CHECK_METRICS, QUEUE_AGE_ALARM_SECONDS } from "../../stacks/observability/recording-alarms";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();

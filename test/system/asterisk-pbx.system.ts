@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ASTERISK_LOG_LEVELS } from "../../stacks/asterisk-pbx";
-import { type AsteriskConfigValues, renderUserData } from "../../stacks/asterisk-user-data";
+import { ASTERISK_LOG_LEVELS } from "../../stacks/pbx/asterisk-pbx";
+import { type AsteriskConfigValues, renderUserData } from "../../stacks/pbx/asterisk-user-data";
 import { parseAsteriskConfig } from "../pbx/support/asterisk-config";
 import {
   ADDRESS,

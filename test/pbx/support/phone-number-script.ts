@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PHONE_NUMBER_SCRIPT } from "../../../stacks/phone-number";
+import { PHONE_NUMBER_SCRIPT } from "../../../stacks/connector/phone-number";
 import { type AwsSandbox, awsSandbox, commandPath } from "../../support/aws-sandbox";
 import { type ErrorCodePlacement, type ModelEndpoint, startModelEndpoint } from "../../support/model-endpoint";
 import {

@@ -1,6 +1,6 @@
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { Construct } from "constructs";
-import { CALL_TABLE_SCHEMA } from "../lambda/recorder/table-schema";
+import { CALL_TABLE_SCHEMA } from "../../lambda/recorder/table-schema";
 
 export interface CallTableProps {
   /** Table name. */

@@ -1,7 +1,7 @@
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { hcl, varRef } from "./hcl";
+import { hcl, varRef } from "../hcl";
 
 export interface DoNotRecordListProps {
   /** Parameter name, e.g. /<prefix>/recorder/do-not-record-numbers. */

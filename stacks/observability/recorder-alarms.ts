@@ -4,8 +4,8 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { hclNumber, varRef } from "./hcl";
-import { RECORDER_METRICS_NAMESPACE } from "./recorder-function";
+import { hclNumber, varRef } from "../hcl";
+import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
 
 export interface RecorderAlarmsProps {
   /** Prefix of the alarm and topic names. */

@@ -4,7 +4,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { Resource } from "@cdktf/provider-null/lib/resource";
 import { AssetType, TerraformAsset, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { addressOf, countedAttribute, countedDataAttribute, hcl, hclNumber, varRef } from "./hcl";
+import { addressOf, countedAttribute, countedDataAttribute, hcl, hclNumber, varRef } from "../hcl";
 
 /** Orders and releases the number; runs on the deploying machine (bash and the AWS CLI v2). */
 export const PHONE_NUMBER_SCRIPT = path.resolve("scripts", "phone-number.sh");

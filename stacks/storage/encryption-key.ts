@@ -4,7 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
 import { DataResource, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { countedAttribute, hcl, hclNumber, type PolicyStatement, policyDocument, varRef } from "./hcl";
+import { countedAttribute, hcl, hclNumber, type PolicyStatement, policyDocument, varRef } from "../hcl";
 
 /** Administration of the key, delegated to the account's IAM policies; none of these encrypts or decrypts data. */
 export const KEY_ADMINISTRATION_ACTIONS = [

@@ -3,7 +3,7 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
-import { RECORDER_METRICS_NAMESPACE } from "./recorder-function";
+import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
 import { QUEUE_AGE_ALARM_SECONDS } from "./recording-alarms";
 
 export interface OperationsDashboardProps {

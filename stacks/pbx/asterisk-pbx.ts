@@ -7,8 +7,8 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { countedAttribute, countedDataAttribute, hcl, hclNumber, policyDocument, varRef } from "../hcl";
 import { escapeForTerraform, renderUserData } from "./asterisk-user-data";
-import { countedAttribute, countedDataAttribute, hcl, hclNumber, policyDocument, varRef } from "./hcl";
 import type { PbxNetwork } from "./pbx-network";
 
 /** Canonical's AWS account, owner of the official Ubuntu images. */

@@ -3,8 +3,8 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
-import { SWEEP_EVENT } from "../lambda/recorder/sweep";
-import { policyDocument } from "./hcl";
+import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
+import { policyDocument } from "../hcl";
 
 export interface RecorderEventsProps {
   /** Prefix of the rules' names. */

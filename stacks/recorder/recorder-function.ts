@@ -8,8 +8,8 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
-import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "./encryption-key";
-import { policyDocument } from "./hcl";
+import { policyDocument } from "../hcl";
+import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "../storage/encryption-key";
 import { RECORDER_RETRY } from "./recorder-queue";
 
 /** CloudWatch namespace of the recorder's own metrics (Embedded Metric Format in its logs). */

@@ -3,8 +3,8 @@ import { ChimeVoiceConnectorOrigination } from "@cdktf/provider-aws/lib/chime-vo
 import { ChimeVoiceConnectorTermination } from "@cdktf/provider-aws/lib/chime-voice-connector-termination";
 import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { SIP_PORT } from "./asterisk-user-data";
-import { addressOf, hcl, hclList, hclNumber, varRef } from "./hcl";
+import { addressOf, hcl, hclList, hclNumber, varRef } from "../hcl";
+import { SIP_PORT } from "../pbx/asterisk-user-data";
 
 /** Where a voice connector takes SIP (and SIPREC): plain on 5060, TLS on 5061. */
 export const VOICE_CONNECTOR_SIP_PORTS = { udp: 5060, tcp: 5060, tls: 5061 } as const;

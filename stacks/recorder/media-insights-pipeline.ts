@@ -2,7 +2,7 @@ import { ChimesdkmediapipelinesMediaInsightsPipelineConfiguration } from "@cdktf
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { policyDocument } from "./hcl";
+import { policyDocument } from "../hcl";
 
 export interface MediaInsightsPipelineProps {
   /** Name of the configuration and prefix of its role's name. */

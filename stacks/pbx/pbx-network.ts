@@ -10,8 +10,8 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { type ITerraformDependable, TerraformIterator, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
+import { countedAttribute, countedDataAttribute, hcl, hclMap, hclNumber, varRef } from "../hcl";
 import { PBX_VPC_CIDR, RTP_PORTS, SIP_PORT } from "./asterisk-user-data";
-import { countedAttribute, countedDataAttribute, hcl, hclMap, hclNumber, varRef } from "./hcl";
 
 /**
  * Addresses a Voice Connector signals and sends media from, per Region, from the Chime SDK

@@ -8,7 +8,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { DataResource, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { countedAttribute, hcl, hclBool, hclNumber, policyDocument, varRef } from "./hcl";
+import { countedAttribute, hcl, hclBool, hclNumber, policyDocument, varRef } from "../hcl";
 
 export interface RecordingBucketProps {
   /** Existing bucket to write to; "" makes this construct create one. */

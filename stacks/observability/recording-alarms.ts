@@ -2,7 +2,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
-import { RECORDER_METRICS_NAMESPACE } from "./recorder-function";
+import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
 
 /** The checks' statuses that mean audio was lost or damaged, each counted as `Recordings<Status>`. */
 export const FAILED_CHECK_METRICS = ["RecordingsShort", "RecordingsEmpty", "RecordingsMalformed", "RecordingsMissing"] as const;
