@@ -64,23 +64,39 @@ function endedEvents(calls) {
     .map(({ event }) => event);
 }
 
-async function perCallCost() {
+/**
+ * Runs `work` against the built recorder and loopback servers (dynalite, the media-pipelines fake
+ * writing into a loopback S3, the dead-letter queue), then stops them all.
+ */
+async function withRecorder(pipelineOptions, envOverrides, work) {
   const s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
   const [table, pipelines, deadLetters] = await Promise.all([
     startCallTable(),
-    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER }, s3),
+    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER, ...pipelineOptions }, s3),
     startDeadLetterQueue(),
   ]);
-  const env = recorderEnv({
-    tableEndpoint: table.endpoint,
-    tableName: table.tableName,
-    pipelinesUrl: pipelines.url,
-    deadLetterQueueUrl: deadLetters.url,
-    s3Url: s3.url,
-    voiceConnectorId: VOICE_CONNECTOR_ID,
-  });
+  const env = recorderEnv(
+    {
+      tableEndpoint: table.endpoint,
+      tableName: table.tableName,
+      pipelinesUrl: pipelines.url,
+      deadLetterQueueUrl: deadLetters.url,
+      s3Url: s3.url,
+      voiceConnectorId: VOICE_CONNECTOR_ID,
+    },
+    envOverrides,
+  );
   const recorder = await startRecorderProcess(env);
   try {
+    return await work({ recorder, table, pipelines, deadLetters, s3 });
+  } finally {
+    await recorder.close();
+    await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
+  }
+}
+
+async function perCallCost() {
+  return withRecorder({}, {}, async ({ recorder, table, pipelines }) => {
     const calls = Array.from({ length: CALLS }, (_, index) => makeCall(`bench-${index}`, { offsetMs: index * 50 }));
     const queue = new SqsSimulator({ handlers: [recorder.handler] });
     queue.sendAll(endedEvents(calls));
@@ -98,10 +114,7 @@ async function perCallCost() {
       pipelineRequestsPerCall: pipelines.stats.requests / CALLS,
       eventsPerSecond: queue.stats.deliveries / seconds,
     };
-  } finally {
-    await recorder.close();
-    await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
-  }
+  });
 }
 
 /**
@@ -109,25 +122,7 @@ async function perCallCost() {
  * service refuses for good (ForbiddenException), with the deployed function's 60 s to do it in.
  */
 async function sweepBacklog() {
-  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
-  const [table, pipelines, deadLetters] = await Promise.all([
-    startCallTable(),
-    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER }, s3),
-    startDeadLetterQueue(),
-  ]);
-  const env = recorderEnv(
-    {
-      tableEndpoint: table.endpoint,
-      tableName: table.tableName,
-      pipelinesUrl: pipelines.url,
-      deadLetterQueueUrl: deadLetters.url,
-      s3Url: s3.url,
-      voiceConnectorId: VOICE_CONNECTOR_ID,
-    },
-    { LEG_WAIT_SECONDS: "1", LOG_LEVEL: "WARN" },
-  );
-  const recorder = await startRecorderProcess(env);
-  try {
+  return withRecorder({}, { LEG_WAIT_SECONDS: "1", LOG_LEVEL: "WARN" }, async ({ recorder, pipelines, deadLetters }) => {
     const calls = Array.from({ length: SWEEP_PENDING }, (_, index) => makeCall(`backlog-${index}`, { offsetMs: index * 50 }));
     // Refused calls spread through the backlog, the first at its head.
     const every = Math.floor(SWEEP_PENDING / SWEEP_REFUSED);
@@ -162,10 +157,7 @@ async function sweepBacklog() {
       deadLetters: letters.length,
       refusedAllLettered: [...refused].every((callId) => letters.includes(callId)),
     };
-  } finally {
-    await recorder.close();
-    await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
-  }
+  });
 }
 
 /**
@@ -173,59 +165,42 @@ async function sweepBacklog() {
  * recording's header by range, the record's PUT, the status kept. Costs per call count both parts.
  */
 async function checkSweep() {
-  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
-  const [table, pipelines, deadLetters] = await Promise.all([
-    startCallTable(),
-    startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER, runMs: 20, recordingOutcome: () => "verified" }, s3),
-    startDeadLetterQueue(),
-  ]);
-  const env = recorderEnv(
-    {
-      tableEndpoint: table.endpoint,
-      tableName: table.tableName,
-      pipelinesUrl: pipelines.url,
-      deadLetterQueueUrl: deadLetters.url,
-      s3Url: s3.url,
-      voiceConnectorId: VOICE_CONNECTOR_ID,
-    },
+  return withRecorder(
+    { runMs: 20, recordingOutcome: () => "verified" },
     { RECORDING_CHECK_DELAY_SECONDS: "0", LOG_LEVEL: "WARN" },
+    async ({ recorder, table, s3 }) => {
+      const calls = Array.from({ length: CHECKED_CALLS }, (_, index) => makeCall(`checked-${index}`, { offsetMs: index * 50 }));
+      const queue = new SqsSimulator({ handlers: [recorder.handler] });
+      table.resetCounts();
+      queue.sendAll(endedEvents(calls));
+      await queue.drain({ timeoutMs: 120_000 });
+      // Let every pipeline finish writing its file.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = performance.now();
+      const response = await recorder.handler(
+        { Records: [{ messageId: "sweep", body: JSON.stringify(SWEEP_EVENT), attributes: { ApproximateReceiveCount: "1" } }] },
+        { timeoutMs: 60_000 },
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const verified = calls.filter((call) => {
+        const record = s3.get(RECORDING_BUCKET, `recordings/${call.callId}.json`);
+        return record !== undefined && JSON.parse(record.toString("utf8")).verification.status === "verified";
+      }).length;
+      return {
+        seconds,
+        acknowledged: response.batchItemFailures.length === 0,
+        verified,
+        // The sweep's two Queries (pending calls, due checks) are per sweep, not per call.
+        dynamodbPerCall: (table.total() - (table.counts().Query ?? 0)) / CHECKED_CALLS,
+        queriesPerSweep: table.counts().Query ?? 0,
+        dynamodbByOperation: table.counts(),
+        s3PerCall: s3.requests.length / CHECKED_CALLS,
+        s3ByMethod: Object.fromEntries(
+          ["GET", "PUT", "HEAD"].map((method) => [method, s3.requests.filter((request) => request.method === method).length]),
+        ),
+      };
+    },
   );
-  const recorder = await startRecorderProcess(env);
-  try {
-    const calls = Array.from({ length: CHECKED_CALLS }, (_, index) => makeCall(`checked-${index}`, { offsetMs: index * 50 }));
-    const queue = new SqsSimulator({ handlers: [recorder.handler] });
-    table.resetCounts();
-    queue.sendAll(endedEvents(calls));
-    await queue.drain({ timeoutMs: 120_000 });
-    // Let every pipeline finish writing its file.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const started = performance.now();
-    const response = await recorder.handler(
-      { Records: [{ messageId: "sweep", body: JSON.stringify(SWEEP_EVENT), attributes: { ApproximateReceiveCount: "1" } }] },
-      { timeoutMs: 60_000 },
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const verified = calls.filter((call) => {
-      const record = s3.get(RECORDING_BUCKET, `recordings/${call.callId}.json`);
-      return record !== undefined && JSON.parse(record.toString("utf8")).verification.status === "verified";
-    }).length;
-    return {
-      seconds,
-      acknowledged: response.batchItemFailures.length === 0,
-      verified,
-      // The sweep's two Queries (pending calls, due checks) are per sweep, not per call.
-      dynamodbPerCall: (table.total() - (table.counts().Query ?? 0)) / CHECKED_CALLS,
-      queriesPerSweep: table.counts().Query ?? 0,
-      dynamodbByOperation: table.counts(),
-      s3PerCall: s3.requests.length / CHECKED_CALLS,
-      s3ByMethod: Object.fromEntries(
-        ["GET", "PUT", "HEAD"].map((method) => [method, s3.requests.filter((request) => request.method === method).length]),
-      ),
-    };
-  } finally {
-    await recorder.close();
-    await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
-  }
 }
 
 const bundleKB = statSync(BUNDLE).size / 1024;

@@ -1,4 +1,4 @@
-import { type CallDetails, type CallRecord, callRecord, type RecordedChannel } from "./call-record";
+import { type CallDetails, type CallRecord, callRecord, type RecordedChannel, type RecordInput } from "./call-record";
 import type { Logger } from "./logger";
 import type { CountMetric } from "./metrics";
 import { checkRecording, type RecordingFormat, type Verification, type VerificationStatus } from "./recording-check";
@@ -74,6 +74,21 @@ export function createRecordingAuditor({
     log.info("call record written", { outcome: record.outcome, recordKey: call.recordKey });
   }
 
+  const recordOf = (
+    call: StartedCall | UnrecordedCall,
+    recording: RecordInput["recording"],
+    verification: RecordInput["verification"],
+  ): CallRecord =>
+    callRecord({
+      callId: call.callId,
+      voiceConnectorId,
+      details: call.details,
+      decided: call.decided,
+      channels: call.channels,
+      recording,
+      verification,
+    });
+
   // Calls by outcome, whatever outcomes exist: the dashboard searches the Outcome dimension.
   const countOutcome = (record: CallRecord): void => count("Calls", { Outcome: record.outcome });
 
@@ -81,21 +96,11 @@ export function createRecordingAuditor({
     async audit(call, log, keep) {
       const expected = { channels: call.channels.length, durationSeconds: callDurationSeconds(call.channels) };
       const verification = await checkRecording(call.format, expected, store.reader(call.recordingKey));
-      const record = callRecord({
-        callId: call.callId,
-        voiceConnectorId,
-        details: call.details,
-        decided: call.decided,
-        channels: call.channels,
-        recording: {
-          bucket,
-          key: call.recordingKey,
-          format: call.format,
-          pipelineArn: call.pipelineArn,
-          requestedAtMs: call.requestedAtMs,
-        },
-        verification: { ...verification, checkedAtMs: now() },
-      });
+      const record = recordOf(
+        call,
+        { bucket, key: call.recordingKey, format: call.format, pipelineArn: call.pipelineArn, requestedAtMs: call.requestedAtMs },
+        { ...verification, checkedAtMs: now() },
+      );
       await write(call, record, log);
       if (!(await keep(verification.status))) return verification;
       countOutcome(record);
@@ -112,15 +117,11 @@ export function createRecordingAuditor({
     },
 
     async recordUnrecorded(call, log) {
-      const record = callRecord({
-        callId: call.callId,
-        voiceConnectorId,
-        details: call.details,
-        decided: call.decided,
-        channels: call.channels,
-        recording: { bucket, key: call.recordingKey, format: call.format, pipelineArn: null, requestedAtMs: null },
-        verification: null,
-      });
+      const record = recordOf(
+        call,
+        { bucket, key: call.recordingKey, format: call.format, pipelineArn: null, requestedAtMs: null },
+        null,
+      );
       await write(call, record, log);
       countOutcome(record);
       return record;
