@@ -69,7 +69,7 @@ function endedEvents(calls) {
  * writing into a loopback S3, the dead-letter queue), then stops them all.
  */
 async function withRecorder(pipelineOptions, envOverrides, work) {
-  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
+  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET], canList: true });
   const [table, pipelines, deadLetters] = await Promise.all([
     startCallTable(),
     startFakeMediaPipelines({ maxActive: Number.MAX_SAFE_INTEGER, ...pipelineOptions }, s3),

@@ -168,6 +168,8 @@ export class CallRecorderStack extends TerraformStack {
       recordingFileName: vars.recordingFileName.stringValue,
       metadataPrefix,
       recordingObjectsArn: bucket.recordingObjectsArn,
+      recordingBucketArn: bucket.bucketArn,
+      recordingKeyPrefix,
       recordObjectsArn: `${bucket.bucketArn}/${recordKeyPrefix}*.json`,
     });
     const keyPolicy = key.addPolicy({

@@ -55,6 +55,9 @@ export interface RecorderFunctionProps {
   readonly metadataPrefix: string;
   /** ARN pattern of the recordings, which the function reads by range to check them. */
   readonly recordingObjectsArn: string;
+  /** ARN of the recording bucket, and the recordings' key prefix as S3 sees it ("" or ending in "/"). */
+  readonly recordingBucketArn: string;
+  readonly recordingKeyPrefix: string;
   /** ARN pattern of the per-call records (`*.json` under their prefix), which the function writes. */
   readonly recordObjectsArn: string;
 }
@@ -137,11 +140,20 @@ export class RecorderFunction extends Construct {
           Resource: props.doNotRecordParameter.arn,
         },
         {
-          // Ranged reads of the recordings' headers; the function never lists or deletes.
+          // Ranged reads of the recordings' headers; the function never deletes.
           Sid: "CheckTheRecordings",
           Effect: "Allow",
           Action: "s3:GetObject",
           Resource: props.recordingObjectsArn,
+        },
+        {
+          // Without it S3 answers a GET of a missing key 403 AccessDenied instead of 404 NoSuchKey, and a
+          // missing recording could not be told from a refused read. The function itself never lists.
+          Sid: "TellMissingRecordingsFromRefusedReads",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: props.recordingBucketArn,
+          Condition: { StringLike: { "s3:prefix": `${props.recordingKeyPrefix}*` } },
         },
         {
           Sid: "WriteTheCallRecords",

@@ -45,7 +45,7 @@ function loadHandler(pipelinesUrl: string): Handler {
 }
 
 beforeAll(async () => {
-  s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
+  s3 = await startS3Server({ buckets: [RECORDING_BUCKET], canList: true });
   [table, pipelines, deadLetters] = await Promise.all([
     startCallTable(),
     startFakeMediaPipelines({}, s3),

@@ -53,7 +53,7 @@ const keep = async () => true;
 const record = () => JSON.parse(server.get(Bucket, call.recordKey)?.toString("utf8") ?? "null");
 
 beforeAll(async () => {
-  server = await startS3Server({ buckets: [Bucket] });
+  server = await startS3Server({ buckets: [Bucket], canList: true });
   client = new S3Client({
     endpoint: server.url,
     region: "us-east-1",

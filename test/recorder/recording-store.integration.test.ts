@@ -11,7 +11,7 @@ let client: S3Client;
 let store: RecordingStore;
 
 beforeAll(async () => {
-  server = await startS3Server({ buckets: [Bucket] });
+  server = await startS3Server({ buckets: [Bucket], canList: true });
   // The real client, as the function builds it, pointed at loopback with dummy credentials.
   client = new S3Client({
     endpoint: server.url,
@@ -67,6 +67,24 @@ describe("reading recordings from S3 by range", () => {
   it("reports another bucket's absence as an error naming GetObject, not as a missing recording", async () => {
     const elsewhere = createRecordingStore(client, "elsewhere");
     await expect(elsewhere.reader("c1.wav")({ from: 0, length: 4096 })).rejects.toThrow("GetObject failed with NoSuchBucket");
+  });
+});
+
+describe("without s3:ListBucket on the recordings' prefix", () => {
+  it("cannot tell a missing recording from one it may not read: S3 refuses both with AccessDenied", async () => {
+    const unlisted = await startS3Server({ buckets: [Bucket] });
+    const unlistedClient = new S3Client({
+      endpoint: unlisted.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    try {
+      const read = createRecordingStore(unlistedClient, Bucket).reader("nothing.wav")({ from: 0, length: 4096 });
+      await expect(read).rejects.toThrow("GetObject failed with AccessDenied");
+    } finally {
+      unlistedClient.destroy();
+      await unlisted.close();
+    }
   });
 });
 

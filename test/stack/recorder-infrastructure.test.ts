@@ -158,7 +158,7 @@ describe("the recorder's permissions", () => {
   const statements = parseJsonLiteral(resource(config, "aws_iam_role_policy", "recorder").policy).Statement;
   const actions = statements.flatMap((s: { Action: string | string[] }) => s.Action);
 
-  it("allow only starting pipelines, the table's item actions, consuming the queue, dead-lettering, checking recordings, writing records and its logs", () => {
+  it("allow only starting pipelines, the table's item actions, consuming the queue, dead-lettering, checking recordings (listing their prefix), writing records and its logs", () => {
     expect(actions.sort()).toEqual(
       [
         "chime:CreateMediaInsightsPipeline",
@@ -172,6 +172,7 @@ describe("the recorder's permissions", () => {
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "s3:GetObject",
+        "s3:ListBucket",
         "s3:PutObject",
         "sqs:ChangeMessageVisibility",
         "sqs:DeleteMessage",
@@ -198,6 +199,15 @@ describe("the recorder's permissions", () => {
     expect([read.Action, read.Resource]).toEqual([
       "s3:GetObject",
       "arn:aws:s3:::${local.recording_bucket_name}/${local.recording_key_prefix}*",
+    ]);
+  });
+
+  it("may list the bucket only under the recordings' prefix, so that S3 answers a missing recording 404, not 403", () => {
+    const list = statements.find((s: { Sid: string }) => s.Sid === "TellMissingRecordingsFromRefusedReads");
+    expect([list.Action, list.Resource, list.Condition]).toEqual([
+      "s3:ListBucket",
+      "arn:aws:s3:::${local.recording_bucket_name}",
+      { StringLike: { "s3:prefix": "${local.recording_key_prefix}*" } },
     ]);
   });
 

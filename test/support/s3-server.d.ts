@@ -23,4 +23,5 @@ export interface S3Server {
   reset(): void;
   close(): Promise<void>;
 }
-export declare function startS3Server(options?: { buckets?: string[] }): Promise<S3Server>;
+/** `canList`: whether the caller holds s3:ListBucket; without it (the default) a missing key answers 403 AccessDenied. */
+export declare function startS3Server(options?: { buckets?: string[]; canList?: boolean }): Promise<S3Server>;

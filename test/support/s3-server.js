@@ -1,7 +1,7 @@
 "use strict";
 /**
  * A loopback S3 for the recorder's tests and bench: path-style PutObject, GetObject (with Range),
- * HeadObject, and S3's 404s and 416 in its XML error form. It answers only with headers the S3
+ * HeadObject, and S3's 403s, 404s and 416 in its XML error form. It answers only with headers the S3
  * model (botocore s3 2006-03-01) maps to output members of the operation, and checks that at start.
  * Written here rather than taken from npm: s3rver, the usual choice, has not been released since
  * 2024 and pulls a web framework into a test that needs four operations.
@@ -77,9 +77,11 @@ function parseRange(header, size) {
 const escapeXml = (text) => String(text).replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * @param {{ buckets?: string[] }} [options] buckets that exist (default one, "recordings")
+ * @param {{ buckets?: string[], canList?: boolean }} [options] buckets that exist (default one, "recordings");
+ *   canList: whether the caller holds s3:ListBucket. S3 tells a caller without it that a key is missing
+ *   only as 403 AccessDenied, as it does for a key it may not read; the default matches that case.
  */
-async function startS3Server({ buckets = ["recordings"] } = {}) {
+async function startS3Server({ buckets = ["recordings"], canList = false } = {}) {
   /** @type {Map<string, { body: Buffer, contentType: string, etag: string, lastModified: Date, checksum: string }>} */
   const objects = new Map();
   const requests = [];
@@ -157,6 +159,10 @@ async function startS3Server({ buckets = ["recordings"] } = {}) {
       return sendError(response, request.method, 405, "MethodNotAllowed", `${request.method} is not handled here`);
     }
     const object = objects.get(id);
+    if (object === undefined && !canList) {
+      reply(403);
+      return sendError(response, request.method, 403, "AccessDenied", "Access Denied");
+    }
     if (object === undefined) {
       reply(404);
       return sendError(response, request.method, 404, "NoSuchKey", "The specified key does not exist.", { Key: key });

@@ -14,7 +14,7 @@ let server: S3Server;
 let s3: S3Client;
 
 beforeAll(async () => {
-  server = await startS3Server({ buckets: ["recordings"] });
+  server = await startS3Server({ buckets: ["recordings"], canList: true });
   s3 = new S3Client({
     endpoint: server.url,
     region: "us-east-1",
@@ -80,6 +80,44 @@ describe("the loopback S3 server, driven by the real @aws-sdk/client-s3", () => 
 
   it("answers HeadObject of a missing key with a bare 404 (NotFound)", async () => {
     await expect(s3.send(new HeadObjectCommand({ Bucket, Key: "nothing.wav" }))).rejects.toBeInstanceOf(NotFound);
+  });
+
+  describe("for a caller without s3:ListBucket (the default), as S3 does", () => {
+    let unlisted: S3Server;
+    let client: S3Client;
+    beforeAll(async () => {
+      unlisted = await startS3Server({ buckets: [Bucket] });
+      client = new S3Client({
+        endpoint: unlisted.url,
+        region: "us-east-1",
+        forcePathStyle: true,
+        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+        maxAttempts: 1,
+      });
+    });
+    afterAll(async () => {
+      client.destroy();
+      await unlisted.close();
+    });
+
+    it("answers GetObject of a missing key with 403 AccessDenied", async () => {
+      const error = (await client
+        .send(new GetObjectCommand({ Bucket, Key: "nothing.wav" }))
+        .catch((e: unknown) => e)) as S3ServiceException;
+      expect([error.name, error.$metadata.httpStatusCode]).toEqual(["AccessDenied", 403]);
+    });
+
+    it("answers HeadObject of a missing key with a bare 403", async () => {
+      const error = (await client
+        .send(new HeadObjectCommand({ Bucket, Key: "nothing.wav" }))
+        .catch((e: unknown) => e)) as S3ServiceException;
+      expect(error.$metadata.httpStatusCode).toBe(403);
+    });
+
+    it("still serves a key that exists", async () => {
+      unlisted.put(Bucket, "a.wav", Buffer.alloc(44));
+      expect((await client.send(new HeadObjectCommand({ Bucket, Key: "a.wav" }))).ContentLength).toBe(44);
+    });
   });
 
   it("answers HeadObject with the size and no body", async () => {

@@ -29,7 +29,8 @@ export interface Harness {
 }
 
 export async function startHarness(voiceConnectorId: string): Promise<Harness> {
-  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET] });
+  // The recorder role holds s3:ListBucket on the recordings' prefix, so S3 answers it 404 for a missing recording.
+  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET], canList: true });
   const [table, pipelines, deadLetters] = await Promise.all([
     startCallTable(),
     startFakeMediaPipelines({}, s3),
