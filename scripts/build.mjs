@@ -1,6 +1,7 @@
 // Builds the two artefacts the project ships: the recorder Lambda bundle and the CDKTF app.
 // esbuild only transpiles; type checking is `npm run typecheck`, so synthesis never pays for it.
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { build } from "esbuild";
 import { NODE_APP_BUILD } from "./esbuild-options.mjs";
@@ -11,15 +12,38 @@ import { NODE_APP_BUILD } from "./esbuild-options.mjs";
  * file whole, never a truncated one.
  */
 async function buildAtomically(options) {
-  const { outputFiles } = await build({ ...options, write: false });
+  // Outside dist/recorder/, which is archived whole as the function's code.
+  const inputsFile = `dist/.inputs/${options.outfile.replaceAll("/", "_")}.json`;
+  const optionsHash = createHash("sha256").update(JSON.stringify(options)).digest("hex");
+  if (await upToDate(options.outfile, inputsFile, optionsHash)) return;
+  const { outputFiles, metafile } = await build({ ...options, write: false, metafile: true });
   await Promise.all(
-    outputFiles.map(async ({ path, contents }) => {
-      const temporary = `${path}.${process.pid}.tmp`;
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(temporary, contents);
-      await rename(temporary, path);
-    }),
+    [...outputFiles, { path: inputsFile, contents: JSON.stringify({ optionsHash, inputs: Object.keys(metafile.inputs) }) }].map(
+      async ({ path, contents }) => {
+        const temporary = `${path}.${process.pid}.tmp`;
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(temporary, contents);
+        await rename(temporary, path);
+      },
+    ),
   );
+}
+
+/**
+ * Whether the last build's output is newer than every file it was built from, with the same
+ * options: then synthesis and every jest run skip esbuild. Adding an import edits a file it lists,
+ * and a deleted input counts as changed.
+ */
+async function upToDate(outfile, inputsFile, optionsHash) {
+  try {
+    const last = JSON.parse(await readFile(inputsFile, "utf8"));
+    if (last.optionsHash !== optionsHash) return false;
+    const built = (await stat(outfile)).mtimeMs;
+    const inputs = await Promise.all(last.inputs.map((input) => stat(input)));
+    return inputs.every((input) => input.mtimeMs <= built);
+  } catch {
+    return false;
+  }
 }
 
 const recorder = buildAtomically({
