@@ -121,6 +121,18 @@ export class RecordingBucket extends Construct {
     });
     lock.overrideLogicalId("recordings");
 
+    // S3 never turns Object Lock off, but deleting this configuration (recording_lock_mode back to "") makes the
+    // provider put one without a rule: new recordings would no longer be locked. This guard, present with the lock
+    // and depending on it and the versioning, makes any plan that removes either fail before anything changes.
+    const lockGuard = new DataResource(this, "retain-lock", {
+      count: lockCount,
+      input: { bucket: createdId },
+      triggersReplace: { bucket: createdId },
+      dependsOn: [versioning, lock],
+      lifecycle: { preventDestroy: true },
+    });
+    lockGuard.overrideLogicalId("retain_object_lock");
+
     const createdArn = hcl(countedAttribute(bucket, "arn"));
     const tlsOnly = new S3BucketPolicy(this, "policy", {
       count,

@@ -103,7 +103,11 @@ const CREATED_BUCKET = [
 ];
 const RETAIN_GUARD = ["terraform_data.retain_recordings", "terraform_data.retain_key"];
 const CREATED_KEY = ["aws_kms_alias.recordings", "aws_kms_key.recordings", "aws_kms_key_policy.recordings"];
-const OBJECT_LOCK = ["aws_s3_bucket_object_lock_configuration.recordings", "aws_s3_bucket_versioning.recordings"];
+const OBJECT_LOCK = [
+  "aws_s3_bucket_object_lock_configuration.recordings",
+  "aws_s3_bucket_versioning.recordings",
+  "terraform_data.retain_object_lock",
+];
 const EXPIRY = ["aws_s3_bucket_lifecycle_configuration.recordings"];
 const GIVEN_KEY_READ = ["data.aws_kms_key.given"];
 const PBX = [
@@ -185,7 +189,7 @@ describe("each deployment mode applies offline and deploys its resources", () =>
     expect(extras("own trunk")).toEqual(expected(CREATED_BUCKET, CREATED_KEY));
   });
 
-  it("a COMPLIANCE lock adds versioning, the lock, the expiry and the RETAIN guard to the created bucket and key", () => {
+  it("a COMPLIANCE lock adds versioning, the lock and its guard, the expiry and the RETAIN guard to the created bucket and key", () => {
     expect(extras("created key with COMPLIANCE lock")).toEqual(
       expected(
         PBX,

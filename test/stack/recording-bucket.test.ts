@@ -99,6 +99,15 @@ describe("Object Lock", () => {
     });
     expect(lock.depends_on).toEqual(["aws_s3_bucket_versioning.recordings"]);
   });
+
+  it("has a guard with the lock that cannot be destroyed, so no plan removes the lock or the versioning", () => {
+    expect(resource(config, "terraform_data", "retain_object_lock")).toMatchObject({
+      count: lockedOnly,
+      depends_on: ["aws_s3_bucket_versioning.recordings", "aws_s3_bucket_object_lock_configuration.recordings"],
+      triggers_replace: { bucket: "${one(aws_s3_bucket.recordings[*].id)}" },
+      lifecycle: { prevent_destroy: true },
+    });
+  });
 });
 
 describe("removal_policy RETAIN's guard", () => {
