@@ -178,6 +178,21 @@ export class EncryptionKey extends Construct {
         Condition: via("s3"),
       },
       {
+        // Receiving and redriving dead letters, and reading the call table: whoever the account's IAM policies allow
+        // to, and only through SQS and DynamoDB. Without it no operator could read either, whatever IAM says.
+        Sid: "AccountReadsDeadLettersAndTheCallTable",
+        Effect: "Allow",
+        Principal: { AWS: account },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: {
+            "kms:ViaService": ["sqs", "dynamodb"].map((s) => `${s}.${region}.amazonaws.com`),
+            "kms:CallerAccount": accountId,
+          },
+        },
+      },
+      {
         // Applying the do-not-record list: SSM encrypts the parameter as the deployer, and Terraform reads it back.
         Sid: "AccountWritesTheDoNotRecordListThroughSsm",
         Effect: "Allow",

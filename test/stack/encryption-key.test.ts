@@ -69,6 +69,7 @@ describe("the created key's policy", () => {
       "AccountAdministersTheKeyThroughIam",
       "AccountCreatesTheTablesGrantThroughDynamoDb",
       "AccountReadsRecordingsThroughS3",
+      "AccountReadsDeadLettersAndTheCallTable",
       "AccountWritesTheDoNotRecordListThroughSsm",
       "MediaPipelinesWriteRecordingsThroughS3",
       "RecorderUsesTheTableQueuesBucketAndList",
@@ -98,6 +99,22 @@ describe("the created key's policy", () => {
       Principal: { AWS: `arn:aws:iam::${account}:root` },
       Action: "kms:Decrypt",
       Condition: via("s3"),
+    });
+  });
+
+  it("lets people the account's IAM policies allow receive and redrive dead letters and read the call table, only through SQS and DynamoDB", () => {
+    expect(statement("AccountReadsDeadLettersAndTheCallTable")).toEqual({
+      Sid: "AccountReadsDeadLettersAndTheCallTable",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${account}:root` },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": ["sqs.${var.region}.amazonaws.com", "dynamodb.${var.region}.amazonaws.com"],
+          "kms:CallerAccount": account,
+        },
+      },
     });
   });
 
