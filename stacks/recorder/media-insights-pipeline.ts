@@ -57,6 +57,7 @@ export class MediaInsightsPipeline extends Construct {
       "kinesisvideo:GetMediaForFragmentList",
     ];
     const streams = `arn:aws:kinesisvideo:${region}:${accountId}:stream`;
+    const keys = `arn:aws:kms:${region}:${accountId}:key`;
     const access = new IamRolePolicy(this, "policy", {
       name: "read-call-streams-write-recordings",
       role: this.resourceAccessRole.id,
@@ -75,11 +76,23 @@ export class MediaInsightsPipeline extends Construct {
           Condition: chimeSdkTagged,
         },
         {
-          Sid: "UseChimeSdkTaggedKeys",
+          // The documented S3 recording sink policy: Chime SDK tagged keys, here only as S3 uses them for the writes.
+          Sid: "UseChimeSdkTaggedKeysThroughS3",
           Effect: "Allow",
           Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-          Resource: `arn:aws:kms:${region}:${accountId}:key/*`,
-          Condition: chimeSdkTagged,
+          Resource: `${keys}/*`,
+          Condition: { StringEquals: { ...chimeSdkTagged.StringEquals, "kms:ViaService": `s3.${region}.amazonaws.com` } },
+        },
+        {
+          // The documented minimum policy pairs the stream reads with kms:Decrypt on tagged keys: streams encrypted
+          // under such a key are read through Kinesis Video Streams, and only so.
+          Sid: "DecryptChimeSdkTaggedStreamsThroughKinesisVideo",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: `${keys}/*`,
+          Condition: {
+            StringEquals: { ...chimeSdkTagged.StringEquals, "kms:ViaService": `kinesisvideo.${region}.amazonaws.com` },
+          },
         },
         {
           // S3 asks KMS for a data key as the writer (GenerateDataKey), and Decrypt for multipart uploads.

@@ -57,10 +57,30 @@ describe("the resource access role", () => {
     });
   });
 
-  it("uses only KMS keys tagged for the Chime SDK", () => {
-    expect(statement("UseChimeSdkTaggedKeys")).toMatchObject({
+  it("uses KMS keys tagged for the Chime SDK only through S3 to write", () => {
+    expect(statement("UseChimeSdkTaggedKeysThroughS3")).toEqual({
+      Sid: "UseChimeSdkTaggedKeysThroughS3",
+      Effect: "Allow",
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-      Condition: { StringEquals: { "aws:ResourceTag/AWSServiceName": "ChimeSDK" } },
+      Resource: "arn:aws:kms:${var.region}:${data.aws_caller_identity.current.account_id}:key/*",
+      Condition: {
+        StringEquals: { "aws:ResourceTag/AWSServiceName": "ChimeSDK", "kms:ViaService": "s3.${var.region}.amazonaws.com" },
+      },
+    });
+  });
+
+  it("decrypts with KMS keys tagged for the Chime SDK only through Kinesis Video Streams to read the call streams", () => {
+    expect(statement("DecryptChimeSdkTaggedStreamsThroughKinesisVideo")).toEqual({
+      Sid: "DecryptChimeSdkTaggedStreamsThroughKinesisVideo",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: "arn:aws:kms:${var.region}:${data.aws_caller_identity.current.account_id}:key/*",
+      Condition: {
+        StringEquals: {
+          "aws:ResourceTag/AWSServiceName": "ChimeSDK",
+          "kms:ViaService": "kinesisvideo.${var.region}.amazonaws.com",
+        },
+      },
     });
   });
 
@@ -88,7 +108,8 @@ describe("the resource access role", () => {
     expect(statements().map((s: { Sid: string }) => s.Sid)).toEqual([
       "ReadVoiceConnectorStreams",
       "ReadChimeSdkTaggedStreams",
-      "UseChimeSdkTaggedKeys",
+      "UseChimeSdkTaggedKeysThroughS3",
+      "DecryptChimeSdkTaggedStreamsThroughKinesisVideo",
       "EncryptRecordingsThroughS3",
       "WriteRecordings",
       "TagRecordingsWithChimeSdkKeysOnly",
