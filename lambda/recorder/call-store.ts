@@ -72,6 +72,8 @@ export interface DueCheck {
   recordKey: string;
   format: RecordingFormat;
   streamArns: string[];
+  /** Checks of this recording that failed so far (a refused or failed read or write). */
+  checkAttempts: number;
 }
 
 export interface Settlement {
@@ -120,6 +122,11 @@ export interface CallStore {
   defer(callId: string, attempts: number, dueMs: number, firstEventMs: number): Promise<boolean>;
   /** Started recordings whose check is due by `nowMs` (at most `limit`), the earliest first. */
   findDueChecks(nowMs: number, limit: number): Promise<DueCheck[]>;
+  /**
+   * Puts off the next check of a recording whose check failed, so that it does not stay at the head of
+   * the checks due ahead of later ones; false when it is no longer due for a check.
+   */
+  deferCheck(callId: string, attempts: number, dueMs: number): Promise<boolean>;
   /** Keeps the check's status in the item (until it expires) and takes the call out of the index. */
   markChecked(callId: string, status: VerificationStatus, nowMs: number): Promise<boolean>;
 }
@@ -133,6 +140,7 @@ export interface CallStoreOptions {
 /** When the call's first event was stored. */
 const FIRST_EVENT = "first_event_ms";
 const ATTEMPTS = "sweep_attempts";
+const CHECK_ATTEMPTS = "check_attempts";
 
 function legAttribute(leg: EndedLeg): string {
   if (leg.role !== undefined) return ROLE_ATTRIBUTE[leg.role];
@@ -511,7 +519,35 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
         recordKey: item.record_key?.S ?? "",
         format: item.recording_format?.S === "Opus" ? "Opus" : "Wav",
         streamArns: (item.recorded_streams?.L ?? []).map((arn) => arn.S ?? ""),
+        checkAttempts: Number(item[CHECK_ATTEMPTS]?.N ?? 0),
       }));
+    },
+
+    async deferCheck(callId, attempts, dueMs) {
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: { [CALL_ID]: { S: callId } },
+            UpdateExpression: "SET #since = :due, #attempts = :attempts",
+            ConditionExpression: "#pending = :check",
+            ExpressionAttributeNames: {
+              "#since": PENDING_INDEX.sortKey,
+              "#attempts": CHECK_ATTEMPTS,
+              "#pending": PENDING_INDEX.partitionKey,
+            },
+            ExpressionAttributeValues: {
+              ":due": { N: String(dueMs) },
+              ":attempts": { N: String(attempts) },
+              ":check": { S: CHECK_DUE },
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionalCheckFailure(error)) return false;
+        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+      }
     },
 
     async markChecked(callId, status, nowMs) {

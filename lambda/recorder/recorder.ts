@@ -357,6 +357,10 @@ export function createRecorder({
     await act(message.callId, decide(stored.legs, "lost"), stored.details, log, body);
   }
 
+  /** Doubles from SWEEP_RETRY_SECONDS with each failed attempt, up to MAX_RETRY_DELAY_MS. */
+  const retryDelayMs = (attempts: number): number =>
+    Math.min(config.sweepRetrySeconds * 1000 * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+
   function backlog(calls: readonly PendingCall[], log: Logger): void {
     const nowMs = now();
     const oldestMs = Math.min(nowMs, ...calls.map((call) => call.firstEventMs));
@@ -403,7 +407,7 @@ export function createRecorder({
       } catch (error) {
         tally.failed += 1;
         const attempts = call.attempts + 1;
-        const delayMs = Math.min(config.sweepRetrySeconds * 1000 * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+        const delayMs = retryDelayMs(attempts);
         callLog.warn("the sweep will try the call again later", { attempts, retryInSeconds: delayMs / 1000, error });
         await store.defer(call.callId, attempts, now() + delayMs, call.firstEventMs);
       }
@@ -430,11 +434,15 @@ export function createRecorder({
     };
   }
 
-  /** Checks every recording whose check is due, writes its record, and keeps its status; failures wait for the next sweep. */
+  /**
+   * Checks every recording whose check is due, writes its record, and keeps its status. A check that
+   * fails is counted (RecordingChecksFailed) and put off with a doubling delay, as a failed call is,
+   * so that checks that keep failing never hold up the ones behind them.
+   */
   async function checkRecordings(log: Logger, deadlineMs: number): Promise<void> {
     const due = await store.findDueChecks(now(), MAX_CHECKS_PER_SWEEP);
     const tally = { checked: 0, failed: 0, leftForNextSweep: 0 };
-    await attemptAll(due, CHECK_CONCURRENCY, async (call) => {
+    const unchecked = await attemptAll(due, CHECK_CONCURRENCY, async (call) => {
       if (now() > deadlineMs - SWEEP_RESERVE_MS) {
         tally.leftForNextSweep += 1;
         return;
@@ -445,20 +453,26 @@ export function createRecorder({
         tally.checked += 1;
       } catch (error) {
         tally.failed += 1;
-        // A refusal (the bucket gone, access denied to it or its key) repeats every sweep until someone acts.
+        count("RecordingChecksFailed");
+        const attempts = call.checkAttempts + 1;
+        const delayMs = retryDelayMs(attempts);
+        // A refusal (the bucket gone, access denied to it or its key) repeats until someone acts.
         if (error instanceof RejectedRecordingError) {
           callLog.error(
             `${error.message}; the recording cannot be checked nor its record written until the bucket or the role is fixed`,
-            {
-              operation: error.operation,
-              errorName: error.errorName,
-            },
+            { operation: error.operation, errorName: error.errorName, attempts, retryInSeconds: delayMs / 1000 },
           );
         } else {
-          callLog.warn("a recording's check failed; the next sweep checks it again", { error });
+          callLog.warn("a recording's check failed; a later sweep checks it again", {
+            attempts,
+            retryInSeconds: delayMs / 1000,
+            error,
+          });
         }
+        await store.deferCheck(call.callId, attempts, now() + delayMs);
       }
     });
+    for (const error of unchecked) log.error("the sweep could not put off a failed check; it stays due", { error });
     if (due.length > 0) log.info("recordings checked", { due: due.length, ...tally });
   }
 

@@ -28,6 +28,7 @@ export interface RecordingAlarmsProps {
 /** Alarms on what the recordings' checks found, and on a backlog that threatens audio still in Kinesis Video Streams. */
 export class RecordingAlarms extends Construct {
   readonly failedChecks: CloudwatchMetricAlarm;
+  readonly checksNotDone: CloudwatchMetricAlarm;
   readonly queueAge: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: RecordingAlarmsProps) {
@@ -65,6 +66,24 @@ export class RecordingAlarms extends Construct {
       ],
     });
     this.failedChecks.overrideLogicalId("recordings_failed_check");
+
+    // Any: a check that cannot run leaves its call without a record, and a refusal (the bucket, the role) needs a person.
+    this.checksNotDone = new CloudwatchMetricAlarm(this, "checks-not-done", {
+      ...notify,
+      alarmName: `${props.namePrefix}-recording-checks-failed`,
+      alarmDescription:
+        "The recorder could not check a recording or write its call's record (RecordingChecksFailed): S3 refused or failed the read or the write. The check is retried with a doubling delay up to an hour; the recorder's logs name the call, the operation and the error (AccessDenied or NoSuchBucket: fix the bucket or the role).",
+      namespace: RECORDER_METRICS_NAMESPACE,
+      metricName: "RecordingChecksFailed",
+      dimensions: { VoiceConnectorId: props.voiceConnectorId },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      treatMissingData: "notBreaching",
+    });
+    this.checksNotDone.overrideLogicalId("recording_checks_failed");
 
     this.queueAge = new CloudwatchMetricAlarm(this, "queue-age", {
       ...notify,

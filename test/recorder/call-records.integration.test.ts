@@ -239,6 +239,22 @@ describe("a recording whose bucket the recorder cannot read", () => {
   it("keeps the call due for its check, so a fixed bucket gets its record", async () => {
     expect((await harness.table.getItem(call.callId))?.pending).toEqual({ S: "check" });
   });
+
+  it("counts the failed check as RecordingChecksFailed", () => {
+    expect(counted(recorder.logs, "RecordingChecksFailed")).toEqual([1]);
+  });
+
+  it("puts the check off by SWEEP_RETRY_SECONDS (300 s), its attempt counted, so it does not hold up later checks", async () => {
+    const item = await harness.table.getItem(call.callId);
+    const dueInSeconds = (Number(item?.pending_since?.N) - Date.now()) / 1000;
+    expect([item?.check_attempts, dueInSeconds > 290 && dueInSeconds <= 300]).toEqual([{ N: "1" }, true]);
+  });
+
+  it("is not checked again by the next sweep, before its delay has passed", async () => {
+    const before = harness.s3.requests.length;
+    await recorder.handler(sqsEvent(SWEEP_EVENT));
+    expect(harness.s3.requests.slice(before).filter((request) => request.bucket === "gone-bucket")).toEqual([]);
+  });
 });
 
 describe("a call without audio", () => {

@@ -255,6 +255,18 @@ describe("the recorder's alarms", () => {
     });
   });
 
+  it("fire on any recording check that could not be done (RecordingChecksFailed), so its call is not left without a record", () => {
+    expect(resource(config, "aws_cloudwatch_metric_alarm", "recording_checks_failed")).toMatchObject({
+      namespace: "ChimeCallRecorder",
+      metric_name: "RecordingChecksFailed",
+      dimensions: { VoiceConnectorId: connectorId },
+      statistic: "Sum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      alarm_actions: ["${aws_sns_topic.recorder_alarms.arn}"],
+    });
+  });
+
   it("fire on any event the function dropped, whatever the reason", () => {
     expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_events_dropped")).toMatchObject({
       namespace: "ChimeCallRecorder",
