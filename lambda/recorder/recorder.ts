@@ -3,7 +3,7 @@ import { type CallDetails, type RecordedChannel, recordingFileName, recordingKey
 import type { CallStore, DueCheck, PendingCall, StoreResult } from "./call-store";
 import type { Config } from "./config";
 import type { DeadLetters } from "./dead-letters";
-import { type DoNotRecordList, EMPTY_LIST } from "./do-not-record";
+import { type DoNotRecordList, EMPTY_LIST, type ListedParty } from "./do-not-record";
 import {
   DeadlineExceededError,
   MalformedEventError,
@@ -240,6 +240,25 @@ export function createRecorder({
     }
   }
 
+  /** Settles a call with a listed number as not_recorded; its audio expires from Kinesis Video Streams unrecorded. */
+  async function notRecorded(
+    callId: string,
+    details: CallDetails,
+    legs: readonly EndedLeg[],
+    listed: ListedParty,
+    log: Logger,
+  ): Promise<void> {
+    await recordUnrecorded(callId, details, "not_recorded", legs, log);
+    const settledNow = await store.settle(callId, { outcome: "not_recorded" }, now());
+    // The number itself stays out of the log.
+    log.info("a number of the call is on the do-not-record list; the call is not recorded", {
+      outcome: "not_recorded",
+      listed,
+      settledNow,
+    });
+    if (settledNow) count("NotRecorded");
+  }
+
   async function act(callId: string, decision: Decision, details: CallDetails, log: Logger, deadLetter: string): Promise<void> {
     if (decision.action === "wait") {
       log.debug("waiting for the other leg's ENDED or FAILED event, or the sweep");
@@ -252,6 +271,13 @@ export function createRecorder({
       return;
     }
     const { outcome, streams, channels } = decision;
+    // Every path that starts a recording asks the list: the event path, a redriven call and the sweep,
+    // which may record a lone leg listed after its ENDED was stored.
+    const listed = await doNotRecord.match(
+      { fromNumber: details.fromNumber ?? undefined, toNumber: details.toNumber ?? undefined },
+      callId,
+    );
+    if (listed !== undefined) return notRecorded(callId, details, streams, listed, log);
     if (outcome === "single_leg") {
       log.warn("recording a single leg because the other failed or never reported; the WAV has one channel", {
         streamArn: streams[0].streamArn,
@@ -328,18 +354,7 @@ export function createRecorder({
       log.info("call already settled; event absorbed", { event: message.kind });
       return;
     }
-    if (listed !== undefined) {
-      // The number itself stays out of the log; its audio expires from Kinesis Video Streams unrecorded.
-      await recordUnrecorded(message.callId, stored.details, "not_recorded", stored.legs.ended, log);
-      const settledNow = await store.settle(message.callId, { outcome: "not_recorded" }, now());
-      log.info("a number of the call is on the do-not-record list; the call is not recorded", {
-        outcome: "not_recorded",
-        listed,
-        settledNow,
-      });
-      if (settledNow) count("NotRecorded");
-      return;
-    }
+    if (listed !== undefined) return notRecorded(message.callId, stored.details, stored.legs.ended, listed, log);
     await act(message.callId, decide(stored.legs, "may-arrive"), stored.details, log, body);
   }
 

@@ -3,8 +3,17 @@
  * Store: calls with a listed number get no pipeline and end as not_recorded, a changed list applies within
  * the cache period, and recording_format Opus reaches the request.
  */
+import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
-import { atLevel, drained, expectedRecording, type Harness, type RecorderProcess, startHarness } from "./support/harness";
+import {
+  atLevel,
+  drained,
+  expectedRecording,
+  type Harness,
+  type RecorderProcess,
+  sqsEvent,
+  startHarness,
+} from "./support/harness";
 import { type ParameterStore, startParameterStore } from "./support/parameter-store";
 import { SqsSimulator } from "./support/sqs-simulator";
 
@@ -113,6 +122,20 @@ describe("a list changed while the recorder runs", () => {
       "not_recorded",
     ]);
     expect(harness.pipelines.requestsFor(after.callId)).toEqual([]);
+  });
+});
+
+describe("a lone leg the sweep records after its number was listed", () => {
+  it("gets no pipeline and ends as not_recorded", async () => {
+    listing();
+    const recorder = await startRecorder({ LEG_WAIT_SECONDS: "1" });
+    const call = makeCall("listed-before-sweep", { offsetMs: 330_000 });
+    await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
+    listing(CALLER);
+    // Past LEG_WAIT_SECONDS and the list's cache period (1 s).
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await recorder.handler(sqsEvent(SWEEP_EVENT));
+    expect([harness.pipelines.requestsFor(call.callId), await outcomeOf(call.callId)]).toEqual([[], "not_recorded"]);
   });
 });
 
