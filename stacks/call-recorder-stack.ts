@@ -78,6 +78,7 @@ export class CallRecorderStack extends TerraformStack {
       lockDays: vars.recordingLockDays,
       outputBucket: vars.outputBucket,
       recordingKeyPrefix,
+      recordKeyPrefix,
       removalPolicy: vars.removalPolicy,
       retentionDays: vars.recordingRetentionDays,
       createdBucketName: `${namePrefix}-recordings-${accountId}-${region}`,

@@ -206,7 +206,7 @@ export class Variables extends Construct {
       type: "string",
       default: "",
       description:
-        'Key prefix of the per-call records (JSON). "" writes each beside its recording (<recording>.json). Post Call Analytics starts a job for every object under its input prefix, so PCA users set a prefix outside it, e.g. "callRecords".',
+        'Key prefix of the per-call records (JSON). "" writes each beside its recording (<recording>.json). Post Call Analytics starts a job for every object under its input prefix, so PCA users set a prefix outside it, e.g. "callRecords". In the created bucket, recording_retention_days expires the records under it too.',
       rules: [
         {
           condition: `can(regex("^/*([A-Za-z0-9_.-]+(/+[A-Za-z0-9_.-]+)*)?/*$", var.metadata_prefix)) && length(var.metadata_prefix) <= 200`,
@@ -237,7 +237,7 @@ export class Variables extends Construct {
       type: "number",
       default: 0,
       description:
-        "Days after which recordings in the created bucket expire. 0 keeps them. Not applied to an existing output_bucket.",
+        "Days after which recordings and their records (under metadata_prefix too) in the created bucket expire. 0 keeps them. Not applied to an existing output_bucket.",
       rules: [
         {
           condition: `var.recording_retention_days == floor(var.recording_retention_days) && var.recording_retention_days >= 0 && var.recording_retention_days <= 36500`,

@@ -6,15 +6,17 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { DataResource, TerraformLocal, type TerraformVariable } from "cdktf";
+import { DataResource, TerraformIterator, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { countedAttribute, hcl, hclBool, hclNumber, policyDocument, varRef } from "../hcl";
+import { countedAttribute, hcl, hclBool, hclMap, hclNumber, policyDocument, varRef } from "../hcl";
 
 export interface RecordingBucketProps {
   /** Existing bucket to write to; "" makes this construct create one. */
   readonly outputBucket: TerraformVariable;
   /** Key prefix of the recordings: "" or segments ending in "/", e.g. "originalAudio/". */
   readonly recordingKeyPrefix: string;
+  /** Key prefix of the per-call records: the recordings' own, or metadata_prefix's ending in "/". */
+  readonly recordKeyPrefix: string;
   /** DESTROY, RETAIN or SNAPSHOT: whether destroy empties and deletes the created bucket. */
   readonly removalPolicy: TerraformVariable;
   /** Days until recordings in the created bucket expire; 0 keeps them. */
@@ -153,21 +155,33 @@ export class RecordingBucket extends Construct {
     tlsOnly.overrideLogicalId("recordings");
 
     const retentionDays = varRef(props.retentionDays);
+    // Records under metadata_prefix expire as the recordings do, by a rule of their own unless the recordings' rule
+    // already covers them (records beside the recordings, or recordings at the bucket's root).
+    const expiring = new TerraformLocal(this, "expiring_prefixes", {
+      "expire-recordings": props.recordingKeyPrefix,
+      "expire-records": props.recordKeyPrefix,
+    });
+    expiring.overrideLogicalId("expiring_prefixes");
+    const prefixes = TerraformIterator.fromMap(
+      hclMap(
+        `{ for id, prefix in local.expiring_prefixes : id => prefix ` +
+          `if id == "expire-recordings" || !startswith(prefix, local.expiring_prefixes["expire-recordings"]) }`,
+      ),
+    );
     const lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
       count: hclNumber(`${createBucket} && ${retentionDays} > 0 ? 1 : 0`),
       bucket: createdId,
-      rule: [
-        {
-          id: "expire-recordings",
-          status: "Enabled",
-          filter: [{ prefix: props.recordingKeyPrefix }],
-          expiration: [{ days: hclNumber(retentionDays) }],
-          // Under Object Lock the bucket is versioned: expiry only hides a recording behind a delete marker, and
-          // this removes the hidden version a day later (its lock, validated to be no longer, has ended).
-          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
-        },
-      ],
+      rule: prefixes.dynamic({
+        id: prefixes.key,
+        status: "Enabled",
+        filter: [{ prefix: prefixes.value }],
+        expiration: [{ days: hclNumber(retentionDays) }],
+        // Under Object Lock the bucket is versioned: expiry only hides a recording behind a delete marker, and
+        // this removes the hidden version a day later (its lock, validated to be no longer, has ended).
+        // A dynamic block's content is written as Terraform spells it: cdktf does not convert these names.
+        noncurrent_version_expiration: [{ noncurrent_days: 1 }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }],
+      }),
     });
     lifecycle.overrideLogicalId("recordings");
 

@@ -195,7 +195,10 @@ export function providerFreeTwin(config: TerraformJson): Twin {
       const rewrite = rewriterFor(address, { mode: "managed", type, name });
       const input: Body = {};
       for (const [argument, value] of Object.entries(body)) {
-        if (!META_ARGUMENTS.has(argument)) input[argument] = value;
+        if (!META_ARGUMENTS.has(argument) && argument !== "dynamic") input[argument] = value;
+      }
+      for (const [block, spec] of Object.entries((body.dynamic ?? {}) as Record<string, Body>)) {
+        input[block] = dynamicBlockAsList(spec, block);
       }
       if (defaultTags !== undefined) input.tags_all = `\${merge(${defaultTags}, ${toHcl(body.tags ?? {})})}`;
       const replacing = [...(rules.replacedBy ?? []), ...(body.user_data_replace_on_change === true ? ["user_data"] : [])];
@@ -329,6 +332,20 @@ function providerSupportsTagsAll(provider: string, type: string): boolean {
   const source = fs.readFileSync(file, "utf8");
   if (!source.includes(`tfResourceType = "${type}"`)) throw new Error(`${file} does not define ${type}`);
   return source.includes("'tags_all'");
+}
+
+/**
+ * A `dynamic` block as the list of blocks Terraform would generate: a for expression over its for_each, with the
+ * iterator's key and value as the for expression's variables.
+ */
+function dynamicBlockAsList(spec: Body, block: string): string {
+  const iterator = (spec.iterator as string | undefined) ?? block;
+  const forEach = /^\$\{([\s\S]*)\}$/.exec(spec.for_each as string)?.[1];
+  if (forEach === undefined) throw new Error(`dynamic "${block}": for_each ${spec.for_each} is not one expression`);
+  const content = toHcl(spec.content)
+    .replace(new RegExp(`\\b${iterator}\\.key\\b`, "g"), "dynamic_key")
+    .replace(new RegExp(`\\b${iterator}\\.value\\b`, "g"), "dynamic_value");
+  return `\${[for dynamic_key, dynamic_value in ${forEach} : ${content}]}`;
 }
 
 /** A JSON value of the synthesized configuration as an HCL expression. */

@@ -59,16 +59,27 @@ describe("the recording bucket", () => {
   it("expires recordings under the prefix only when a retention period is set", () => {
     const lifecycle = resource(config, "aws_s3_bucket_lifecycle_configuration", "recordings");
     expect(lifecycle.count).toBe('${var.output_bucket == "" && var.recording_retention_days > 0 ? 1 : 0}');
-    expect(lifecycle.rule[0]).toMatchObject({
+    expect(lifecycle.dynamic.rule.content).toMatchObject({
+      id: "${each.key}",
       status: "Enabled",
-      filter: [{ prefix: "${local.recording_key_prefix}" }],
+      filter: [{ prefix: "${each.value}" }],
       expiration: [{ days: "${var.recording_retention_days}" }],
     });
   });
 
+  it("expires the records under metadata_prefix by a second rule, unless the recordings' rule covers them", () => {
+    expect(config.locals.expiring_prefixes).toEqual({
+      "expire-recordings": "${local.recording_key_prefix}",
+      "expire-records": "${local.record_key_prefix}",
+    });
+    expect(resource(config, "aws_s3_bucket_lifecycle_configuration", "recordings").dynamic.rule.for_each).toBe(
+      '${{ for id, prefix in local.expiring_prefixes : id => prefix if id == "expire-recordings" || !startswith(prefix, local.expiring_prefixes["expire-recordings"]) }}',
+    );
+  });
+
   it("removes an expired recording's hidden version a day after expiry, once the bucket is versioned for a lock", () => {
     const lifecycle = resource(config, "aws_s3_bucket_lifecycle_configuration", "recordings");
-    expect(lifecycle.rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 1 }]);
+    expect(lifecycle.dynamic.rule.content.noncurrent_version_expiration).toEqual([{ noncurrent_days: 1 }]);
   });
 });
 
