@@ -14,10 +14,33 @@ export interface DoNotRecordList {
 /** No parameter configured: nothing is listed, and SSM is never called. */
 export const EMPTY_LIST: DoNotRecordList = { match: async () => undefined };
 
+/** Characters written between a number's digits for reading only: spaces, "-", ".", "(" and ")". */
+const VISUAL_SEPARATORS = /[\s\-.()]/g;
+
+/**
+ * The digits a number is compared by, however an event or the list writes it: without a `sip:`,
+ * `sips:` or `tel:` scheme, angle brackets, anything from the first "@" (a SIP URI's host) or ";"
+ * (URI parameters), visual separators and a leading "+". `sip:+12065550100@host` and
+ * `tel:+1-206-555-0100` both give "12065550100". A number without "+" is not guessed into E.164
+ * (no national prefix is added), so "2065550100" matches only a listed "+2065550100". Undefined when
+ * nothing but digits remains to compare.
+ */
+export function comparableNumber(value: string): string | undefined {
+  const bare = value
+    .trim()
+    .replace(/^<(.*)>$/, "$1")
+    .replace(/^(sips?|tel):/i, "")
+    .split(/[@;?]/)[0]
+    .replace(VISUAL_SEPARATORS, "")
+    .replace(/^\+/, "");
+  return /^[0-9]+$/.test(bare) ? bare : undefined;
+}
+
 class InvalidDoNotRecordList extends Error {
   override readonly name = "InvalidDoNotRecordList";
 }
 
+/** The listed numbers' digits, without their "+": E.164 entries only, so nothing else needs normalising. */
 function parseList(parameterName: string, value: string | undefined): Set<string> {
   const invalid = (problem: string) =>
     new InvalidDoNotRecordList(
@@ -32,7 +55,7 @@ function parseList(parameterName: string, value: string | undefined): Set<string
   if (!Array.isArray(parsed)) throw invalid("is not a JSON array");
   const wrong = parsed.filter((n) => typeof n !== "string" || !E164.test(n));
   if (wrong.length > 0) throw invalid(`holds entries that are not E.164 numbers: ${preview(wrong)}`);
-  return new Set(parsed as string[]);
+  return new Set((parsed as string[]).map((number) => number.slice(1)));
 }
 
 /**
@@ -69,8 +92,12 @@ export function createDoNotRecordList(
   return {
     async match({ fromNumber, toNumber }, callId) {
       const listed = await numbers(callId);
-      if (fromNumber !== undefined && listed.has(fromNumber)) return "fromNumber";
-      if (toNumber !== undefined && listed.has(toNumber)) return "toNumber";
+      const isListed = (number: string | undefined) => {
+        const digits = number === undefined ? undefined : comparableNumber(number);
+        return digits !== undefined && listed.has(digits);
+      };
+      if (isListed(fromNumber)) return "fromNumber";
+      if (isListed(toNumber)) return "toNumber";
       return undefined;
     },
   };

@@ -54,6 +54,27 @@ describe("the do-not-record list read from its SSM parameter", () => {
     expect(await numbers.match({}, "c2")).toBeUndefined();
   });
 
+  it.each([
+    ["a SIP URI with a host", "sip:+12065550100@203.0.113.10"],
+    ["a SIP URI with parameters", "<sip:+12065550100@pbx.example.com;user=phone>"],
+    ["a tel URI with visual separators", "tel:+1-206-555-0100"],
+    ["a number with spaces and brackets", "+1 (206) 555 0100"],
+  ])("matches a listed E.164 number written as %s", async (_form, written) => {
+    expect(await list(["+12065550100"]).match({ fromNumber: written }, "c1")).toBe("fromNumber");
+  });
+
+  it("does not guess a country for a number without +: 10 digits are not taken as US", async () => {
+    expect(await list(["+12065550100"]).match({ fromNumber: "2065550100" }, "c1")).toBeUndefined();
+  });
+
+  it("compares a number without + by its digits, as if it had one", async () => {
+    expect(await list(["+12065550100"]).match({ toNumber: "12065550100" }, "c1")).toBe("toNumber");
+  });
+
+  it("matches no number of which nothing but digits remains to compare", async () => {
+    expect(await list(["+12065550100"]).match({ fromNumber: "sip:alice@example.com" }, "c1")).toBeUndefined();
+  });
+
   it("asks for the decrypted value of the SecureString", async () => {
     // The store answers ciphertext without WithDecryption, which would not parse as a list.
     await expect(list([CALLER]).match({ fromNumber: CALLER }, "c1")).resolves.toBe("fromNumber");
