@@ -118,6 +118,27 @@ describe("the provider-free twin", () => {
     }
   });
 
+  it("expands a dynamic block into the blocks Terraform would generate, one per for_each element", () => {
+    const config = small();
+    (config.resource.aws_sqs_queue.jobs as Record<string, unknown>).dynamic = {
+      rule: {
+        for_each: '${{ for id, days in { "short" = 1, "long" = 30 } : id => days if days > 0 }}',
+        iterator: "each",
+        content: { id: "${each.key}", expiration: [{ days: "${each.value}" }] },
+      },
+    };
+    const workspace = new TwinWorkspace(providerFreeTwin(config));
+    try {
+      workspace.apply({});
+      expect(workspace.state().instances.get("aws_sqs_queue.jobs")?.rule).toEqual([
+        { id: "long", expiration: [{ days: 30 }] },
+        { id: "short", expiration: [{ days: 1 }] },
+      ]);
+    } finally {
+      workspace.remove();
+    }
+  });
+
   it("keeps computed attributes known across an in-place update, unknown across a replacement", () => {
     const queueUrl = { url: { value: "${aws_sqs_queue.jobs.url}" } };
     const workspace = new TwinWorkspace(providerFreeTwin(small({ output: queueUrl })));
