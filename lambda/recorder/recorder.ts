@@ -157,17 +157,20 @@ export function createRecorder({
       endMs: leg.endMs,
     }));
 
-  /** Writes the record of a call that gets no pipeline, before it is settled, so a failed write is retried. */
+  /**
+   * Writes the record of a call that gets no pipeline, then settles the call with that outcome: the record
+   * first, so a failed write is retried. Returns whether this attempt settled the call (only then is it counted).
+   */
   async function recordUnrecorded(
     callId: string,
     details: CallDetails,
     decided: "no_audio" | "audio_expired" | "not_recorded",
     legs: readonly EndedLeg[],
     log: Logger,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { streams, channels } = channelOrder(legs);
     const names = namesOf(callId, details, legs);
-    await auditor.recordUnrecorded(
+    return auditor.recordUnrecorded(
       {
         callId,
         details,
@@ -178,6 +181,7 @@ export function createRecorder({
         format: config.recordingFormat,
       },
       log,
+      () => store.settle(callId, { outcome: decided }, now()),
     );
   }
 
@@ -205,7 +209,6 @@ export function createRecorder({
     });
     count("AudioExpired");
     await recordUnrecorded(callId, details, "audio_expired", legs, log);
-    await store.settle(callId, { outcome: "audio_expired" }, now());
   }
 
   /**
@@ -248,8 +251,7 @@ export function createRecorder({
     listed: ListedParty,
     log: Logger,
   ): Promise<void> {
-    await recordUnrecorded(callId, details, "not_recorded", legs, log);
-    const settledNow = await store.settle(callId, { outcome: "not_recorded" }, now());
+    const settledNow = await recordUnrecorded(callId, details, "not_recorded", legs, log);
     // The number itself stays out of the log.
     log.info("a number of the call is on the do-not-record list; the call is not recorded", {
       outcome: "not_recorded",
@@ -267,7 +269,6 @@ export function createRecorder({
     if (decision.action === "close") {
       log.warn("no leg of the call produced a stream; closing it without a recording", { outcome: decision.outcome });
       await recordUnrecorded(callId, details, decision.outcome, [], log);
-      await store.settle(callId, { outcome: decision.outcome }, now());
       return;
     }
     const { outcome, streams, channels } = decision;

@@ -44,8 +44,12 @@ export interface RecordingAuditor {
    * another sweep kept one first), counts both. Returns the check's result.
    */
   audit(call: StartedCall, log: Logger, keep: (status: VerificationStatus) => Promise<boolean>): Promise<Verification>;
-  /** Writes the record of a call that has no recording, and counts its outcome. */
-  recordUnrecorded(call: UnrecordedCall, log: Logger): Promise<CallRecord>;
+  /**
+   * Writes the record of a call that has no recording, then settles the call with `settle`; counts its
+   * outcome only when this attempt settled it (false: a concurrent delivery did, and counts it). Returns
+   * whether it settled.
+   */
+  recordUnrecorded(call: UnrecordedCall, log: Logger, settle: () => Promise<boolean>): Promise<boolean>;
 }
 
 /** `RecordingsVerified`, `RecordingsShort`, ...: one metric per status. */
@@ -116,15 +120,16 @@ export function createRecordingAuditor({
       return verification;
     },
 
-    async recordUnrecorded(call, log) {
+    async recordUnrecorded(call, log, settle) {
       const record = recordOf(
         call,
         { bucket, key: call.recordingKey, format: call.format, pipelineArn: null, requestedAtMs: null },
         null,
       );
       await write(call, record, log);
+      if (!(await settle())) return false;
       countOutcome(record);
-      return record;
+      return true;
     },
   };
 }

@@ -82,6 +82,15 @@ describe("a call with a number on the do-not-record list", () => {
     );
   });
 
+  it("is counted once by outcome when two deliveries of its ENDED settle it at the same time", async () => {
+    listing(CALLER);
+    const recorder = await startRecorder();
+    const call = makeCall("listed-redelivered", { offsetMs: 390_000 });
+    const ended = streamingEvent(call, "caller", "ENDED");
+    expect((await recorder.handler(sqsEvent(ended, ended))).batchItemFailures).toEqual([]);
+    expect(recorder.logs.filter((line) => "Calls" in line).map((line) => line.Outcome)).toEqual(["not_recorded"]);
+  });
+
   it("takes the other leg's on-time ENDED as absorbed: no late-leg warning, no LateLegs", async () => {
     listing(CALLER);
     const recorder = await startRecorder();

@@ -136,9 +136,44 @@ describe("a status another sweep kept first", () => {
 });
 
 describe("the record of a call without a recording", () => {
+  const unrecorded = { ...call, decided: "no_audio" as const, channels: [] };
+
   it("is written with its outcome and no verification, and counted by outcome", async () => {
-    await auditor.recordUnrecorded({ ...call, decided: "no_audio", channels: [] }, log());
+    await auditor.recordUnrecorded(unrecorded, log(), async () => true);
     expect([record().outcome, record().verification, record().recording.pipelineArn]).toEqual(["no_audio", null, null]);
     expect(metrics.map((m) => m.name)).toEqual(["Calls"]);
+  });
+
+  it("is counted once when two deliveries write it at the same time: only the one that settles the call counts", async () => {
+    // The table's conditional settle: the first attempt wins, the other finds the call settled.
+    let settled = false;
+    const settle = async () => {
+      if (settled) return false;
+      settled = true;
+      return true;
+    };
+    const attempts = await Promise.all([
+      auditor.recordUnrecorded(unrecorded, log(), settle),
+      auditor.recordUnrecorded(unrecorded, log(), settle),
+    ]);
+    expect([attempts.sort(), metrics.map((m) => [m.name, m.dimensions])]).toEqual([
+      [false, true],
+      [["Calls", { VoiceConnectorId: "vc1", Outcome: "no_audio" }]],
+    ]);
+  });
+
+  it("is written before the call is settled, so a failed write leaves the call to be tried again", async () => {
+    const settle = jest.fn(async () => true);
+    await expect(
+      createRecordingAuditor({
+        store: createRecordingStore(client, "elsewhere"),
+        bucket: "elsewhere",
+        voiceConnectorId: "vc1",
+        metricsNamespace: "ChimeCallRecorder",
+        now: () => NOW,
+        emitMetric: (metric) => metrics.push(metric),
+      }).recordUnrecorded(unrecorded, log(), settle),
+    ).rejects.toThrow("PutObject");
+    expect([settle.mock.calls.length, metrics]).toEqual([0, []]);
   });
 });
