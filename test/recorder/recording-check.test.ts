@@ -29,6 +29,62 @@ async function check(file: Buffer | null, expected = twoLegs, format: RecordingF
   return checkRecording(format, expected, reader(file).read);
 }
 
+/** A RIFF/WAVE file of the chunks given, in order, each padded to an even length as RIFF requires. */
+function riff(...chunks: [id: string, body: Buffer, declaredSize?: number][]): Buffer {
+  const parts = chunks.map(([id, body, declaredSize]) => {
+    const header = Buffer.alloc(8);
+    header.write(id, 0, "latin1");
+    header.writeUInt32LE(declaredSize ?? body.length, 4);
+    return Buffer.concat([header, body, Buffer.alloc(body.length % 2)]);
+  });
+  const head = Buffer.alloc(12);
+  head.write("RIFF", 0, "latin1");
+  head.writeUInt32LE(4 + parts.reduce((sum, part) => sum + part.length, 0), 4);
+  head.write("WAVE", 8, "latin1");
+  return Buffer.concat([head, ...parts]);
+}
+
+/** A 16-bit PCM `fmt ` chunk body. */
+function pcmFormat(channels: number, sampleRateHz: number): Buffer {
+  const body = Buffer.alloc(16);
+  body.writeUInt16LE(1, 0);
+  body.writeUInt16LE(channels, 2);
+  body.writeUInt32LE(sampleRateHz, 4);
+  body.writeUInt32LE(sampleRateHz * channels * 2, 8);
+  body.writeUInt16LE(channels * 2, 12);
+  body.writeUInt16LE(16, 14);
+  return body;
+}
+
+/** 60 s of stereo 8 kHz 16-bit silence. */
+const audio = () => Buffer.alloc(8000 * 4 * 60);
+
+describe("walking a WAV's chunks", () => {
+  it("steps over the pad byte after an odd-sized chunk to find the data chunk", async () => {
+    const file = riff(["fmt ", pcmFormat(2, 8000)], ["junk", Buffer.from("odd")], ["data", audio()]);
+    expect(await check(file)).toMatchObject({ status: "verified", durationSeconds: 60 });
+  });
+
+  it("takes a data size of 0 as unknown (a streaming writer's), measuring the audio by the object's size", async () => {
+    const file = riff(["fmt ", pcmFormat(2, 8000)], ["data", audio(), 0]);
+    expect(await check(file)).toMatchObject({ status: "verified", durationSeconds: 60 });
+  });
+
+  it("calls a data chunk before any fmt chunk malformed", async () => {
+    const file = riff(["data", audio()], ["fmt ", pcmFormat(2, 8000)]);
+    expect(await check(file)).toMatchObject({ status: "malformed", reason: "data chunk before the fmt chunk" });
+  });
+
+  it("calls an audio format other than PCM (here 3, IEEE float) malformed", async () => {
+    const format = pcmFormat(2, 8000);
+    format.writeUInt16LE(3, 0);
+    expect(await check(riff(["fmt ", format], ["data", audio()]))).toMatchObject({
+      status: "malformed",
+      reason: "audio format 3, expected PCM (1)",
+    });
+  });
+});
+
 describe("checking a WAV recording from its header", () => {
   it("verifies a stereo 8 kHz WAV as long as the call, giving what the header says", async () => {
     const file = wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 60 });
@@ -167,6 +223,24 @@ describe("checking an Opus recording cheaply", () => {
     const file = opus({ channels: 2, durationSeconds: 60 });
     file.write("Vorbis!!", 28, "latin1");
     expect((await check(file, twoLegs, "Opus")).reason).toBe("the first Ogg packet is not an OpusHead");
+  });
+
+  it("calls an Ogg stream whose first page does not start the stream (no BOS flag) malformed", async () => {
+    const file = opus({ channels: 2, durationSeconds: 60 });
+    file[5] = 0;
+    expect((await check(file, twoLegs, "Opus")).reason).toBe("the first Ogg page does not start a stream");
+  });
+
+  it("skips a last page on which no packet ends (granule position -1), taking the length from the page before", async () => {
+    // RFC 3533: a page holding only the start of a packet (one lacing value of 255) has granule position -1.
+    const page = Buffer.alloc(27 + 1 + 255);
+    page.write("OggS", 0, "latin1");
+    page.writeBigInt64LE(-1n, 6);
+    page.writeUInt32LE(0x5eed, 14);
+    page[26] = 1;
+    page[27] = 255;
+    const file = Buffer.concat([opus({ channels: 2, durationSeconds: 60 }), page]);
+    expect(await check(file, twoLegs, "Opus")).toMatchObject({ status: "verified", durationSeconds: 60 });
   });
 
   it("calls a one-channel Opus stream for a two-leg call malformed", async () => {
