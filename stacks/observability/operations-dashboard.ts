@@ -75,6 +75,7 @@ export class OperationsDashboard extends Construct {
         "Recordings by check status",
         RECORDING_STATUS_METRICS.map((name) => recorderMetric(name)),
       ),
+      graph("Recording checks that could not run (retried with backoff)", [recorderMetric("RecordingChecksFailed")]),
       {
         type: "log",
         width: 12,

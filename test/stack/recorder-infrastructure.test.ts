@@ -267,6 +267,13 @@ describe("the recorder's alarms", () => {
     });
   });
 
+  it("have their failed checks graphed too: the dashboard shows RecordingChecksFailed", () => {
+    const widgets = parseJsonLiteral(resource(config, "aws_cloudwatch_dashboard", "recorder").dashboard_body).widgets;
+    expect(widgets.flatMap((widget: { properties: { metrics?: string[][] } }) => widget.properties.metrics ?? [])).toContainEqual(
+      ["ChimeCallRecorder", "RecordingChecksFailed", "VoiceConnectorId", connectorId],
+    );
+  });
+
   it("fire on any event the function dropped, whatever the reason", () => {
     expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_events_dropped")).toMatchObject({
       namespace: "ChimeCallRecorder",
