@@ -207,8 +207,7 @@ export function createRecorder({
       dataRetentionHours: config.dataRetentionHours,
       errorName: refusal?.errorName,
     });
-    count("AudioExpired");
-    await recordUnrecorded(callId, details, "audio_expired", legs, log);
+    if (await recordUnrecorded(callId, details, "audio_expired", legs, log)) count("AudioExpired");
   }
 
   /**

@@ -254,6 +254,22 @@ describe("a call whose audio Kinesis Video Streams no longer holds", () => {
   });
 });
 
+describe("an expired call whose events are delivered twice in one batch", () => {
+  const call = makeCall("expired-twice");
+  let logs: LogLine[];
+
+  beforeAll(async () => {
+    harness.pipelines.reset();
+    const recorder = await harness.startRecorder({ DATA_RETENTION_HOURS: "24", METRICS_NAMESPACE: "RecorderTest" });
+    logs = recorder.logs;
+    await recorder.handler(sqsEvent(...ended(call), ...ended(call)));
+  });
+
+  it("is counted as AudioExpired once, by the attempt that settles it", () => {
+    expect(logs.filter((line) => "AudioExpired" in line)).toHaveLength(1);
+  });
+});
+
 describe("a refusal once part of the call's audio has expired", () => {
   // With one hour of retention: the call started an hour and 5 s ago and ended 10 s later, so
   // its first seconds are gone and its last are not.
