@@ -59,6 +59,16 @@ export class TwinWorkspace {
   }
 
   /** The applied state: every resource and data source instance by synthesized address, with its arguments. */
+  /** Why Terraform refuses to plan `tfvars`, with white space folded; "" when the plan succeeds. */
+  planRefusal(tfvars: Record<string, unknown>): string {
+    try {
+      this.plan(tfvars);
+      return "";
+    } catch (error) {
+      return String((error as Error).message).replace(/\s+/g, " ");
+    }
+  }
+
   state(): AppliedState {
     const shown = JSON.parse(this.terraform(["show", "-json"]));
     const instances = new Map<string, Record<string, any>>();
