@@ -85,15 +85,11 @@ export function normalisePrefix(prefix: string): string {
     .join("/");
 }
 
-function recordingPrefix(env: Env): string {
-  const value = env.RECORDING_BUCKET_PREFIX ?? "";
+/** A key prefix from `name`, normalised; `problem` says why other characters are refused. */
+function keyPrefix(env: Env, name: "RECORDING_BUCKET_PREFIX" | "METADATA_PREFIX", problem: string): string {
+  const value = env[name] ?? "";
   if (!PREFIX.test(value)) {
-    throw new ConfigurationError({
-      field: "RECORDING_BUCKET_PREFIX",
-      value,
-      problem: "contains characters an S3 destination ARN cannot hold",
-      accepted: "letters, digits and . _ : / - (may be empty)",
-    });
+    throw new ConfigurationError({ field: name, value, problem, accepted: "letters, digits and . _ : / - (may be empty)" });
   }
   return normalisePrefix(value);
 }
@@ -110,19 +106,6 @@ function recordingFileName(env: Env): string {
     });
   }
   return value;
-}
-
-function metadataPrefix(env: Env): string {
-  const value = env.METADATA_PREFIX ?? "";
-  if (!PREFIX.test(value)) {
-    throw new ConfigurationError({
-      field: "METADATA_PREFIX",
-      value,
-      problem: "contains characters an S3 key prefix here cannot hold",
-      accepted: "letters, digits and . _ : / - (may be empty)",
-    });
-  }
-  return normalisePrefix(value);
 }
 
 function recordingCheckDelaySeconds(env: Env): number | null {
@@ -167,7 +150,7 @@ export function readConfig(env: Env): Config {
   return {
     callTable: required(env, "CALL_TABLE", /^[A-Za-z0-9_.-]{3,255}$/, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)"),
     recordingBucket: required(env, "RECORDING_BUCKET", BUCKET, "an S3 bucket name (a-z 0-9 . -)"),
-    recordingPrefix: recordingPrefix(env),
+    recordingPrefix: keyPrefix(env, "RECORDING_BUCKET_PREFIX", "contains characters an S3 destination ARN cannot hold"),
     pipelineConfigurationArn,
     partition: pipelineConfigurationArn.split(":")[1],
     voiceConnectorId: required(env, "VOICE_CONNECTOR_ID", NON_EMPTY, "the id of the recorded voice connector"),
@@ -188,7 +171,7 @@ export function readConfig(env: Env): Config {
     doNotRecordParameter: env.DO_NOT_RECORD_PARAMETER ?? "",
     doNotRecordCacheSeconds: positiveInteger(env, "DO_NOT_RECORD_CACHE_SECONDS", 60),
     recordingFileName: recordingFileName(env),
-    metadataPrefix: metadataPrefix(env),
+    metadataPrefix: keyPrefix(env, "METADATA_PREFIX", "contains characters an S3 key prefix here cannot hold"),
     recordingCheckDelaySeconds: recordingCheckDelaySeconds(env),
   };
 }

@@ -53,6 +53,10 @@ describe("reading the configuration", () => {
     expect(config).toMatchObject({ callTtlDays: 30, legWaitSeconds: 2, metricsNamespace: "Recorder" });
   });
 
+  it("normalises the records' prefix as it does the recordings'", () => {
+    expect(readConfig({ ...env, METADATA_PREFIX: "/call-records//2024/" }).metadataPrefix).toBe("call-records/2024");
+  });
+
   it("treats an unset prefix as the bucket root", () => {
     expect(readConfig({ ...env, RECORDING_BUCKET_PREFIX: undefined }).recordingPrefix).toBe("");
   });
@@ -67,6 +71,7 @@ describe("a bad configuration fails with the variable, the value and the accepte
     ["CALL_TABLE", undefined],
     ["RECORDING_BUCKET", "bucket name+spaces"],
     ["RECORDING_BUCKET_PREFIX", "calls with spaces"],
+    ["METADATA_PREFIX", "records+json"],
     ["MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN", "recorder-config"],
     ["VOICE_CONNECTOR_ID", ""],
     ["LOG_LEVEL", "VERBOSE"],
