@@ -7,6 +7,7 @@ import { PhoneNumber } from "./connector/phone-number";
 import { SipTrunk } from "./connector/sip-trunk";
 import { VoiceConnector } from "./connector/voice-connector";
 import { hcl, hclMap, varRef } from "./hcl";
+import { LossAlarms } from "./observability/loss-alarms";
 import { OperationsDashboard } from "./observability/operations-dashboard";
 import { RecorderAlarms } from "./observability/recorder-alarms";
 import { RecordingAlarms } from "./observability/recording-alarms";
@@ -196,6 +197,11 @@ export class CallRecorderStack extends TerraformStack {
       queue: recorderQueue.queue,
       topic: alarms.topic,
     });
+    new LossAlarms(this, "loss-alarms", {
+      namePrefix,
+      voiceConnectorId: voiceConnector.connector.id,
+      topic: alarms.topic,
+    });
     const dashboard = new OperationsDashboard(this, "operations-dashboard", {
       namePrefix,
       region,
@@ -251,7 +257,7 @@ export class CallRecorderStack extends TerraformStack {
     output("recorder_log_group", "CloudWatch log group of the recorder: one JSON line per event.", recorder.logGroup.name);
     output(
       "dashboard_name",
-      "CloudWatch dashboard of the recorder: calls by outcome, recordings by check status, refused pipeline requests, the queue, dead letters and the function.",
+      "CloudWatch dashboard of the recorder: calls by outcome, recordings by check status, refused pipeline requests, late legs, inferred ends and pipeline retries, the queue, dead letters and the function.",
       dashboard.dashboard.dashboardName,
     );
     output(

@@ -1,51 +1,61 @@
-import { createHash } from "node:crypto";
-import { type AttributeValue, type DynamoDBClient, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import type { CallLegs, ChannelRole, EndedLeg, LegRole, Outcome } from "./call";
-import { type CallDetails, NO_DETAILS } from "./call-record";
-import { classifyAwsError, isConditionalCheckFailure } from "./errors";
-import type { RecordingFormat, VerificationStatus } from "./recording-check";
-
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import type { CallLegs, ChannelRole, Claim, EndedLeg, OpenLeg, Outcome } from "./call";
+import {
+  ATTRIBUTES as A,
+  attemptValue,
+  CHECK_DUE,
+  claimedStreams,
+  claimValue,
+  endedLegValue,
+  type Item,
+  type LateRecording,
+  legAttribute,
+  openLegValue,
+  PENDING,
+  type PipelineAttempt,
+  readClaim,
+  readDetails,
+  readLateRecordings,
+  readLegEntries,
+  readLegs,
+  readPipelineAttempts,
+  type StoredClaim,
+} from "./call-item";
+import type { CallDetails } from "./call-record";
+import { classifyAwsError } from "./errors";
+import type { LegEnd } from "./leg-end";
+import type { RecordingFormat } from "./recording-check";
 import { CALL_TABLE_SCHEMA } from "./table-schema";
+import { createTableUpdate, n, s, type TableUpdate } from "./table-update";
 
-/**
- * The pending index's sort key (pending_since) holds when the call is next due for the sweep (first
- * event plus LEG_WAIT_SECONDS, pushed back after each failed try). Its name is older than that
- * meaning: it stays so that the table and calls pending during an upgrade keep their index, and
- * items written before first_event_ms was kept hold the first event's time there (readPending).
- */
-const { partitionKey: CALL_ID, ttlAttribute: EXPIRES_AT, pendingIndex: PENDING_INDEX } = CALL_TABLE_SCHEMA;
-const PENDING = "1";
-/** The same sparse index lists started recordings until they are checked, sorted by when the check is due. */
-const CHECK_DUE = "check";
-/** What the events said of the call (numbers, ids, SIPREC metadata), as JSON. */
-const DETAILS = "call_details";
-
-const ROLE_ATTRIBUTE: Record<LegRole, string> = { caller: "caller_leg", callee: "callee_leg" };
-const ATTRIBUTE_ROLE: Record<string, LegRole> = { caller_leg: "caller", callee_leg: "callee" };
-/** Legs without a role are keyed by their stream, so that the two legs of such a call pair. */
-const UNKNOWN_ROLE_PREFIX = "leg_";
-/** The failTime of each FAILED event: a number set, so a redelivered FAILED counts once. */
-const FAILED_AT = "failed_at";
-/**
- * The EventBridge id of each FAILED event: a string set, so that two legs failing in the same
- * millisecond count twice while a redelivery still counts once. A call has as many failures as the
- * larger of the two sets: items written before the ids were kept hold fail times only.
- */
-const FAILED_EVENTS = "failed_events";
-
-/** `settled`: the call already has `recorded_at`, so nothing more may happen to it. */
-export type StoreResult = { status: "open"; legs: CallLegs; details: CallDetails } | { status: "settled" };
-
-export interface PendingCall {
+/** Everything the table holds of a call that decisions are made from. */
+export interface CallState {
   callId: string;
   legs: CallLegs;
-  /** When the sweep may next try the call: LEG_WAIT_SECONDS after its first event, then after each failure. */
+  details: CallDetails;
+  /** legs_version as read: a claim holds only if it is unchanged. Undefined for items of earlier versions. */
+  version: number | undefined;
+  /** The call's own recording, once claimed. */
+  claim: StoredClaim | undefined;
+  /** The streams the call's recording holds once claimed (or settled by an earlier version). */
+  claimedStreams: string[] | undefined;
+  /** The claim was acted on: a pipeline started, or the call closed without one. */
+  settled: boolean;
+  /** What the settled claim became (recorded, no_audio, not_recorded, ...). */
+  outcome: string | undefined;
+  late: LateRecording[];
+  /** Each leg's attribute name, by stream ARN. */
+  legNames: Record<string, string>;
+  attempts: PipelineAttempt[];
+}
+
+export interface PendingCall extends CallState {
+  /** When the sweep may next try the call. */
   dueMs: number;
   /** When the call's first event was stored. */
   firstEventMs: number;
-  /** Sweep attempts that failed so far. */
-  attempts: number;
-  details: CallDetails;
+  /** Sweep tries that failed, or found a leg still streaming, so far. */
+  sweepAttempts: number;
 }
 
 /** Where a started recording is and when to check it. */
@@ -54,81 +64,19 @@ export interface RecordingCheck {
   recordingKey: string;
   recordKey: string;
   format: RecordingFormat;
-  /** The streams recorded, in file order: a leg that reports after the call was settled is not among them. */
-  streamArns: string[];
-}
-
-/** A started recording whose check is due, with everything its record needs. */
-export interface DueCheck {
-  callId: string;
-  legs: CallLegs;
-  details: CallDetails;
-  outcome: "recorded" | "single_leg";
-  channels: ChannelRole[];
-  pipelineArn: string;
-  /** When the pipeline was started (the call was settled). */
-  requestedAtMs: number;
-  recordingKey: string;
-  recordKey: string;
-  format: RecordingFormat;
-  streamArns: string[];
-  /** Checks of this recording that failed so far (a refused or failed read or write). */
-  checkAttempts: number;
 }
 
 export interface Settlement {
   outcome: Outcome;
+  /** The claim's attempt, kept with its pipeline for the record. */
+  attempt?: number;
   pipelineArn?: string;
   /** What each channel of the recording holds, first channel first. */
   channels?: ChannelRole[];
-  /** For a started recording: the call stays in the sparse index until its check. */
+  /** The streams recorded, in file order. */
+  streamArns?: string[];
+  /** For a started recording: the call moves to the checks due. */
   check?: RecordingCheck;
-}
-
-export interface CallStore {
-  /** One UpdateItem; returns the call's legs as now stored. */
-  storeEnded(callId: string, leg: EndedLeg, details: CallDetails, nowMs: number): Promise<StoreResult>;
-  /** One UpdateItem; returns the call's legs as now stored. */
-  storeFailure(callId: string, failedMs: number, eventKey: string, details: CallDetails, nowMs: number): Promise<StoreResult>;
-  /** Returns false when another attempt settled the call first. */
-  settle(callId: string, settlement: Settlement, nowMs: number): Promise<boolean>;
-  /**
-   * Notes that the service refused the call, before its dead letter is sent: the call stays pending,
-   * due again at `retryAtMs`, so that a dead letter that is never sent (a failed send, a lost
-   * invocation) is retried rather than lost. False when the call was settled: it needs no dead letter.
-   */
-  markRefused(callId: string, errorName: string, nowMs: number, retryAtMs: number): Promise<boolean>;
-  /**
-   * Takes a refused call whose dead letter was sent out of the pending index without settling it, so
-   * that no sweep retries it and a redrive of its dead letter can still record it. False when it was
-   * settled or reopened meanwhile.
-   */
-  markDeadLettered(callId: string): Promise<boolean>;
-  /**
-   * For an ENDED that found its call settled: keeps the leg in the settled item and says whether its
-   * audio was to be recorded and is not (`late`: the call was recorded, or closed as no_audio, without
-   * this leg) or not (`absorbed`: a redelivery of a recorded leg, or a call not to be recorded at all,
-   * not_recorded or audio_expired, whose other leg's on-time ENDED lands here).
-   */
-  noteLateLeg(callId: string, leg: EndedLeg): Promise<"late" | "absorbed">;
-  /** Puts a refused call back in the pending index (its dead letter was redriven); returns its legs. */
-  reopen(callId: string, nowMs: number): Promise<StoreResult>;
-  /** Every pending call (at most `limit`), the earliest due first. */
-  findPending(limit: number): Promise<PendingCall[]>;
-  /**
-   * Puts off the sweep's next try of a call whose attempt failed, keeping when its first event was
-   * stored (`firstEventMs` as findPending read it); false when it is no longer pending.
-   */
-  defer(callId: string, attempts: number, dueMs: number, firstEventMs: number): Promise<boolean>;
-  /** Started recordings whose check is due by `nowMs` (at most `limit`), the earliest first. */
-  findDueChecks(nowMs: number, limit: number): Promise<DueCheck[]>;
-  /**
-   * Puts off the next check of a recording whose check failed, so that it does not stay at the head of
-   * the checks due ahead of later ones; false when it is no longer due for a check.
-   */
-  deferCheck(callId: string, attempts: number, dueMs: number): Promise<boolean>;
-  /** Keeps the check's status in the item (until it expires) and takes the call out of the index. */
-  markChecked(callId: string, status: VerificationStatus, nowMs: number): Promise<boolean>;
 }
 
 export interface CallStoreOptions {
@@ -137,442 +85,348 @@ export interface CallStoreOptions {
   legWaitSeconds: number;
 }
 
-/** When the call's first event was stored. */
-const FIRST_EVENT = "first_event_ms";
-const ATTEMPTS = "sweep_attempts";
-const CHECK_ATTEMPTS = "check_attempts";
-
-function legAttribute(leg: EndedLeg): string {
-  if (leg.role !== undefined) return ROLE_ATTRIBUTE[leg.role];
-  return `${UNKNOWN_ROLE_PREFIX}${createHash("sha256").update(leg.streamArn).digest("hex").slice(0, 16)}`;
-}
-
-const legValue = (leg: EndedLeg): AttributeValue => ({
-  M: {
-    state: { S: "ENDED" },
-    stream_arn: { S: leg.streamArn },
-    start_ms: { N: String(leg.startMs) },
-    end_ms: { N: String(leg.endMs) },
-  },
-});
-
-function readDetails(item: Record<string, AttributeValue>): CallDetails {
-  const json = item[DETAILS]?.S;
-  return json === undefined ? NO_DETAILS : { ...NO_DETAILS, ...(JSON.parse(json) as Partial<CallDetails>) };
-}
-
-function readLegs(item: Record<string, AttributeValue>): CallLegs {
-  const ended: EndedLeg[] = [];
-  let failures = Math.max(item[FAILED_AT]?.NS?.length ?? 0, item[FAILED_EVENTS]?.SS?.length ?? 0);
-  for (const [name, attribute] of Object.entries(item)) {
-    const role = ATTRIBUTE_ROLE[name];
-    if (role === undefined && !name.startsWith(UNKNOWN_ROLE_PREFIX)) continue;
-    const value = attribute.M;
-    if (value?.state?.S === "FAILED") {
-      // Written by versions that filed a FAILED under a role; it still accounts for one leg.
-      failures += 1;
-      continue;
-    }
-    if (
-      value?.state?.S !== "ENDED" ||
-      value.stream_arn?.S === undefined ||
-      value.start_ms?.N === undefined ||
-      value.end_ms?.N === undefined
-    ) {
-      // Only this function writes legs, so an unreadable one is a bug worth a retry and an alarm.
-      throw new Error(`call ${item[CALL_ID]?.S} has an unreadable ${name}: ${JSON.stringify(attribute)}`);
-    }
-    const leg: EndedLeg = { streamArn: value.stream_arn.S, startMs: Number(value.start_ms.N), endMs: Number(value.end_ms.N) };
-    ended.push(role === undefined ? leg : { ...leg, role });
-  }
-  return { ended, failures };
+export function stateOf(callId: string, item: Item): CallState {
+  const legNames: Record<string, string> = {};
+  for (const entry of readLegEntries(item)) legNames[entry.leg.streamArn] = entry.name;
+  const version = item[A.version]?.N;
+  return {
+    callId,
+    legs: readLegs(item),
+    details: readDetails(item),
+    version: version === undefined ? undefined : Number(version),
+    claim: readClaim(item[A.claim]),
+    claimedStreams: claimedStreams(item),
+    settled: item[A.recorded] !== undefined,
+    outcome: item[A.outcome]?.S,
+    late: readLateRecordings(item),
+    legNames,
+    attempts: readPipelineAttempts(item),
+  };
 }
 
 /**
  * When a pending call is due and when its first event was stored. Versions before first_event_ms
  * kept the first event's time in pending_since; such an item lacks first_event_ms, or got it from
- * a later event (if_not_exists), after its pending_since. Every item written since has
- * pending_since = first_event_ms + LEG_WAIT_SECONDS (at least 1 s) or a later due time.
+ * a later event (if_not_exists), after its pending_since.
  */
-function readPending(item: Record<string, AttributeValue>, legWaitMs: number): { dueMs: number; firstEventMs: number } {
-  const since = Number(item[PENDING_INDEX.sortKey]?.N ?? 0);
-  const first = item[FIRST_EVENT]?.N === undefined ? undefined : Number(item[FIRST_EVENT].N);
+function readPending(item: Item, legWaitMs: number): { dueMs: number; firstEventMs: number } {
+  const since = Number(item[A.since]?.N ?? 0);
+  const first = item[A.firstEvent]?.N === undefined ? undefined : Number(item[A.firstEvent].N);
   if (first === undefined || first > since) return { dueMs: since + legWaitMs, firstEventMs: since };
   return { dueMs: since, firstEventMs: first };
 }
 
-export function createCallStore(client: DynamoDBClient, options: CallStoreOptions): CallStore {
-  const TableName = options.callTable;
+export function createCallStore(client: DynamoDBClient, options: CallStoreOptions) {
+  const update: TableUpdate = createTableUpdate(client, options.callTable);
   const ttlSeconds = options.callTtlDays * 86_400;
   const legWaitMs = options.legWaitSeconds * 1000;
 
-  /** One conditional UpdateItem that also keeps the call in the pending index; returns ALL_NEW. */
-  async function update(
+  /**
+   * Stores what one event says. A call not yet claimed is (again) due LEG_WAIT_SECONDS after this,
+   * its latest event; a claimed call keeps its place in the index, and its state tells what the
+   * event means (a late leg, a redelivery).
+   */
+  async function storeEvent(
     callId: string,
     nowMs: number,
-    change: { set?: string; add?: string },
-    names: Record<string, string>,
-    values: Record<string, AttributeValue>,
-    condition = "attribute_not_exists(#recorded)",
-  ): Promise<StoreResult> {
-    const pending =
-      "#expires = if_not_exists(#expires, :expires), #pending = :pending, #since = if_not_exists(#since, :due), #first = if_not_exists(#first, :now)";
-    const set = [change.set, pending].filter((clause) => clause !== undefined).join(", ");
-    const expression = change.add === undefined ? `SET ${set}` : `SET ${set} ADD ${change.add}`;
-    let item: Record<string, AttributeValue>;
-    try {
-      const { Attributes } = await client.send(
-        new UpdateItemCommand({
-          TableName,
-          Key: { [CALL_ID]: { S: callId } },
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: {
-            ...names,
-            ...(condition.includes("#callId") ? { "#callId": CALL_ID } : {}),
-            "#expires": EXPIRES_AT,
-            "#pending": PENDING_INDEX.partitionKey,
-            "#since": PENDING_INDEX.sortKey,
-            "#first": FIRST_EVENT,
-            "#recorded": "recorded_at",
-          },
-          ExpressionAttributeValues: {
-            ...values,
-            ":expires": { N: String(Math.floor(nowMs / 1000) + ttlSeconds) },
-            ":pending": { S: PENDING },
-            ":due": { N: String(nowMs + legWaitMs) },
-            ":now": { N: String(nowMs) },
-          },
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      item = Attributes ?? {};
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return { status: "settled" };
-      throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+    change: { set: string; add?: string; names: Record<string, string>; values: Record<string, AttributeValue> },
+  ): Promise<CallState> {
+    const set = `${change.set}, #expires = if_not_exists(#expires, :expires), #first = if_not_exists(#first, :now), #last = :now`;
+    const add = `ADD #version :one${change.add ?? ""}`;
+    const names = {
+      ...change.names,
+      "#expires": A.expiresAt,
+      "#first": A.firstEvent,
+      "#last": A.lastEvent,
+      "#version": A.version,
+    };
+    const values = { ...change.values, ":expires": n(Math.floor(nowMs / 1000) + ttlSeconds), ":now": n(nowMs), ":one": n(1) };
+    for (let tries = 0; tries < 2; tries++) {
+      const open = await update(callId, {
+        expression: `SET ${set}, #pending = :pending, #since = :due ${add}`,
+        condition: "attribute_not_exists(#claim) AND attribute_not_exists(#recorded)",
+        names: { ...names, "#pending": A.pending, "#since": A.since, "#claim": A.claim, "#recorded": A.recorded },
+        values: { ...values, ":pending": s(PENDING), ":due": n(nowMs + legWaitMs) },
+        returnValues: "ALL_NEW",
+      });
+      if (open !== null) return stateOf(callId, open);
+      // Claimed, so the item exists: the condition keeps one that expired meanwhile from coming back as a stub.
+      const claimed = await update(callId, {
+        expression: `SET ${set} ${add}`,
+        condition: "attribute_exists(#callId)",
+        names: { ...names, "#callId": A.callId },
+        values,
+        returnValues: "ALL_NEW",
+      });
+      if (claimed !== null) return stateOf(callId, claimed);
     }
-    return { status: "open", legs: readLegs(item), details: readDetails(item) };
+    throw new Error(`call ${callId} expired while its event was stored`);
   }
 
+  /** A condition on the call's claim holding still, and the names it uses. */
+  const claimHolds = { condition: "#claim.#token = :token", names: { "#claim": A.claim, "#token": "token" } };
+
   return {
-    async storeEnded(callId, leg, details, nowMs) {
-      // ENDED replaces whatever the leg held: a redelivery carries the same values. Its details are
-      // the fullest an event gives (numbers, SIPREC metadata), so they replace a FAILED's.
-      return update(
-        callId,
-        nowMs,
-        { set: "#leg = :leg, #details = :details" },
-        { "#leg": legAttribute(leg), "#details": DETAILS },
-        { ":leg": legValue(leg), ":details": { S: JSON.stringify(details) } },
-      );
+    /** A leg's STARTED: kept unless its ENDED (or an inferred end) is there already. Details are written once. */
+    storeStarted(callId: string, leg: OpenLeg, details: CallDetails, nowMs: number): Promise<CallState> {
+      return storeEvent(callId, nowMs, {
+        set: "#leg = if_not_exists(#leg, :leg), #details = if_not_exists(#details, :details)",
+        names: { "#leg": legAttribute(leg), "#details": A.details },
+        values: { ":leg": openLegValue(leg), ":details": s(JSON.stringify(details)) },
+      });
     },
 
-    async storeFailure(callId, failedMs, eventKey, details, nowMs) {
-      return update(
-        callId,
-        nowMs,
-        { set: "#details = if_not_exists(#details, :details)", add: "#failed :failed, #failedEvents :failedEvents" },
-        { "#failed": FAILED_AT, "#failedEvents": FAILED_EVENTS, "#details": DETAILS },
-        {
+    /** A leg's ENDED replaces what the leg held (its STARTED, an inferred end); a redelivery carries the same values. */
+    storeEnded(callId: string, leg: EndedLeg, details: CallDetails, nowMs: number): Promise<CallState> {
+      return storeEvent(callId, nowMs, {
+        set: "#leg = :leg, #details = if_not_exists(#details, :details)",
+        names: { "#leg": legAttribute(leg), "#details": A.details },
+        values: { ":leg": endedLegValue(leg), ":details": s(JSON.stringify(details)) },
+      });
+    },
+
+    /**
+     * A FAILED: its fail time and event id join sets, so a redelivery counts once while two legs
+     * failing in the same millisecond count twice. Items of earlier versions hold fail times only.
+     */
+    storeFailure(callId: string, failedMs: number, eventKey: string, details: CallDetails, nowMs: number): Promise<CallState> {
+      return storeEvent(callId, nowMs, {
+        set: "#failedDetails = if_not_exists(#failedDetails, :details)",
+        add: ", #failed :failed, #failedEvents :failedEvents",
+        names: { "#failed": A.failedAt, "#failedEvents": A.failedEvents, "#failedDetails": A.failedDetails },
+        values: {
           ":failed": { NS: [String(failedMs)] },
           ":failedEvents": { SS: [eventKey] },
-          ":details": { S: JSON.stringify(details) },
+          ":details": s(JSON.stringify(details)),
         },
-      );
+      });
     },
 
-    async settle(callId, { outcome, pipelineArn, channels, check }, nowMs) {
-      const setPipeline = pipelineArn === undefined ? "" : ", #pipeline = :pipeline";
-      const setChannels = channels === undefined ? "" : ", #channels = :channels";
-      // A started recording moves from the pending calls to the checks due; anything else leaves the index.
-      const index =
-        check === undefined
-          ? " REMOVE #pending, #since"
-          : ", #pending = :check, #since = :checkDue, #recordingKey = :recordingKey, #recordKey = :recordKey, #format = :format, #streams = :streams";
+    /**
+     * Keeps what a scan of open legs' streams found: an inferred end, or how far the stream was read.
+     * Null when a leg changed meanwhile (its ENDED came): the caller decides again later.
+     */
+    async storeScan(callId: string, scans: readonly { name: string; leg: OpenLeg; end: LegEnd }[]): Promise<CallState | null> {
+      const names: Record<string, string> = { "#version": A.version, "#state": "state" };
+      const values: Record<string, AttributeValue> = { ":one": n(1), ":started": s("STARTED") };
+      const sets: string[] = [];
+      scans.forEach(({ name, leg, end }, i) => {
+        names[`#leg${i}`] = name;
+        if (end.state === "ended") {
+          sets.push(`#leg${i} = :leg${i}`);
+          values[`:leg${i}`] = endedLegValue({ ...leg, endMs: end.endMs, endSource: "inferred" });
+        } else {
+          names["#scanned"] = "scanned_to_ms";
+          sets.push(`#leg${i}.#scanned = :scanned${i}`);
+          values[`:scanned${i}`] = n(end.scannedToMs);
+        }
+      });
+      const item = await update(callId, {
+        expression: `SET ${sets.join(", ")} ADD #version :one`,
+        condition: scans.map((_, i) => `#leg${i}.#state = :started`).join(" AND "),
+        names,
+        values,
+        returnValues: "ALL_NEW",
+      });
+      return item === null ? null : stateOf(callId, item);
+    },
+
+    /**
+     * Claims the call's recording for exactly `claim`'s legs, if the legs are still as read
+     * (`version`) and nothing claimed it first. The call stays pending, due at `retryAtMs`, so that
+     * the sweep takes up a claim whose request never completed.
+     */
+    async claim(callId: string, version: number | undefined, claim: Claim, token: string, nowMs: number, retryAtMs: number) {
+      const versionHolds = version === undefined ? "attribute_not_exists(#version)" : "#version = :version";
+      const item = await update(callId, {
+        // An item of the old shape keeps its first event's time, which pending_since held until then.
+        expression: "SET #claim = :claim, #first = if_not_exists(#first, #since), #since = :retryAt",
+        condition: `attribute_exists(#pending) AND attribute_not_exists(#claim) AND attribute_not_exists(#recorded) AND ${versionHolds}`,
+        names: {
+          "#claim": A.claim,
+          "#pending": A.pending,
+          "#recorded": A.recorded,
+          "#since": A.since,
+          "#version": A.version,
+          "#first": A.firstEvent,
+        },
+        values: {
+          ":claim": claimValue(claim, token, nowMs),
+          ":retryAt": n(retryAtMs),
+          ...(version === undefined ? {} : { ":version": n(version) }),
+        },
+      });
+      return item !== null;
+    },
+
+    /** Acts on the claim with `token`; false when it was settled, or replaced by a new attempt, first. */
+    async settle(callId: string, token: string, settlement: Settlement, nowMs: number): Promise<boolean> {
+      const { outcome, attempt, pipelineArn, channels, streamArns, check } = settlement;
+      const sets = ["#recorded = :now", "#outcome = :outcome"];
+      const names: Record<string, string> = { ...claimHolds.names, "#recorded": A.recorded, "#outcome": A.outcome };
+      const values: Record<string, AttributeValue> = { ":now": n(nowMs), ":outcome": s(outcome), ":token": s(token) };
+      const put = (attribute: keyof typeof A, value: AttributeValue) => {
+        sets.push(`#${attribute} = :${attribute}`);
+        names[`#${attribute}`] = A[attribute];
+        values[`:${attribute}`] = value;
+      };
+      if (pipelineArn !== undefined) {
+        put("pipeline", s(pipelineArn));
+        sets.push("#pipelineAttempts = list_append(if_not_exists(#pipelineAttempts, :noAttempts), :attempt)");
+        names["#pipelineAttempts"] = A.pipelineAttempts;
+        values[":noAttempts"] = { L: [] };
+        values[":attempt"] = {
+          L: [attemptValue({ attempt: attempt ?? 1, pipelineArn, requestedAtMs: nowMs, failureReason: null })],
+        };
+      }
+      if (channels !== undefined) put("channels", { L: channels.map((role) => s(role)) });
+      if (streamArns !== undefined) put("streams", { L: streamArns.map((arn) => s(arn)) });
+      names["#pending"] = A.pending;
+      names["#since"] = A.since;
+      let remove = " REMOVE #pending, #since";
+      if (check !== undefined) {
+        put("recordingKey", s(check.recordingKey));
+        put("recordKey", s(check.recordKey));
+        put("format", s(check.format));
+        put("checkDue", n(check.dueMs));
+        sets.push("#pending = :checkIndex", "#since = :checkDueMs");
+        values[":checkIndex"] = s(CHECK_DUE);
+        values[":checkDueMs"] = n(check.dueMs);
+        remove = "";
+      }
+      const item = await update(callId, {
+        expression: `SET ${sets.join(", ")}${remove}`,
+        condition: `${claimHolds.condition} AND attribute_not_exists(#recorded)`,
+        names,
+        values,
+      });
+      return item !== null;
+    },
+
+    /**
+     * Notes that the service refused the call, before its dead letter is sent: the call stays pending,
+     * due again at `retryAtMs`, so that a dead letter that is never sent (a failed send, a lost
+     * invocation) is retried rather than lost. False when the call was settled: it needs no dead letter.
+     */
+    async markRefused(callId: string, errorName: string, nowMs: number, retryAtMs: number): Promise<boolean> {
+      const item = await update(callId, {
+        // An item of the old shape keeps its first event's time, which pending_since held until then.
+        expression: "SET #refusedAt = :now, #refusal = :refusal, #first = if_not_exists(#first, #since), #since = :retryAt",
+        condition: "attribute_exists(#pending) AND attribute_not_exists(#recorded)",
+        names: {
+          "#recorded": A.recorded,
+          "#refusedAt": "refused_at",
+          "#refusal": "refusal",
+          "#pending": A.pending,
+          "#since": A.since,
+          "#first": A.firstEvent,
+        },
+        values: { ":now": n(nowMs), ":refusal": s(errorName), ":retryAt": n(retryAtMs) },
+      });
+      return item !== null;
+    },
+
+    /**
+     * Takes a refused call whose dead letter was sent out of the pending index without settling it, so
+     * that no sweep retries it and a redrive of its dead letter can still record it. False when it was
+     * settled or reopened meanwhile.
+     */
+    async markDeadLettered(callId: string): Promise<boolean> {
+      const item = await update(callId, {
+        // pending_since stays: a redriven call is due at once.
+        expression: "REMOVE #pending",
+        condition: "attribute_exists(#pending) AND attribute_exists(#refusedAt) AND attribute_not_exists(#recorded)",
+        names: { "#recorded": A.recorded, "#refusedAt": "refused_at", "#pending": A.pending },
+      });
+      return item !== null;
+    },
+
+    /** Puts a refused call back in the pending index (its dead letter was redriven); null when it is settled or gone. */
+    async reopen(callId: string, nowMs: number): Promise<CallState | null> {
+      const item = await update(callId, {
+        expression: "SET #pending = :pending, #since = if_not_exists(#since, :now)",
+        condition: "attribute_exists(#callId) AND attribute_not_exists(#recorded)",
+        names: { "#callId": A.callId, "#pending": A.pending, "#since": A.since, "#recorded": A.recorded },
+        values: { ":pending": s(PENDING), ":now": n(nowMs) },
+        returnValues: "ALL_NEW",
+      });
+      return item === null ? null : stateOf(callId, item);
+    },
+
+    /**
+     * Puts off the sweep's next try of a call (a failed try, or a leg still streaming), keeping when its
+     * first event was stored (`firstEventMs` as findPending read it); false when it is no longer pending.
+     */
+    async defer(callId: string, attempts: number, dueMs: number, firstEventMs: number): Promise<boolean> {
+      const item = await update(callId, {
+        // first_event_ms too: with a due time in pending_since, an item of the old shape is no longer recognisable.
+        expression: "SET #since = :due, #attempts = :attempts, #first = :first",
+        condition: "#pending = :pending AND attribute_not_exists(#recorded)",
+        names: {
+          "#since": A.since,
+          "#attempts": A.attempts,
+          "#first": A.firstEvent,
+          "#pending": A.pending,
+          "#recorded": A.recorded,
+        },
+        values: { ":due": n(dueMs), ":attempts": n(attempts), ":first": n(firstEventMs), ":pending": s(PENDING) },
+      });
+      return item !== null;
+    },
+
+    /** The call as the table holds it now (a consistent read); null when there is none. */
+    async read(callId: string): Promise<CallState | null> {
       try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: `SET #recorded = :now, #outcome = :outcome${setPipeline}${setChannels}${index}`,
-            // attribute_exists: a call that expired meanwhile must not come back as a TTL-less stub.
-            ConditionExpression: "attribute_exists(#callId) AND attribute_not_exists(#recorded)",
-            ExpressionAttributeNames: {
-              "#callId": CALL_ID,
-              "#recorded": "recorded_at",
-              "#outcome": "outcome",
-              "#pending": PENDING_INDEX.partitionKey,
-              "#since": PENDING_INDEX.sortKey,
-              ...(pipelineArn === undefined ? {} : { "#pipeline": "pipeline_arn" }),
-              ...(channels === undefined ? {} : { "#channels": "channel_roles" }),
-              ...(check === undefined
-                ? {}
-                : {
-                    "#recordingKey": "recording_key",
-                    "#recordKey": "record_key",
-                    "#format": "recording_format",
-                    "#streams": "recorded_streams",
-                  }),
-            },
-            ExpressionAttributeValues: {
-              ":now": { N: String(nowMs) },
-              ":outcome": { S: outcome },
-              ...(pipelineArn === undefined ? {} : { ":pipeline": { S: pipelineArn } }),
-              ...(channels === undefined ? {} : { ":channels": { L: channels.map((role) => ({ S: role })) } }),
-              ...(check === undefined
-                ? {}
-                : {
-                    ":check": { S: CHECK_DUE },
-                    ":checkDue": { N: String(check.dueMs) },
-                    ":recordingKey": { S: check.recordingKey },
-                    ":recordKey": { S: check.recordKey },
-                    ":format": { S: check.format },
-                    ":streams": { L: check.streamArns.map((arn) => ({ S: arn })) },
-                  }),
-            },
-          }),
+        const { Item } = await client.send(
+          new GetItemCommand({ TableName: options.callTable, Key: { [A.callId]: s(callId) }, ConsistentRead: true }),
         );
-        return true;
+        return Item === undefined ? null : stateOf(callId, Item);
       } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
+        throw classifyAwsError(error, { callId, operation: "GetItem" });
       }
     },
 
-    async markRefused(callId, errorName, nowMs, retryAtMs) {
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { [CALL_ID]: { S: callId } },
-            // An item of the old shape keeps its first event's time, which pending_since held until now.
-            UpdateExpression:
-              "SET #refusedAt = :now, #refusal = :refusal, #first = if_not_exists(#first, #since), #since = :retryAt",
-            ConditionExpression: "attribute_exists(#pending) AND attribute_not_exists(#recorded)",
-            ExpressionAttributeNames: {
-              "#recorded": "recorded_at",
-              "#refusedAt": "refused_at",
-              "#refusal": "refusal",
-              "#pending": PENDING_INDEX.partitionKey,
-              "#since": PENDING_INDEX.sortKey,
-              "#first": FIRST_EVENT,
-            },
-            ExpressionAttributeValues: {
-              ":now": { N: String(nowMs) },
-              ":refusal": { S: errorName },
-              ":retryAt": { N: String(retryAtMs) },
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
-      }
-    },
-
-    async markDeadLettered(callId) {
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { [CALL_ID]: { S: callId } },
-            // pending_since stays: a redriven call is due at once.
-            UpdateExpression: "REMOVE #pending",
-            ConditionExpression:
-              "attribute_exists(#pending) AND attribute_exists(#refusedAt) AND attribute_not_exists(#recorded)",
-            ExpressionAttributeNames: {
-              "#recorded": "recorded_at",
-              "#refusedAt": "refused_at",
-              "#pending": PENDING_INDEX.partitionKey,
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
-      }
-    },
-
-    async noteLateLeg(callId, leg) {
-      const attribute = legAttribute(leg);
-      try {
-        const { Attributes: old = {} } = await client.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: "SET #leg = if_not_exists(#leg, :leg)",
-            // Only an item that is still there: an expired call must not come back as a stub.
-            ConditionExpression: "attribute_exists(#recorded)",
-            ExpressionAttributeNames: { "#leg": attribute, "#recorded": "recorded_at" },
-            ExpressionAttributeValues: { ":leg": legValue(leg) },
-            ReturnValues: "ALL_OLD",
-          }),
-        );
-        const outcome = old.outcome?.S;
-        // no_audio: the call was closed for want of a stream, so this leg's audio was not recorded.
-        if (outcome === "no_audio") return "late";
-        // not_recorded and audio_expired: no audio was to be recorded, whenever the leg ended.
-        if (outcome !== "recorded" && outcome !== "single_leg") return "absorbed";
-        const recorded = old.recorded_streams?.L;
-        // Calls settled before recorded_streams was kept: a leg the item did not hold was not recorded.
-        if (recorded === undefined) return old[attribute] === undefined ? "late" : "absorbed";
-        return recorded.some((arn) => arn.S === leg.streamArn) ? "absorbed" : "late";
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return "absorbed";
-        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
-      }
-    },
-
-    async reopen(callId, nowMs) {
-      return update(callId, nowMs, {}, {}, {}, "attribute_exists(#callId) AND attribute_not_exists(#recorded)");
-    },
-
-    async defer(callId, attempts, dueMs, firstEventMs) {
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { [CALL_ID]: { S: callId } },
-            // first_event_ms too: with a due time in pending_since, an item of the old shape is no longer recognisable.
-            UpdateExpression: "SET #since = :due, #attempts = :attempts, #first = :first",
-            ConditionExpression: "attribute_exists(#pending) AND attribute_not_exists(#recorded)",
-            ExpressionAttributeNames: {
-              "#since": PENDING_INDEX.sortKey,
-              "#attempts": ATTEMPTS,
-              "#first": FIRST_EVENT,
-              "#pending": PENDING_INDEX.partitionKey,
-              "#recorded": "recorded_at",
-            },
-            ExpressionAttributeValues: {
-              ":due": { N: String(dueMs) },
-              ":attempts": { N: String(attempts) },
-              ":first": { N: String(firstEventMs) },
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
-      }
-    },
-
-    async findPending(limit) {
-      const items: Record<string, AttributeValue>[] = [];
-      let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
-      try {
-        do {
-          const page = await client.send(
-            new QueryCommand({
-              TableName,
-              IndexName: PENDING_INDEX.name,
-              KeyConditionExpression: "#pending = :pending",
-              ExpressionAttributeNames: { "#pending": PENDING_INDEX.partitionKey },
-              ExpressionAttributeValues: { ":pending": { S: PENDING } },
-              Limit: limit - items.length,
-              ExclusiveStartKey,
-            }),
-          );
-          items.push(...(page.Items ?? []));
-          ExclusiveStartKey = page.LastEvaluatedKey;
-        } while (ExclusiveStartKey !== undefined && items.length < limit);
-      } catch (error) {
-        throw classifyAwsError(error, { operation: "Query" });
-      }
-      return items.map((item) => ({
-        callId: item[CALL_ID]?.S ?? "",
-        legs: readLegs(item),
-        ...readPending(item, legWaitMs),
-        attempts: Number(item[ATTEMPTS]?.N ?? 0),
-        details: readDetails(item),
-      }));
-    },
-
-    async findDueChecks(nowMs, limit) {
-      let items: Record<string, AttributeValue>[];
-      try {
-        const page = await client.send(
-          new QueryCommand({
-            TableName,
-            IndexName: PENDING_INDEX.name,
-            KeyConditionExpression: "#pending = :check AND #since <= :now",
-            ExpressionAttributeNames: { "#pending": PENDING_INDEX.partitionKey, "#since": PENDING_INDEX.sortKey },
-            ExpressionAttributeValues: { ":check": { S: CHECK_DUE }, ":now": { N: String(nowMs) } },
-            Limit: limit,
-          }),
-        );
-        items = page.Items ?? [];
-      } catch (error) {
-        throw classifyAwsError(error, { operation: "Query" });
-      }
-      return items.map((item) => ({
-        callId: item[CALL_ID]?.S ?? "",
-        legs: readLegs(item),
-        details: readDetails(item),
-        outcome: item.outcome?.S === "single_leg" ? "single_leg" : "recorded",
-        channels: (item.channel_roles?.L ?? []).map((role) => (role.S ?? "unknown") as ChannelRole),
-        pipelineArn: item.pipeline_arn?.S ?? "",
-        requestedAtMs: Number(item.recorded_at?.N ?? 0),
-        recordingKey: item.recording_key?.S ?? "",
-        recordKey: item.record_key?.S ?? "",
-        format: item.recording_format?.S === "Opus" ? "Opus" : "Wav",
-        streamArns: (item.recorded_streams?.L ?? []).map((arn) => arn.S ?? ""),
-        checkAttempts: Number(item[CHECK_ATTEMPTS]?.N ?? 0),
-      }));
-    },
-
-    async deferCheck(callId, attempts, dueMs) {
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: "SET #since = :due, #attempts = :attempts",
-            ConditionExpression: "#pending = :check",
-            ExpressionAttributeNames: {
-              "#since": PENDING_INDEX.sortKey,
-              "#attempts": CHECK_ATTEMPTS,
-              "#pending": PENDING_INDEX.partitionKey,
-            },
-            ExpressionAttributeValues: {
-              ":due": { N: String(dueMs) },
-              ":attempts": { N: String(attempts) },
-              ":check": { S: CHECK_DUE },
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
-      }
-    },
-
-    async markChecked(callId, status, nowMs) {
-      try {
-        await client.send(
-          new UpdateItemCommand({
-            TableName,
-            Key: { [CALL_ID]: { S: callId } },
-            UpdateExpression: "SET #status = :status, #checkedAt = :now REMOVE #pending, #since",
-            // Once only: a concurrent sweep that checked the call first keeps its result.
-            ConditionExpression: "#pending = :check",
-            ExpressionAttributeNames: {
-              "#status": "check_status",
-              "#checkedAt": "checked_at",
-              "#pending": PENDING_INDEX.partitionKey,
-              "#since": PENDING_INDEX.sortKey,
-            },
-            ExpressionAttributeValues: { ":status": { S: status }, ":now": { N: String(nowMs) }, ":check": { S: CHECK_DUE } },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw classifyAwsError(error, { callId, operation: "UpdateItem" });
-      }
+    /** Every pending call (at most `limit`), the earliest due first. */
+    async findPending(limit: number): Promise<PendingCall[]> {
+      const items = await query(client, options.callTable, PENDING, undefined, limit);
+      return items.map((item) => {
+        const callId = item[A.callId]?.S ?? "";
+        return { ...stateOf(callId, item), ...readPending(item, legWaitMs), sweepAttempts: Number(item[A.attempts]?.N ?? 0) };
+      });
     },
   };
 }
+
+/** Items of one partition of the pending index, the earliest due first, up to `dueBy` when given. */
+export async function query(
+  client: DynamoDBClient,
+  TableName: string,
+  partition: string,
+  dueBy: number | undefined,
+  limit: number,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let ExclusiveStartKey: Item | undefined;
+  try {
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName,
+          IndexName: CALL_TABLE_SCHEMA.pendingIndex.name,
+          KeyConditionExpression: dueBy === undefined ? "#pending = :pending" : "#pending = :pending AND #since <= :dueBy",
+          ExpressionAttributeNames: { "#pending": A.pending, ...(dueBy === undefined ? {} : { "#since": A.since }) },
+          ExpressionAttributeValues: { ":pending": s(partition), ...(dueBy === undefined ? {} : { ":dueBy": n(dueBy) }) },
+          Limit: limit - items.length,
+          ExclusiveStartKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey !== undefined && items.length < limit);
+  } catch (error) {
+    throw classifyAwsError(error, { operation: "Query" });
+  }
+  return items;
+}
+
+export type CallStore = ReturnType<typeof createCallStore>;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CreateMediaInsightsPipelineCommandInput } from "@aws-sdk/client-chime-sdk-media-pipelines";
 import { type RecordLocation, recordingKey, recordKey } from "./call-record";
+import { RANGE_START_MARGIN_MS } from "./leg-timing";
 import type { RecordingFormat } from "./recording-check";
 
 /** `isCaller: true` is the caller leg; Chime computes the flag, it need not be who dialled. */
@@ -13,16 +14,28 @@ export interface EndedLeg {
   streamArn: string;
   startMs: number;
   endMs: number;
-  /** Absent when the ENDED event carries no `isCaller`. */
+  /** Absent when the events carry no `isCaller`. */
   role?: LegRole;
+  /** `inferred`: no ENDED came, the end was read off the stream's fragments (leg-end.ts). Absent: reported by ENDED. */
+  endSource?: "inferred";
+}
+
+/** A leg known from its STARTED event only: it may still be streaming. */
+export interface OpenLeg {
+  streamArn: string;
+  startMs: number;
+  role?: LegRole;
+  /** The latest fragment already seen on its stream: the next scan for its end starts there. */
+  scannedToMs?: number;
 }
 
 /**
- * What is known of a call's two legs. A FAILED event names the call, not the leg, so failures are
- * only counted: one ENDED and one FAILED account for both legs.
+ * What is known of a call's legs. A FAILED event names the call, not the leg, so failures are only
+ * counted: they account for legs that have not reported an end, never for a leg that did.
  */
 export interface CallLegs {
   ended: EndedLeg[];
+  open: OpenLeg[];
   failures: number;
 }
 
@@ -34,6 +47,8 @@ export type Outcome = "recorded" | "single_leg" | "no_audio" | "audio_expired" |
 
 export type Decision =
   | { action: "wait" }
+  /** Open legs whose end must be read off their streams before the call can be decided (sweep only). */
+  | { action: "scan"; open: OpenLeg[] }
   | { action: "record"; outcome: "recorded" | "single_leg"; streams: EndedLeg[]; channels: ChannelRole[] }
   | { action: "close"; outcome: "no_audio" };
 
@@ -56,11 +71,25 @@ export function channelOrder(ended: readonly EndedLeg[]): { streams: EndedLeg[];
   return { streams, channels: streams.map(() => "unknown") };
 }
 
-export function decide({ ended, failures }: CallLegs, missing: MissingLegs): Decision {
-  if (ended.length < 2 && missing === "may-arrive" && ended.length + failures < 2) return { action: "wait" };
+/** A call has two streams, one per direction. */
+const LEGS_PER_CALL = 2;
+
+/**
+ * A call is decided when every leg is accounted for: ended (reported or inferred), or failed. A
+ * FAILED names no leg, so failures first account for legs never seen; they account for an open leg
+ * only when every leg without a reported end is a failed one (as many FAILED as such legs), since a
+ * leg whose end was inferred may be the one that failed while the open one still streams. Legs never
+ * seen are waited for on the event path (`may-arrive`) and given up by the sweep (`lost`); an open
+ * leg the failures do not account for is never given up: the sweep reads its end off its stream.
+ */
+export function decide({ ended, open, failures }: CallLegs, missing: MissingLegs): Decision {
+  const unseen = Math.max(0, LEGS_PER_CALL - ended.length - open.length);
+  const inferred = ended.filter((leg) => leg.endSource === "inferred").length;
+  const openAccounted = open.length === 0 || failures >= open.length + inferred + unseen;
+  if (missing === "may-arrive" && (unseen > failures || !openAccounted)) return { action: "wait" };
+  if (!openAccounted) return { action: "scan", open };
   if (ended.length === 0) return { action: "close", outcome: "no_audio" };
-  // A call has two streams; more than two ENDED legs can only be a concurrent race's view, and the
-  // API takes at most two.
+  // More than two ended legs can only be a concurrent race's view, and the API takes at most two.
   const { streams, channels } = channelOrder(ended);
   const recorded = { streams: streams.slice(0, 2), channels: channels.slice(0, 2) };
   return { action: "record", outcome: recorded.streams.length === 2 ? "recorded" : "single_leg", ...recorded };
@@ -76,7 +105,7 @@ export interface FragmentRange {
  * fragments, which are included when their start lies inside the range.
  */
 export function fragmentRange(streams: readonly EndedLeg[]): FragmentRange {
-  const startMs = Math.floor(Math.min(...streams.map((leg) => leg.startMs)) / 1000) * 1000;
+  const startMs = Math.floor((Math.min(...streams.map((leg) => leg.startMs)) - RANGE_START_MARGIN_MS) / 1000) * 1000;
   const endMs = Math.ceil(Math.max(...streams.map((leg) => leg.endMs)) / 1000) * 1000;
   // A leg that ends within its first whole second would give an empty range.
   return { start: new Date(startMs), end: new Date(Math.max(endMs, startMs + 1000)) };
@@ -138,38 +167,71 @@ export function recordingDestination(settings: RecordingSettings, fileName: stri
   return `arn:${settings.partition}:s3:::${settings.recordingBucket}/${recordingKey(settings, fileName, settings.recordingFormat)}`;
 }
 
-/**
- * The same for every attempt at the same call, so duplicate events, concurrent instances and
- * retries after a lost response all get the one pipeline back. Hex sha256 is exactly 64 characters.
- */
-export function clientRequestToken(voiceConnectorId: string, callId: string): string {
-  return createHash("sha256").update(`${voiceConnectorId}:${callId}`).digest("hex");
+/** The recording of the call itself; a leg that reports after the call was claimed gets its own (lateRecordingId). */
+export const CALL_RECORDING = "call";
+
+/** What one recording request is for, fixed before it is sent: its leg set, attempt and file. */
+export interface Claim {
+  /** CALL_RECORDING, or a late leg's recording id. */
+  recording: string;
+  /** 1 for the first request; a pipeline that failed for good is claimed again with the next. */
+  attempt: number;
+  /** What the claim decided; not_recorded and audio_expired are decided when it is acted on. */
+  outcome: "recorded" | "single_leg" | "no_audio";
+  /** The legs recorded, in file order. */
+  streams: EndedLeg[];
+  channels: ChannelRole[];
+  /** recording_file_name filled in for the call, fitted (fitFileName), without extension. */
+  fileName: string;
 }
 
-/** A single stream gives a one-channel WAV; two give the caller's channel first. */
+/**
+ * One token per claim: the call, the recording, the attempt and the exact legs. Duplicate events,
+ * concurrent instances and retries after a lost response send the same claim, so they get its one
+ * pipeline back; a different leg set or a new attempt never reuses a token. Hex sha256 is exactly
+ * 64 characters, the API's maximum.
+ */
+export function claimToken(
+  voiceConnectorId: string,
+  callId: string,
+  claim: Pick<Claim, "recording" | "attempt" | "streams">,
+): string {
+  const legs = claim.streams.map((leg) => `${leg.streamArn}@${leg.startMs}-${leg.endMs}`).join(",");
+  return createHash("sha256")
+    .update(`${voiceConnectorId}\n${callId}\n${claim.recording}\n${claim.attempt}\n${legs}`)
+    .digest("hex");
+}
+
+/**
+ * A single stream gives a one-channel WAV; two give the caller's channel first. The runtime metadata
+ * comes back in Media Insights State Change events: the rule keeps only this connector's, and a
+ * failure is traced to its call, recording and attempt.
+ */
 export function recordingRequest(
   callId: string,
-  streams: readonly EndedLeg[],
+  claim: Claim,
   settings: RecordingSettings,
-  fileName: string,
 ): CreateMediaInsightsPipelineCommandInput {
-  const range = fragmentRange(streams);
+  const range = fragmentRange(claim.streams);
   return {
     MediaInsightsPipelineConfigurationArn: settings.pipelineConfigurationArn,
     KinesisVideoStreamRecordingSourceRuntimeConfiguration: {
-      Streams: streams.map((leg) => ({ StreamArn: leg.streamArn })),
+      Streams: claim.streams.map((leg) => ({ StreamArn: leg.streamArn })),
       FragmentSelector: {
         FragmentSelectorType: "ProducerTimestamp",
         TimestampRange: { StartTimestamp: range.start, EndTimestamp: range.end },
       },
     },
     S3RecordingSinkRuntimeConfiguration: {
-      Destination: recordingDestination(settings, fileName),
+      Destination: recordingDestination(settings, claim.fileName),
       RecordingFileFormat: settings.recordingFormat,
     },
-    ClientRequestToken: clientRequestToken(settings.voiceConnectorId, callId),
-    // Echoed in Media Insights State Change events: the rule keeps only this connector's, and a
-    // failure can be traced to its call.
-    MediaInsightsRuntimeMetadata: { callId, voiceConnectorId: settings.voiceConnectorId },
+    ClientRequestToken: claimToken(settings.voiceConnectorId, callId, claim),
+    MediaInsightsRuntimeMetadata: {
+      callId,
+      voiceConnectorId: settings.voiceConnectorId,
+      recording: claim.recording,
+      attempt: String(claim.attempt),
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS, fileNameTemplateProblem } from "./call-record";
 import { ConfigurationError } from "./errors";
+import { LEG_IDLE_SECONDS, MAX_PIPELINE_ATTEMPTS } from "./leg-timing";
 import { LOG_LEVELS, type LogLevel } from "./logger";
 import type { RecordingFormat } from "./recording-check";
 
@@ -37,6 +38,10 @@ export interface Config {
    * (at most 8 hours) plus 15 minutes (recording-check.ts).
    */
   recordingCheckDelaySeconds: number | null;
+  /** A leg whose ENDED never came ended before the first quiet stretch this long on its stream (leg-timing.ts). */
+  legIdleSeconds: number;
+  /** Attempts at one recording, the first included, before the call is dead-lettered. */
+  maxPipelineAttempts: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -173,5 +178,7 @@ export function readConfig(env: Env): Config {
     recordingFileName: recordingFileName(env),
     metadataPrefix: keyPrefix(env, "METADATA_PREFIX", "contains characters an S3 key prefix here cannot hold"),
     recordingCheckDelaySeconds: recordingCheckDelaySeconds(env),
+    legIdleSeconds: positiveInteger(env, "LEG_IDLE_SECONDS", LEG_IDLE_SECONDS),
+    maxPipelineAttempts: positiveInteger(env, "MAX_PIPELINE_ATTEMPTS", MAX_PIPELINE_ATTEMPTS),
   };
 }

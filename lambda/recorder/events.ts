@@ -1,4 +1,4 @@
-import type { EndedLeg, LegRole } from "./call";
+import type { EndedLeg, LegRole, OpenLeg } from "./call";
 import type { CallDetails } from "./call-record";
 import { MalformedEventError } from "./errors";
 import { SWEEP_DETAIL_TYPE, SWEEP_SOURCE } from "./sweep";
@@ -9,6 +9,16 @@ export const PERMANENT_FAILURE = "chime:MediaInsightsPermanentFailure";
 
 /** One SQS message body, validated and reduced to what the recorder acts on. */
 export type InboundMessage =
+  /** A leg's STARTED: the call exists from its first event of any kind. */
+  | {
+      kind: "started";
+      callId: string;
+      voiceConnectorId: string;
+      leg: OpenLeg;
+      fromNumber?: string;
+      toNumber?: string;
+      details: CallDetails;
+    }
   | {
       kind: "ended";
       callId: string;
@@ -33,7 +43,16 @@ export type InboundMessage =
       details: CallDetails;
     }
   | { kind: "ignored"; reason: string; callId?: string }
-  | { kind: "pipeline-failure"; callId?: string; voiceConnectorId?: string; pipelineArn?: string; failureReason?: string }
+  | {
+      kind: "pipeline-failure";
+      callId?: string;
+      voiceConnectorId?: string;
+      pipelineArn?: string;
+      failureReason?: string;
+      /** From the runtime metadata: which recording of the call, and which attempt at it. */
+      recording?: string;
+      attempt?: number;
+    }
   | { kind: "sweep" }
   /** A refused call's dead letter from the sweep, redriven: record the call from what the table holds. */
   | { kind: "retry"; callId: string; voiceConnectorId: string };
@@ -122,15 +141,15 @@ function eventKeyOf(event: Json, failedMs: number): string {
 function streamingStatus(event: Json): InboundMessage {
   const detail = detailOf(event);
   const status = detail.streamingStatus;
-  if (status === "STARTED" || status === "UPDATED") {
-    // Only the ENDED event carries a leg's stream and times, so nothing happens before it.
+  if (status === "UPDATED") {
+    // UPDATED carries SIPREC metadata updates and no stream: nothing to record from it.
     return {
       kind: "ignored",
       reason: `streaming status ${status}`,
       callId: typeof detail.callId === "string" ? detail.callId : undefined,
     };
   }
-  if (status !== "ENDED" && status !== "FAILED") {
+  if (status !== "STARTED" && status !== "ENDED" && status !== "FAILED") {
     throw malformed("detail.streamingStatus", status, "is not a known status", "STARTED, UPDATED, ENDED or FAILED");
   }
   const callId = callIdOf(detail);
@@ -154,6 +173,18 @@ function streamingStatus(event: Json): InboundMessage {
     throw malformed("detail.streamArn", streamArn, "is not an ARN", "a Kinesis Video stream ARN starting with arn:");
   }
   const startMs = timeOf(detail, "startTime");
+  if (status === "STARTED") {
+    const open: OpenLeg = role === undefined ? { streamArn, startMs } : { streamArn, startMs, role };
+    return {
+      kind: "started",
+      callId,
+      voiceConnectorId,
+      leg: open,
+      fromNumber: optionalString(detail.fromNumber),
+      toNumber: optionalString(detail.toNumber),
+      details: detailsOf(detail),
+    };
+  }
   const endMs = timeOf(detail, "endTime");
   if (endMs < startMs) {
     throw malformed(
@@ -195,6 +226,11 @@ function detailsOf(detail: Json): CallDetails {
   };
 }
 
+/** The attempt the recorder put in the runtime metadata, as the event echoes it (a string); undefined when absent or unreadable. */
+function attemptOf(value: unknown): number | undefined {
+  return typeof value === "string" && /^[1-9][0-9]{0,5}$/.test(value) ? Number(value) : undefined;
+}
+
 function mediaInsightsStateChange(event: Json): InboundMessage {
   const detail = detailOf(event);
   const eventType = nonEmptyString(detail, "eventType", "a chime:MediaInsights* event type");
@@ -206,6 +242,8 @@ function mediaInsightsStateChange(event: Json): InboundMessage {
     voiceConnectorId: optionalString(detail.voiceConnectorId),
     pipelineArn: optionalString(detail.mediaInsightsPipelineArn),
     failureReason: optionalString(detail.failureReason),
+    recording: optionalString(detail.recording),
+    attempt: attemptOf(detail.attempt),
   };
 }
 

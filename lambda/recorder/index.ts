@@ -1,5 +1,7 @@
 import { ChimeSDKMediaPipelinesClient } from "@aws-sdk/client-chime-sdk-media-pipelines";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
+import { KinesisVideoArchivedMediaClient } from "@aws-sdk/client-kinesis-video-archived-media";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -13,8 +15,10 @@ import { createMediaPipelines } from "./media-pipelines";
 import { type CountMetric, embeddedCountMetric } from "./metrics";
 import { createRecorder, reportFailure } from "./recorder";
 import { createRecordingAuditor } from "./recording-audit";
+import { createRecordingLedger } from "./recording-ledger";
 import { createRecordingStore } from "./recording-store";
 import { CONNECTION_TIMEOUT_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS } from "./request-bounds";
+import { createStreamFragments } from "./stream-fragments";
 
 const SERVICE = "call-recorder";
 
@@ -47,9 +51,17 @@ const clientOptions = { requestHandler, maxAttempts: MAX_ATTEMPTS };
 
 const emitMetric = (metric: CountMetric): void => writeStdout(`${JSON.stringify(embeddedCountMetric(metric))}\n`);
 
+const table = new DynamoDBClient(clientOptions);
 const recorder = createRecorder({
   config,
-  store: createCallStore(new DynamoDBClient(clientOptions), config),
+  store: createCallStore(table, config),
+  ledger: createRecordingLedger(table, config.callTable),
+  fragments: createStreamFragments({
+    kinesisVideo: new KinesisVideoClient(clientOptions),
+    // ListFragments is served at each stream's own data endpoint (GetDataEndpoint).
+    archivedMedia: (endpoint) => new KinesisVideoArchivedMediaClient({ ...clientOptions, endpoint }),
+    now: Date.now,
+  }),
   pipelines: createMediaPipelines(new ChimeSDKMediaPipelinesClient(clientOptions)),
   deadLetters: createDeadLetters(new SQSClient(clientOptions), config.deadLetterQueueUrl),
   now: Date.now,

@@ -1,32 +1,24 @@
-import { type CallDetails, type CallRecord, callRecord, type RecordedChannel, type RecordInput } from "./call-record";
+import { type CallRecord, callRecord, type RecordedChannel, type RecordInput } from "./call-record";
 import type { Logger } from "./logger";
 import type { CountMetric } from "./metrics";
 import { checkRecording, type RecordingFormat, type Verification, type VerificationStatus } from "./recording-check";
 import type { RecordingStore } from "./recording-store";
 
-/** What the table holds of a call whose pipeline was started, once its check is due. */
-export interface StartedCall {
-  callId: string;
-  details: CallDetails;
-  decided: "recorded" | "single_leg";
+/** One recording to check: where it is and what its channels should hold. */
+export interface RecordingToCheck {
+  key: string;
+  format: RecordingFormat;
   /** In file order. */
   channels: RecordedChannel[];
-  recordingKey: string;
-  recordKey: string;
-  format: RecordingFormat;
-  pipelineArn: string;
-  requestedAtMs: number;
 }
 
-/** A call that ended without a pipeline: nothing to check, but it still gets its record. */
-export interface UnrecordedCall {
-  callId: string;
-  details: CallDetails;
-  decided: "no_audio" | "audio_expired" | "not_recorded";
-  channels: RecordedChannel[];
+export type CheckedVerification = Verification & { checkedAtMs: number };
+
+/** A recording checked for the first time: its status is counted once. */
+export interface NewCheck {
   recordingKey: string;
-  recordKey: string;
-  format: RecordingFormat;
+  pipelineArn: string | null;
+  verification: CheckedVerification;
 }
 
 export interface AuditDependencies {
@@ -38,18 +30,30 @@ export interface AuditDependencies {
   emitMetric: (metric: CountMetric) => void;
 }
 
+/** The record's input without what the auditor adds itself. */
+export type RecordFacts = Omit<RecordInput, "voiceConnectorId">;
+
 export interface RecordingAuditor {
+  /** Checks one recording from ranged reads of its header (recording-check.ts). */
+  verify(recording: RecordingToCheck): Promise<CheckedVerification>;
   /**
-   * Checks the recording and writes the call's record; then, once `keep` has kept the status (false:
-   * another sweep kept one first), counts both. Returns the check's result.
+   * Writes the call's record; then, once `keep` has kept the statuses (false: another sweep kept them
+   * first), logs and counts each recording `checked` now and, when `countOutcome`, the call's outcome.
    */
-  audit(call: StartedCall, log: Logger, keep: (status: VerificationStatus) => Promise<boolean>): Promise<Verification>;
+  publish(
+    facts: RecordFacts,
+    recordKey: string,
+    checked: readonly NewCheck[],
+    countOutcome: boolean,
+    log: Logger,
+    keep: () => Promise<boolean>,
+  ): Promise<CallRecord>;
   /**
    * Writes the record of a call that has no recording, then settles the call with `settle`; counts its
    * outcome only when this attempt settled it (false: a concurrent delivery did, and counts it). Returns
    * whether it settled.
    */
-  recordUnrecorded(call: UnrecordedCall, log: Logger, settle: () => Promise<boolean>): Promise<boolean>;
+  recordUnrecorded(facts: RecordFacts, recordKey: string, log: Logger, settle: () => Promise<boolean>): Promise<boolean>;
 }
 
 /** `RecordingsVerified`, `RecordingsShort`, ...: one metric per status. */
@@ -73,60 +77,44 @@ export function createRecordingAuditor({
     emitMetric({ namespace: metricsNamespace, name, value: 1, dimensions, timestamp: new Date(now()) });
   }
 
-  async function write(call: StartedCall | UnrecordedCall, record: CallRecord, log: Logger): Promise<void> {
-    await store.putRecord(call.recordKey, record);
-    log.info("call record written", { outcome: record.outcome, recordKey: call.recordKey });
+  async function write(facts: RecordFacts, recordKey: string, log: Logger): Promise<CallRecord> {
+    const record = callRecord({ ...facts, voiceConnectorId, recording: { ...facts.recording, bucket } });
+    await store.putRecord(recordKey, record);
+    log.info("call record written", { outcome: record.outcome, recordKey });
+    return record;
   }
-
-  const recordOf = (
-    call: StartedCall | UnrecordedCall,
-    recording: RecordInput["recording"],
-    verification: RecordInput["verification"],
-  ): CallRecord =>
-    callRecord({
-      callId: call.callId,
-      voiceConnectorId,
-      details: call.details,
-      decided: call.decided,
-      channels: call.channels,
-      recording,
-      verification,
-    });
 
   // Calls by outcome, whatever outcomes exist: the dashboard searches the Outcome dimension.
   const countOutcome = (record: CallRecord): void => count("Calls", { Outcome: record.outcome });
 
   return {
-    async audit(call, log, keep) {
-      const expected = { channels: call.channels.length, durationSeconds: callDurationSeconds(call.channels) };
-      const verification = await checkRecording(call.format, expected, store.reader(call.recordingKey));
-      const record = recordOf(
-        call,
-        { bucket, key: call.recordingKey, format: call.format, pipelineArn: call.pipelineArn, requestedAtMs: call.requestedAtMs },
-        { ...verification, checkedAtMs: now() },
-      );
-      await write(call, record, log);
-      if (!(await keep(verification.status))) return verification;
-      countOutcome(record);
-      count(statusMetric(verification.status));
-      const fields = {
-        status: verification.status,
-        reason: verification.reason,
-        recordingKey: call.recordingKey,
-        pipelineArn: call.pipelineArn,
-      };
-      if (verification.status === "verified") log.info("recording verified", fields);
-      else log.error(`recording ${verification.status}: ${verification.reason}`, fields);
-      return verification;
+    async verify({ key, format, channels }) {
+      const expected = { channels: channels.length, durationSeconds: callDurationSeconds(channels) };
+      const verification = await checkRecording(format, expected, store.reader(key));
+      return { ...verification, checkedAtMs: now() };
     },
 
-    async recordUnrecorded(call, log, settle) {
-      const record = recordOf(
-        call,
-        { bucket, key: call.recordingKey, format: call.format, pipelineArn: null, requestedAtMs: null },
-        null,
-      );
-      await write(call, record, log);
+    async publish(facts, recordKey, checked, outcome, log, keep) {
+      const record = await write(facts, recordKey, log);
+      if (!(await keep())) return record;
+      if (outcome) countOutcome(record);
+      for (const { recordingKey, pipelineArn, verification } of checked) {
+        count(statusMetric(verification.status));
+        const fields = {
+          status: verification.status,
+          reason: verification.reason,
+          recordingKey,
+          pipelineArn,
+          split: record.split,
+        };
+        if (verification.status === "verified") log.info("recording verified", fields);
+        else log.error(`recording ${verification.status}: ${verification.reason}`, fields);
+      }
+      return record;
+    },
+
+    async recordUnrecorded(facts, recordKey, log, settle) {
+      const record = await write(facts, recordKey, log);
       if (!(await settle())) return false;
       countOutcome(record);
       return true;

@@ -1,3 +1,5 @@
+import { RANGE_START_MARGIN_MS } from "./leg-timing";
+
 /**
  * Checks a recording from ranged reads of its first bytes (and, for Opus, its last page), never the
  * whole file: a header says how many channels, at what rate, and how much audio follows.
@@ -40,8 +42,11 @@ export function durationTolerance(durationSeconds: number): number {
   return Math.max(2, durationSeconds * 0.02);
 }
 
-/** The requested range is rounded outward to whole seconds at both ends, so audio may run up to 2 s longer. */
-const RANGE_ROUNDING_SECONDS = 2;
+/**
+ * The requested range starts RANGE_START_MARGIN_MS early and is rounded outward to whole seconds at
+ * both ends, so audio may run up to that margin and 2 s longer than the legs.
+ */
+const RANGE_ROUNDING_SECONDS = RANGE_START_MARGIN_MS / 1000 + 2;
 
 /**
  * When a recording that has not landed counts as missing: the pipeline reads an ended call from

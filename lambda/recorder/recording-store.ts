@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import type { CallRecord } from "./call-record";
 import { classifyAwsError } from "./errors";
 import type { RangedRead } from "./recording-check";
@@ -15,6 +15,15 @@ export interface RecordingStore {
 const CONTENT_RANGE = /^bytes \d+-\d+\/(\d+)$/;
 
 export function createRecordingStore(client: S3Client, bucket: string): RecordingStore {
+  async function exists(key: string): Promise<boolean> {
+    try {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+      return (listed.Contents ?? []).some((object) => object.Key === key);
+    } catch (error) {
+      throw classifyAwsError(error, { operation: "ListObjectsV2" });
+    }
+  }
+
   return {
     reader(key) {
       return async (range) => {
@@ -26,6 +35,9 @@ export function createRecordingStore(client: S3Client, bucket: string): Recordin
           return { bytes, objectBytes: size === undefined ? bytes.byteLength : Number(size) };
         } catch (error) {
           if (error instanceof S3ServiceException && error.name === "NoSuchKey") return null;
+          // Whether S3 answers 404 or 403 for a missing key when s3:ListBucket holds only for a prefix is
+          // unconfirmed: a listing of the key itself, which that grant allows, tells absent from refused.
+          if (error instanceof S3ServiceException && error.name === "AccessDenied" && !(await exists(key))) return null;
           // S3 refuses any range of a zero-byte object (416): the object is there, and empty.
           if (error instanceof S3ServiceException && error.name === "InvalidRange" && "from" in range && range.from === 0) {
             return { bytes: new Uint8Array(), objectBytes: 0 };
@@ -41,7 +53,8 @@ export function createRecordingStore(client: S3Client, bucket: string): Recordin
           new PutObjectCommand({
             Bucket: bucket,
             Key: key,
-            Body: `${JSON.stringify(record, null, 2)}\n`,
+            // One object on one line, as Athena's JSON SerDes read records.
+            Body: `${JSON.stringify(record)}\n`,
             ContentType: "application/json; charset=utf-8",
           }),
         );

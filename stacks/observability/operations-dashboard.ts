@@ -3,6 +3,7 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Construct } from "constructs";
+import { LOSS_METRICS } from "../../lambda/recorder/leg-timing";
 import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
 import { QUEUE_AGE_ALARM_SECONDS } from "./recording-alarms";
 
@@ -88,6 +89,12 @@ export class OperationsDashboard extends Construct {
           query: `SOURCE '${props.logGroup.name}' | parse @message /(?<refusal>${REFUSED_FOR_CAPACITY.join("|")})/ | filter ispresent(refusal) | stats count(*) as refused by refusal, bin(5m)`,
         },
       },
+      graph("Legs that reported late or without ENDED, and pipeline retries", [
+        recorderMetric(LOSS_METRICS.lateLegs),
+        recorderMetric(LOSS_METRICS.inferredEnds),
+        recorderMetric(LOSS_METRICS.pipelineRetries),
+        recorderMetric(LOSS_METRICS.pipelineRetriesExhausted),
+      ]),
       graph(
         "Recorder queue: depth and age of the oldest event",
         [

@@ -16,9 +16,11 @@ export interface RecorderEventsProps {
 }
 
 /**
- * What reaches the recorder's queue, and nothing else: its connector's ENDED and FAILED streaming
- * events (each ENDED carries all a leg's recording needs, so STARTED is not forwarded), permanent
- * pipeline failures, and a sweep every five minutes for calls whose second leg never reported.
+ * What reaches the recorder's queue, and nothing else: its connector's STARTED, ENDED and FAILED
+ * streaming events, permanent pipeline failures, and a sweep every five minutes for calls whose legs
+ * did not all report. A call is known from its first STARTED; EventBridge delivers each of STARTED
+ * and ENDED best effort, so with both a call is lost only when all its events are (a leg without
+ * ENDED is found ended from its stream).
  */
 export class RecorderEvents extends Construct {
   readonly streamingRule: CloudwatchEventRule;
@@ -29,15 +31,17 @@ export class RecorderEvents extends Construct {
     super(scope, id);
     const { namePrefix, queue } = props;
 
+    // Name and logical id from when the rule forwarded only ENDED and FAILED: renaming would replace
+    // the rule, and events sent while it is replaced would be lost.
     this.streamingRule = new CloudwatchEventRule(this, "streaming", {
       name: `${namePrefix}-call-streams-ended`,
-      description: "Streaming ENDED and FAILED events of the recorded voice connector",
+      description: "Streaming STARTED, ENDED and FAILED events of the recorded voice connector",
       eventPattern: JSON.stringify({
         source: ["aws.chime"],
         "detail-type": ["Chime VoiceConnector Streaming Status"],
         detail: {
           voiceConnectorId: [props.voiceConnectorId],
-          streamingStatus: ["ENDED", "FAILED"],
+          streamingStatus: ["STARTED", "ENDED", "FAILED"],
         },
       }),
     });

@@ -8,6 +8,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
+import { LEG_IDLE_SECONDS, MAX_PIPELINE_ATTEMPTS } from "../../lambda/recorder/leg-timing";
 import { policyDocument } from "../hcl";
 import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "../storage/encryption-key";
 import { RECORDER_RETRY } from "./recorder-queue";
@@ -109,16 +110,29 @@ export class RecorderFunction extends Construct {
           Resource: [props.pipelineConfigurationArn, `arn:aws:chime:${region}:${accountId}:media-pipeline/*`],
         },
         {
-          // A dependent action of chime:CreateMediaInsightsPipeline (the caller names the streams), on this connector's streams.
-          Sid: "DescribeTheConnectorsCallStreams",
+          // DescribeStream: a dependent action of chime:CreateMediaInsightsPipeline (the caller names the streams).
+          // GetDataEndpoint (LIST_FRAGMENTS) and ListFragments: a leg whose ENDED never came is found ended
+          // from its stream's fragments. One statement, as all three must reach this connector's streams and
+          // no others; the media itself is read by the pipeline's own role, never here.
+          Sid: "ReadTheConnectorsCallStreams",
           Effect: "Allow",
-          Action: "kinesisvideo:DescribeStream",
+          Action: ["kinesisvideo:DescribeStream", "kinesisvideo:GetDataEndpoint", "kinesisvideo:ListFragments"],
           Resource: `arn:${partition.partition}:kinesisvideo:${region}:${accountId}:stream/ChimeVoiceConnector-${props.voiceConnectorId}-*`,
+        },
+        {
+          // When a recording is missing or empty, the function asks the pipeline it started whether it failed.
+          // Pipeline ids are known only once created, so the grant names the Region's pipelines (read only),
+          // as the CreateMediaInsightsPipeline grant does.
+          Sid: "FindFailedRecordingPipelines",
+          Effect: "Allow",
+          Action: "chime:GetMediaPipeline",
+          Resource: `arn:aws:chime:${region}:${accountId}:media-pipeline/*`,
         },
         {
           Sid: "PairCallLegs",
           Effect: "Allow",
-          Action: ["dynamodb:UpdateItem", "dynamodb:Query"],
+          // GetItem: a pipeline failure event is matched against the call's current attempt, read consistently.
+          Action: ["dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:GetItem"],
           Resource: [callTable.arn, `${callTable.arn}/index/*`],
         },
         {
@@ -147,8 +161,9 @@ export class RecorderFunction extends Construct {
           Resource: props.recordingObjectsArn,
         },
         {
-          // Without it S3 answers a GET of a missing key 403 AccessDenied instead of 404 NoSuchKey, and a
-          // missing recording could not be told from a refused read. The function itself never lists.
+          // Without it S3 answers a GET of a missing key 403 AccessDenied instead of 404 NoSuchKey. When S3
+          // answers 403 all the same, the function lists with the recording's own key as the prefix (one key
+          // at most) to tell an absent recording from a refused read; it lists nothing wider.
           Sid: "TellMissingRecordingsFromRefusedReads",
           Effect: "Allow",
           Action: "s3:ListBucket",
@@ -201,6 +216,8 @@ export class RecorderFunction extends Construct {
           LOG_LEVEL: props.logLevel,
           CALL_TTL_DAYS: String(props.callTtlDays),
           LEG_WAIT_SECONDS: String(RECORDER_RETRY.legWaitSeconds),
+          LEG_IDLE_SECONDS: String(LEG_IDLE_SECONDS),
+          MAX_PIPELINE_ATTEMPTS: String(MAX_PIPELINE_ATTEMPTS),
           METRICS_NAMESPACE: RECORDER_METRICS_NAMESPACE,
           RECORDING_FORMAT: props.recordingFormat,
           DO_NOT_RECORD_PARAMETER: props.doNotRecordParameter.name,

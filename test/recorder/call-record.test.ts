@@ -158,10 +158,10 @@ const twoLegs: RecordInput = {
   },
 };
 
-describe("the per-call record (schema version 1)", () => {
+describe("the per-call record (schema version 2)", () => {
   it("holds every member for a two-leg call, caller's channel first", () => {
     expect(callRecord(twoLegs)).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       callId: "089b1d79-d4ca-4f74-b36b-681f606937f6",
       transactionId: "ec97a8ff-3f83-4de2-8d73-d988070f6af4",
       voiceConnectorId: "bfggco08s5m5esgxfskzks",
@@ -172,6 +172,7 @@ describe("the per-call record (schema version 1)", () => {
       endTime: "2023-04-05T22:15:17.788Z",
       durationSeconds: 75.55,
       outcome: "recorded",
+      split: false,
       channels: [
         {
           channel: 0,
@@ -180,6 +181,7 @@ describe("the per-call record (schema version 1)", () => {
           streamArn: streams.caller,
           startTime: "2023-04-05T22:14:03.993Z",
           endTime: "2023-04-05T22:15:17.788Z",
+          endInferred: false,
         },
         {
           channel: 1,
@@ -188,14 +190,36 @@ describe("the per-call record (schema version 1)", () => {
           streamArn: streams.callee,
           startTime: "2023-04-05T22:14:02.238Z",
           endTime: "2023-04-05T22:15:17.500Z",
+          endInferred: false,
         },
       ],
+      // Without a list of the legs reported, the recorded channels are the legs.
+      legs: [
+        {
+          role: "callee",
+          streamArn: streams.callee,
+          startTime: "2023-04-05T22:14:02.238Z",
+          endTime: "2023-04-05T22:15:17.500Z",
+          end: "reported",
+          recorded: true,
+        },
+        {
+          role: "caller",
+          streamArn: streams.caller,
+          startTime: "2023-04-05T22:14:03.993Z",
+          endTime: "2023-04-05T22:15:17.788Z",
+          end: "reported",
+          recorded: true,
+        },
+      ],
+      failedLegEvents: 0,
       recording: {
         bucket: "recordings",
         key: "089b1d79-d4ca-4f74-b36b-681f606937f6.wav",
         format: "Wav",
         pipelineArn: "arn:aws:chime:us-east-1:112233445566:media-pipeline/p1",
         requestedAt: "2023-04-05T22:15:20.000Z",
+        attempts: [],
       },
       verification: {
         status: "verified",
@@ -205,6 +229,7 @@ describe("the per-call record (schema version 1)", () => {
         sampleRateHz: 8000,
         durationSeconds: 75,
       },
+      lateRecordings: [],
       siprec: null,
     });
   });
@@ -233,6 +258,86 @@ describe("the per-call record (schema version 1)", () => {
         [null, null],
         [null, null],
       ],
+    ]);
+  });
+
+  it("marks a channel whose leg's end was inferred from its stream", () => {
+    const inferred = { ...twoLegs.channels[0], endInferred: true };
+    const record = callRecord({ ...twoLegs, channels: [inferred, twoLegs.channels[1]] });
+    expect([record.channels.map((channel) => channel.endInferred), record.legs.map((leg) => leg.end)]).toEqual([
+      [true, false],
+      ["reported", "inferred"],
+    ]);
+  });
+
+  it("lists a leg reported but never recorded, with no end, and the FAILED events received", () => {
+    const open = {
+      role: "callee" as const,
+      streamArn: streams.callee,
+      startMs: twoLegs.channels[1].startMs,
+      endMs: null,
+      end: null,
+      recorded: false,
+    };
+    const record = callRecord({
+      ...twoLegs,
+      decided: "single_leg",
+      channels: [twoLegs.channels[0]],
+      legs: [open],
+      failedLegEvents: 1,
+    });
+    expect([record.legs, record.failedLegEvents]).toEqual([
+      [
+        {
+          role: "callee",
+          streamArn: streams.callee,
+          startTime: "2023-04-05T22:14:02.238Z",
+          endTime: null,
+          end: null,
+          recorded: false,
+        },
+      ],
+      1,
+    ]);
+  });
+
+  it("says a call is split and lists a late leg's own recording; a call closed without audio takes the late recording's outcome", () => {
+    const late = {
+      key: `${call.callId}-callee.wav`,
+      pipelineArn: "arn:aws:chime:us-east-1:112233445566:media-pipeline/p2",
+      requestedAtMs: Date.parse("2023-04-05T22:40:00.000Z"),
+      channels: [twoLegs.channels[1]],
+      verification: twoLegs.verification,
+    };
+    const record = callRecord({ ...twoLegs, decided: "no_audio", channels: [], verification: null, lateRecordings: [late] });
+    expect([record.split, record.outcome, record.lateRecordings.map((entry) => [entry.key, entry.verification?.status])]).toEqual(
+      [true, "single_leg", [[`${call.callId}-callee.wav`, "verified"]]],
+    );
+  });
+
+  it("lists each attempt at the recording with why it failed", () => {
+    const attempts = [
+      {
+        attempt: 1,
+        pipelineArn: "arn:aws:chime:us-east-1:112233445566:media-pipeline/p0",
+        requestedAtMs: 0,
+        failureReason: "Access denied",
+      },
+      {
+        attempt: 2,
+        pipelineArn: "arn:aws:chime:us-east-1:112233445566:media-pipeline/p1",
+        requestedAtMs: 1000,
+        failureReason: null,
+      },
+    ];
+    expect(callRecord({ ...twoLegs, attempts }).recording.attempts).toEqual([
+      {
+        attempt: 1,
+        pipelineArn: attempts[0].pipelineArn,
+        requestedAt: "1970-01-01T00:00:00.000Z",
+        failureReason: "Access denied",
+      },
+      { attempt: 2, pipelineArn: attempts[1].pipelineArn, requestedAt: "1970-01-01T00:00:01.000Z", failureReason: null },
     ]);
   });
 

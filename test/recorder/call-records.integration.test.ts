@@ -57,9 +57,16 @@ describe("the record of a two-leg call", () => {
     record = recordAt(`recordings/${call.callId}.json`);
   });
 
-  it("holds every member of schema version 1, the caller's channel first, verified", () => {
+  it("holds every member of schema version 2, the caller's channel first, every leg listed, verified", () => {
+    const pipelineArn = harness.pipelines.pipelinesFor(call.callId)[0].arn;
+    const leg = (side: "caller" | "callee") => ({
+      role: side,
+      streamArn: call[side].streamArn,
+      startTime: new Date(call[side].startMs).toISOString(),
+      endTime: new Date(call[side].endMs).toISOString(),
+    });
     expect(record).toEqual({
-      schemaVersion: 1,
+      schemaVersion: 2,
       callId: call.callId,
       transactionId: `tx-${call.callId}`,
       voiceConnectorId: VOICE_CONNECTOR_ID,
@@ -70,30 +77,24 @@ describe("the record of a two-leg call", () => {
       endTime: new Date(call.caller.endMs).toISOString(),
       durationSeconds: (call.caller.endMs - call.callee.startMs) / 1000,
       outcome: "recorded",
+      split: false,
       channels: [
-        {
-          channel: 0,
-          role: "caller",
-          isCaller: true,
-          streamArn: call.caller.streamArn,
-          startTime: new Date(call.caller.startMs).toISOString(),
-          endTime: new Date(call.caller.endMs).toISOString(),
-        },
-        {
-          channel: 1,
-          role: "callee",
-          isCaller: false,
-          streamArn: call.callee.streamArn,
-          startTime: new Date(call.callee.startMs).toISOString(),
-          endTime: new Date(call.callee.endMs).toISOString(),
-        },
+        { channel: 0, ...leg("caller"), isCaller: true, endInferred: false },
+        { channel: 1, ...leg("callee"), isCaller: false, endInferred: false },
       ],
+      // Every leg the connector reported, the earliest start first.
+      legs: [
+        { ...leg("callee"), end: "reported", recorded: true },
+        { ...leg("caller"), end: "reported", recorded: true },
+      ],
+      failedLegEvents: 0,
       recording: {
         bucket: RECORDING_BUCKET,
         key: `recordings/${call.callId}.wav`,
         format: "Wav",
-        pipelineArn: harness.pipelines.pipelinesFor(call.callId)[0].arn,
+        pipelineArn,
         requestedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+        attempts: [{ attempt: 1, pipelineArn, requestedAt: expect.stringMatching(/Z$/), failureReason: null }],
       },
       verification: {
         status: "verified",
@@ -101,9 +102,10 @@ describe("the record of a two-leg call", () => {
         bytes: harness.s3.get(RECORDING_BUCKET, `recordings/${call.callId}.wav`)?.length,
         channels: 2,
         sampleRateHz: 8000,
-        // The requested range, rounded outward to whole seconds.
-        durationSeconds: 16,
+        // The requested range: one second of margin before the start, rounded outward to whole seconds.
+        durationSeconds: 17,
       },
+      lateRecordings: [],
       siprec: null,
     });
   });

@@ -1,19 +1,22 @@
 import {
   type CallLegs,
+  type Claim,
   callFileName,
-  clientRequestToken,
+  claimToken,
   type Decision,
   decide,
   type EndedLeg,
   fitFileName,
   fragmentRange,
   MAX_DESTINATION_LENGTH,
+  type OpenLeg,
   type RecordingSettings,
   recordingDestination,
   recordingRequest,
 } from "../../lambda/recorder/call";
 import { recordKey } from "../../lambda/recorder/call-record";
 import { normalisePrefix } from "../../lambda/recorder/config";
+import { RANGE_START_MARGIN_MS } from "../../lambda/recorder/leg-timing";
 
 const caller: EndedLeg = {
   role: "caller",
@@ -37,7 +40,8 @@ const settings: RecordingSettings = {
   voiceConnectorId: "bfggco08s5m5esgxfskzks",
 };
 
-const legs = (ended: EndedLeg[], failures = 0): CallLegs => ({ ended, failures });
+const legs = (ended: EndedLeg[], failures = 0, open: OpenLeg[] = []): CallLegs => ({ ended, open, failures });
+const opened = ({ endMs: _end, ...leg }: EndedLeg): OpenLeg => leg;
 const record = (outcome: "recorded" | "single_leg", streams: EndedLeg[]): Decision => ({
   action: "record",
   outcome,
@@ -61,6 +65,66 @@ describe("deciding what to do with a call's legs", () => {
 
   it.each(cases)("%s", (_name, state, decision) => {
     expect(decide(state, "may-arrive")).toEqual(decision);
+  });
+});
+
+describe("deciding from the inventory, where STARTED makes a leg known before it ends", () => {
+  const inferred: EndedLeg = { ...callee, endSource: "inferred" };
+  const cases: [string, CallLegs, ReturnType<typeof decide>][] = [
+    [
+      "the caller started, the callee FAILED: wait, the caller may talk for long",
+      legs([], 1, [opened(caller)]),
+      { action: "wait" },
+    ],
+    ["the callee ended before the caller's STARTED came: wait", legs([callee]), { action: "wait" }],
+    ["one leg ended, the other still open: wait for it", legs([callee], 0, [opened(caller)]), { action: "wait" }],
+    [
+      "one leg ended, the other open and a FAILED: the open one failed, record the ended",
+      legs([callee], 1, [opened(caller)]),
+      record("single_leg", [callee]),
+    ],
+    [
+      "both open and one FAILED: which failed is unknown, wait",
+      legs([], 1, [opened(caller), opened(callee)]),
+      { action: "wait" },
+    ],
+    [
+      "both open and two FAILED: both failed, close",
+      legs([], 2, [opened(caller), opened(callee)]),
+      { action: "close", outcome: "no_audio" },
+    ],
+  ];
+
+  it.each(cases)("%s", (_name, state, decision) => {
+    expect(decide(state, "may-arrive")).toEqual(decision);
+  });
+
+  const sweepCases: [string, CallLegs, ReturnType<typeof decide>][] = [
+    [
+      "a leg never ended and nothing accounts for it: read its end off its stream",
+      legs([], 1, [opened(caller)]),
+      { action: "scan", open: [opened(caller)] },
+    ],
+    [
+      "an open leg beside an ended one, no FAILED: scan it",
+      legs([callee], 0, [opened(caller)]),
+      { action: "scan", open: [opened(caller)] },
+    ],
+    [
+      "an open leg beside one whose end was inferred, and a FAILED: the inferred one may be the failed one, scan on",
+      legs([inferred], 1, [opened(caller)]),
+      { action: "scan", open: [opened(caller)] },
+    ],
+    [
+      "a leg whose end was inferred is recorded like an ended one",
+      legs([caller, inferred]),
+      record("recorded", [caller, inferred]),
+    ],
+    ["the other leg never seen: record the ended one alone", legs([caller]), record("single_leg", [caller])],
+  ];
+
+  it.each(sweepCases)("in the sweep: %s", (_name, state, decision) => {
+    expect(decide(state, "lost")).toEqual(decision);
   });
 });
 
@@ -116,27 +180,27 @@ describe("the fragment range", () => {
   const at = (iso: string) => Date.parse(iso);
   const leg = (start: string, end: string): EndedLeg => ({ ...caller, startMs: at(start), endMs: at(end) });
 
-  it("starts at the earliest leg start, rounded down to the second", () => {
-    expect(fragmentRange([caller, callee]).start).toEqual(new Date("2023-04-05T22:14:02.000Z"));
+  it("starts RANGE_START_MARGIN_MS before the earliest leg start, rounded down to the second", () => {
+    expect([RANGE_START_MARGIN_MS, fragmentRange([caller, callee]).start]).toEqual([1000, new Date("2023-04-05T22:14:01.000Z")]);
   });
 
   it("ends at the latest leg end, rounded up to the second", () => {
     expect(fragmentRange([caller, callee]).end).toEqual(new Date("2023-04-05T22:14:18.000Z"));
   });
 
-  it("keeps instants that are already whole seconds", () => {
+  it("keeps instants that are already whole seconds, the margin included", () => {
     const range = fragmentRange([leg("2023-04-05T22:14:02.000Z", "2023-04-05T22:14:09.000Z")]);
-    expect(range).toEqual({ start: new Date("2023-04-05T22:14:02.000Z"), end: new Date("2023-04-05T22:14:09.000Z") });
+    expect(range).toEqual({ start: new Date("2023-04-05T22:14:01.000Z"), end: new Date("2023-04-05T22:14:09.000Z") });
   });
 
-  it("never is empty, even for a leg shorter than its first second", () => {
-    const range = fragmentRange([leg("2023-04-05T22:14:02.000Z", "2023-04-05T22:14:02.000Z")]);
+  it("never is empty, even for a leg that ends before the margin's second is over", () => {
+    const range = fragmentRange([leg("2023-04-05T22:14:02.000Z", "2023-04-05T22:14:01.000Z")]);
     expect(range.end.getTime() - range.start.getTime()).toBe(1000);
   });
 
   it("covers a single leg on its own times", () => {
     expect(fragmentRange([callee])).toEqual({
-      start: new Date("2023-04-05T22:14:02.000Z"),
+      start: new Date("2023-04-05T22:14:01.000Z"),
       end: new Date("2023-04-05T22:14:18.000Z"),
     });
   });
@@ -209,39 +273,57 @@ describe("a file name too long for the destination", () => {
   });
 });
 
-describe("the client request token", () => {
-  const token = clientRequestToken("bfggco08s5m5esgxfskzks", "089b1d79-d4ca-4f74-b36b-681f606937f6");
+const claimOf = (streams: EndedLeg[], changes: Partial<Claim> = {}): Claim => ({
+  recording: "call",
+  attempt: 1,
+  outcome: streams.length === 2 ? "recorded" : "single_leg",
+  streams,
+  channels: streams.map((leg) => leg.role ?? "unknown"),
+  fileName: "call-1",
+  ...changes,
+});
+
+describe("the client request token of a claim", () => {
+  const connector = "bfggco08s5m5esgxfskzks";
+  const callId = "089b1d79-d4ca-4f74-b36b-681f606937f6";
+  const token = claimToken(connector, callId, claimOf([caller, callee]));
 
   it("matches the API's pattern", () => {
     expect(token).toMatch(/^[-_a-zA-Z0-9]{2,64}$/);
   });
 
-  it("is the same every time for the same call", () => {
-    expect(clientRequestToken("bfggco08s5m5esgxfskzks", "089b1d79-d4ca-4f74-b36b-681f606937f6")).toBe(token);
+  it("is the same every time for the same claim", () => {
+    expect(claimToken(connector, callId, claimOf([caller, callee]))).toBe(token);
   });
 
-  it("differs between calls", () => {
-    expect(clientRequestToken("bfggco08s5m5esgxfskzks", "another-call")).not.toBe(token);
+  it.each([
+    ["another call", () => claimToken(connector, "another-call", claimOf([caller, callee]))],
+    ["another voice connector", () => claimToken("othervoiceconnector", callId, claimOf([caller, callee]))],
+    ["another leg set: one token never carries two sets of streams", () => claimToken(connector, callId, claimOf([callee]))],
+    ["another end of a leg", () => claimToken(connector, callId, claimOf([caller, { ...callee, endMs: callee.endMs + 1 }]))],
+    ["another attempt, after a pipeline failed", () => claimToken(connector, callId, claimOf([caller, callee], { attempt: 2 }))],
+    [
+      "another recording of the call (a late leg's)",
+      () => claimToken(connector, callId, claimOf([caller, callee], { recording: "late_callee_leg" })),
+    ],
+  ])("differs for %s", (_name, other) => {
+    expect(other()).not.toBe(token);
   });
 
   it("matches the API's pattern for a SIP Call-ID", () => {
-    expect(clientRequestToken("bfggco08s5m5esgxfskzks", "a84b4c76e66710@pc33.atlanta.com")).toMatch(/^[-_a-zA-Z0-9]{2,64}$/);
-  });
-
-  it("differs between voice connectors", () => {
-    expect(clientRequestToken("othervoiceconnector", "089b1d79-d4ca-4f74-b36b-681f606937f6")).not.toBe(token);
+    expect(claimToken(connector, "a84b4c76e66710@pc33.atlanta.com", claimOf([caller]))).toMatch(/^[-_a-zA-Z0-9]{2,64}$/);
   });
 });
 
 describe("the CreateMediaInsightsPipeline request", () => {
   it("writes to the file name recording_file_name gave the call", () => {
     expect(
-      recordingRequest("call-1", [caller, callee], settings, "Inbound/2023-04-05/call-1").S3RecordingSinkRuntimeConfiguration
-        ?.Destination,
+      recordingRequest("call-1", claimOf([caller, callee], { fileName: "Inbound/2023-04-05/call-1" }), settings)
+        .S3RecordingSinkRuntimeConfiguration?.Destination,
     ).toBe("arn:aws:s3:::recordings-bucket/calls/Inbound/2023-04-05/call-1.wav");
   });
 
-  const request = recordingRequest("call-1", [caller, callee], settings, "call-1");
+  const request = recordingRequest("call-1", claimOf([caller, callee]), settings);
 
   it("carries the whole recording specification", () => {
     expect(request).toEqual({
@@ -251,7 +333,7 @@ describe("the CreateMediaInsightsPipeline request", () => {
         FragmentSelector: {
           FragmentSelectorType: "ProducerTimestamp",
           TimestampRange: {
-            StartTimestamp: new Date("2023-04-05T22:14:02.000Z"),
+            StartTimestamp: new Date("2023-04-05T22:14:01.000Z"),
             EndTimestamp: new Date("2023-04-05T22:14:18.000Z"),
           },
         },
@@ -260,18 +342,23 @@ describe("the CreateMediaInsightsPipeline request", () => {
         Destination: "arn:aws:s3:::recordings-bucket/calls/call-1.wav",
         RecordingFileFormat: "Wav",
       },
-      ClientRequestToken: clientRequestToken(settings.voiceConnectorId, "call-1"),
-      MediaInsightsRuntimeMetadata: { callId: "call-1", voiceConnectorId: "bfggco08s5m5esgxfskzks" },
+      ClientRequestToken: claimToken(settings.voiceConnectorId, "call-1", claimOf([caller, callee])),
+      MediaInsightsRuntimeMetadata: {
+        callId: "call-1",
+        voiceConnectorId: "bfggco08s5m5esgxfskzks",
+        recording: "call",
+        attempt: "1",
+      },
     });
   });
 
-  it("records a single leg with the same token as a two-leg recording", () => {
-    expect(recordingRequest("call-1", [callee], settings, "call-1").ClientRequestToken).toBe(request.ClientRequestToken);
+  it("records a single leg with a token of its own: its parameters differ", () => {
+    expect(recordingRequest("call-1", claimOf([callee]), settings).ClientRequestToken).not.toBe(request.ClientRequestToken);
   });
 
   it("asks for Opus in an .ogg file when recording_format is Opus", () => {
     expect(
-      recordingRequest("call-1", [caller, callee], { ...settings, recordingFormat: "Opus" }, "call-1")
+      recordingRequest("call-1", claimOf([caller, callee]), { ...settings, recordingFormat: "Opus" })
         .S3RecordingSinkRuntimeConfiguration,
     ).toEqual({
       Destination: "arn:aws:s3:::recordings-bucket/calls/call-1.ogg",
@@ -281,7 +368,13 @@ describe("the CreateMediaInsightsPipeline request", () => {
 
   it("records a single leg as the only stream", () => {
     expect(
-      recordingRequest("call-1", [callee], settings, "call-1").KinesisVideoStreamRecordingSourceRuntimeConfiguration?.Streams,
+      recordingRequest("call-1", claimOf([callee]), settings).KinesisVideoStreamRecordingSourceRuntimeConfiguration?.Streams,
     ).toEqual([{ StreamArn: callee.streamArn }]);
+  });
+
+  it("names the attempt in the runtime metadata, so a failure event about an older attempt is told apart", () => {
+    expect(recordingRequest("call-1", claimOf([callee], { attempt: 3 }), settings).MediaInsightsRuntimeMetadata).toMatchObject({
+      attempt: "3",
+    });
   });
 });

@@ -46,7 +46,8 @@ describe.each([
           FragmentSelector: {
             FragmentSelectorType: "ProducerTimestamp",
             TimestampRange: {
-              StartTimestamp: Math.floor(Date.parse(ended.detail.startTime) / 1000),
+              // One second of margin before the leg's start (RANGE_START_MARGIN_MS), rounded down.
+              StartTimestamp: Math.floor((Date.parse(ended.detail.startTime) - 1000) / 1000),
               EndTimestamp: Math.ceil(Date.parse(ended.detail.endTime) / 1000),
             },
           },
@@ -56,7 +57,7 @@ describe.each([
           RecordingFileFormat: "Wav",
         },
         ClientRequestToken: expect.any(String),
-        MediaInsightsRuntimeMetadata: { callId, voiceConnectorId: VOICE_CONNECTOR_ID },
+        MediaInsightsRuntimeMetadata: { callId, voiceConnectorId: VOICE_CONNECTOR_ID, recording: "call", attempt: "1" },
       },
     ]);
   });

@@ -114,12 +114,27 @@ describe("the sample events (AWS documentation shapes)", () => {
     });
   });
 
-  it("ignores a STARTED event without isCaller like any STARTED", () => {
-    expect(parseMessage(body(without(started, "isCaller")))).toMatchObject({ kind: "ignored", callId: started.detail.callId });
+  it("reads a STARTED event as an open leg: its stream, start and role, and the call's numbers", () => {
+    expect(parseMessage(body(started))).toEqual({
+      kind: "started",
+      callId: started.detail.callId,
+      voiceConnectorId: started.detail.voiceConnectorId,
+      leg: { streamArn: started.detail.streamArn, startMs: Date.parse(started.detail.startTime), role: "callee" },
+      fromNumber: started.detail.fromNumber,
+      toNumber: started.detail.toNumber,
+      details: expect.objectContaining({ fromNumber: started.detail.fromNumber, transactionId: started.detail.transactionId }),
+    });
   });
 
-  it("ignores a STARTED event, which carries no end", () => {
-    expect(parseMessage(body(started))).toMatchObject({ kind: "ignored", callId: started.detail.callId });
+  it("reads a STARTED event without isCaller as an open leg of unknown role", () => {
+    expect(parseMessage(body(without(started, "isCaller")))).toMatchObject({
+      kind: "started",
+      leg: { streamArn: started.detail.streamArn, startMs: Date.parse(started.detail.startTime) },
+    });
+  });
+
+  it("refuses a STARTED event without its stream, which no leg can be recorded from", () => {
+    expect(() => parseMessage(body(without(started, "streamArn")))).toThrow(MalformedEventError);
   });
 
   it("ignores an UPDATED event, which carries no stream", () => {
@@ -133,7 +148,18 @@ describe("the sample events (AWS documentation shapes)", () => {
       voiceConnectorId: undefined,
       pipelineArn: permanentFailure.detail.mediaInsightsPipelineArn,
       failureReason: "Access denied when assuming resource access role",
+      recording: undefined,
+      attempt: undefined,
     });
+  });
+
+  it("reads the recording and attempt a permanent failure echoes from the runtime metadata, as strings", () => {
+    const echoed = withDetail(permanentFailure, { recording: "call", attempt: "2" });
+    expect(parseMessage(body(echoed))).toMatchObject({ kind: "pipeline-failure", recording: "call", attempt: 2 });
+  });
+
+  it("reads an attempt that is no whole number as unknown", () => {
+    expect(parseMessage(body(withDetail(permanentFailure, { attempt: "two" })))).toMatchObject({ attempt: undefined });
   });
 
   it("reads the connector id a permanent failure echoes from the runtime metadata", () => {

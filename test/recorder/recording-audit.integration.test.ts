@@ -1,8 +1,8 @@
 import { S3Client } from "@aws-sdk/client-s3";
-import type { CallDetails } from "../../lambda/recorder/call-record";
+import type { CallDetails, RecordedChannel } from "../../lambda/recorder/call-record";
 import { createLogger } from "../../lambda/recorder/logger";
 import type { CountMetric } from "../../lambda/recorder/metrics";
-import { createRecordingAuditor, type RecordingAuditor, type StartedCall } from "../../lambda/recorder/recording-audit";
+import { createRecordingAuditor, type RecordFacts, type RecordingAuditor } from "../../lambda/recorder/recording-audit";
 import { createRecordingStore } from "../../lambda/recorder/recording-store";
 import { opus, wav } from "../support/audio-files";
 import { type S3Server, startS3Server } from "../support/s3-server";
@@ -23,30 +23,56 @@ const details: CallDetails = {
   siprecMetadata: null,
   inviteHeaders: null,
 };
-const call: StartedCall = {
+const channels: RecordedChannel[] = [
+  {
+    role: "caller",
+    streamArn: "arn:aws:kinesisvideo:us-east-1:111122223333:stream/a/1",
+    startMs: NOW - 1_000_000,
+    endMs: NOW - 940_000,
+  },
+  {
+    role: "callee",
+    streamArn: "arn:aws:kinesisvideo:us-east-1:111122223333:stream/b/1",
+    startMs: NOW - 1_000_000,
+    endMs: NOW - 940_000,
+  },
+];
+const call = {
   callId: "c1",
-  details,
-  decided: "recorded",
-  channels: [
-    {
-      role: "caller",
-      streamArn: "arn:aws:kinesisvideo:us-east-1:111122223333:stream/a/1",
-      startMs: NOW - 1_000_000,
-      endMs: NOW - 940_000,
-    },
-    {
-      role: "callee",
-      streamArn: "arn:aws:kinesisvideo:us-east-1:111122223333:stream/b/1",
-      startMs: NOW - 1_000_000,
-      endMs: NOW - 940_000,
-    },
-  ],
   recordingKey: "calls/c1.wav",
   recordKey: "calls/c1.json",
-  format: "Wav",
+  format: "Wav" as "Wav" | "Opus",
   pipelineArn: "arn:aws:chime:us-east-1:111122223333:media-pipeline/p1",
   requestedAtMs: NOW - 900_000,
 };
+const facts = (decided: RecordFacts["decided"], started: typeof call, recorded: RecordedChannel[]): RecordFacts => ({
+  callId: started.callId,
+  details,
+  decided,
+  channels: recorded,
+  recording: {
+    bucket: Bucket,
+    key: started.recordingKey,
+    format: started.format,
+    pipelineArn: decided === "recorded" ? started.pipelineArn : null,
+    requestedAtMs: decided === "recorded" ? started.requestedAtMs : null,
+  },
+  verification: null,
+});
+
+/** The sweep's check of one started recording: verify it, then write the record and count. */
+async function audit(started: typeof call, keepStatus: () => Promise<boolean>) {
+  const verification = await auditor.verify({ key: started.recordingKey, format: started.format, channels });
+  const checked = [{ recordingKey: started.recordingKey, pipelineArn: started.pipelineArn, verification }];
+  return auditor.publish(
+    { ...facts("recorded", started, channels), verification },
+    started.recordKey,
+    checked,
+    true,
+    log(),
+    keepStatus,
+  );
+}
 const log = () => createLogger({ service: "test", level: "DEBUG", write: (line) => lines.push(JSON.parse(line)) });
 /** Keeps every status, as the table does for the first check of a call. */
 const keep = async () => true;
@@ -93,7 +119,7 @@ describe("auditing a started recording", () => {
     ["missing", null, "missing", "RecordingsMissing"],
   ])("%s: writes the record with that outcome and counts %s", async (status, file, outcome, metric) => {
     if (file !== null) server.put(Bucket, call.recordingKey, file);
-    await auditor.audit(call, log(), keep);
+    await audit(call, keep);
     expect([record().verification.status, record().outcome]).toEqual([status, outcome]);
     expect(metrics.map((m) => [m.name, m.dimensions])).toEqual([
       ["Calls", { VoiceConnectorId: "vc1", Outcome: outcome }],
@@ -103,19 +129,19 @@ describe("auditing a started recording", () => {
 
   it("makes two S3 requests for a landed WAV: one ranged GET and the record's PUT", async () => {
     server.put(Bucket, call.recordingKey, wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 60 }));
-    await auditor.audit(call, log(), keep);
+    await audit(call, keep);
     expect(server.requests.map((request) => request.method)).toEqual(["GET", "PUT"]);
   });
 
   it("checks an Opus recording as Opus", async () => {
     server.put(Bucket, "calls/c1.ogg", opus({ channels: 2, durationSeconds: 60 }));
-    await auditor.audit({ ...call, format: "Opus", recordingKey: "calls/c1.ogg" }, log(), keep);
+    await audit({ ...call, format: "Opus", recordingKey: "calls/c1.ogg" }, keep);
     expect(record().verification).toMatchObject({ status: "verified", channels: 2, durationSeconds: 60 });
   });
 
   it("logs a failed check at ERROR with what was found", async () => {
     server.put(Bucket, call.recordingKey, wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 20 }));
-    await auditor.audit(call, log(), keep);
+    await audit(call, keep);
     expect(lines.find((line) => line.level === "ERROR")).toMatchObject({
       message: "recording short: 20 s of audio for a 60 s call (tolerance 2 s)",
       recordingKey: "calls/c1.wav",
@@ -123,23 +149,23 @@ describe("auditing a started recording", () => {
   });
 
   it("records when it checked", async () => {
-    await auditor.audit(call, log(), keep);
+    await audit(call, keep);
     expect(record().verification.checkedAt).toBe("2026-11-25T10:30:00.000Z");
   });
 });
 
 describe("a status another sweep kept first", () => {
   it("writes the same record again but counts nothing", async () => {
-    await auditor.audit(call, log(), async () => false);
+    await audit(call, async () => false);
     expect([record().outcome, metrics]).toEqual(["missing", []]);
   });
 });
 
 describe("the record of a call without a recording", () => {
-  const unrecorded = { ...call, decided: "no_audio" as const, channels: [] };
+  const unrecorded = facts("no_audio", call, []);
 
   it("is written with its outcome and no verification, and counted by outcome", async () => {
-    await auditor.recordUnrecorded(unrecorded, log(), async () => true);
+    await auditor.recordUnrecorded(unrecorded, call.recordKey, log(), async () => true);
     expect([record().outcome, record().verification, record().recording.pipelineArn]).toEqual(["no_audio", null, null]);
     expect(metrics.map((m) => m.name)).toEqual(["Calls"]);
   });
@@ -153,8 +179,8 @@ describe("the record of a call without a recording", () => {
       return true;
     };
     const attempts = await Promise.all([
-      auditor.recordUnrecorded(unrecorded, log(), settle),
-      auditor.recordUnrecorded(unrecorded, log(), settle),
+      auditor.recordUnrecorded(unrecorded, call.recordKey, log(), settle),
+      auditor.recordUnrecorded(unrecorded, call.recordKey, log(), settle),
     ]);
     expect([attempts.sort(), metrics.map((m) => [m.name, m.dimensions])]).toEqual([
       [false, true],
@@ -172,7 +198,7 @@ describe("the record of a call without a recording", () => {
         metricsNamespace: "ChimeCallRecorder",
         now: () => NOW,
         emitMetric: (metric) => metrics.push(metric),
-      }).recordUnrecorded(unrecorded, log(), settle),
+      }).recordUnrecorded(unrecorded, call.recordKey, log(), settle),
     ).rejects.toThrow("PutObject");
     expect([settle.mock.calls.length, metrics]).toEqual([0, []]);
   });

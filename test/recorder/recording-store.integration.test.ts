@@ -70,25 +70,54 @@ describe("reading recordings from S3 by range", () => {
   });
 });
 
-describe("without s3:ListBucket on the recordings' prefix", () => {
-  it("cannot tell a missing recording from one it may not read: S3 refuses both with AccessDenied", async () => {
-    const unlisted = await startS3Server({ buckets: [Bucket] });
-    const unlistedClient = new S3Client({
-      endpoint: unlisted.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+/** A store on a loopback S3 with the given listing permission, closed after `use`. */
+async function withServer(options: Parameters<typeof startS3Server>[0], use: (store: RecordingStore) => Promise<void>) {
+  const server = await startS3Server({ buckets: [Bucket], ...options });
+  const s3 = new S3Client({
+    endpoint: server.url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  try {
+    await use(createRecordingStore(s3, Bucket));
+  } finally {
+    s3.destroy();
+    await server.close();
+  }
+}
+
+describe("a GetObject refused with 403", () => {
+  it("is a missing recording when a listing of its key, which s3:ListBucket on the recordings' prefix allows, finds nothing", async () => {
+    // Whether S3 answers 403 or 404 for a missing key under a prefix-conditioned s3:ListBucket is unconfirmed.
+    await withServer({ listPrefix: "recordings/", missingKeyStatus: 403 }, async (refusing) => {
+      await expect(refusing.reader("recordings/nothing.wav")({ from: 0, length: 4096 })).resolves.toBeNull();
     });
-    try {
-      const read = createRecordingStore(unlistedClient, Bucket).reader("nothing.wav")({ from: 0, length: 4096 });
-      await expect(read).rejects.toThrow("GetObject failed with AccessDenied");
-    } finally {
-      unlistedClient.destroy();
-      await unlisted.close();
-    }
+  });
+
+  it("stays a refusal when the listing is refused too (no s3:ListBucket at all): never counted as missing", async () => {
+    await withServer({}, async (unlisted) => {
+      const read = unlisted.reader("nothing.wav")({ from: 0, length: 4096 });
+      await expect(read).rejects.toThrow("ListObjectsV2 failed with AccessDenied");
+    });
   });
 });
 
 describe("writing the per-call record", () => {
+  it("writes the record as one JSON object on one line, as Athena's JSON SerDes read it", async () => {
+    const record = callRecord({
+      callId: "c2",
+      voiceConnectorId: "vc",
+      details: { ...NO_DETAILS, siprecMetadata: "<recording>\n</recording>" },
+      decided: "no_audio",
+      channels: [],
+      recording: { bucket: Bucket, key: "c2.wav", format: "Wav", pipelineArn: null, requestedAtMs: null },
+      verification: null,
+    });
+    await store.putRecord("records/c2.json", record);
+    const lines = (server.objects.get(`${Bucket}/records/c2.json`)?.body.toString("utf8") ?? "").split("\n");
+    expect([lines.length, lines[1], JSON.parse(lines[0])]).toEqual([2, "", record]);
+  });
+
   it("writes the record as UTF-8 JSON with its content type", async () => {
     const record: CallRecord = callRecord({
       callId: "c1",

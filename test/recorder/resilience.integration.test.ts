@@ -66,10 +66,11 @@ describe("100 calls ending together against the quota of 20 active pipelines", (
   let queue: SqsSimulator;
 
   beforeAll(async () => {
-    harness.pipelines.reset({ maxActive: 20, runMs: 150 });
+    // Long enough that 100 calls' claims and starts, spread over four instances, overlap 20 runs.
+    harness.pipelines.reset({ maxActive: 20, runMs: 600 });
     const recorders = await Promise.all([1, 2, 3, 4].map(() => harness.startRecorder()));
-    // Production waits 300 s before a retry; 40 ms keeps the proportions to a 150 ms pipeline run.
-    queue = new SqsSimulator({ handlers: recorders.map((recorder) => recorder.handler), visibilityTimeoutMs: 40 });
+    // Production waits 300 s before a retry; 160 ms keeps the proportions to a 600 ms pipeline run.
+    queue = new SqsSimulator({ handlers: recorders.map((recorder) => recorder.handler), visibilityTimeoutMs: 160 });
     queue.sendAll(shuffled(crowd.flatMap(ended), 13));
     await drained(queue, 40_000);
   });

@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
-import { SWEEP_RESERVE_MS } from "../../lambda/recorder/recorder";
+import { SWEEP_RESERVE_MS } from "../../lambda/recorder/call-sweep";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { type Call, makeCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
 import { atLevel, expectOneRecording, type Harness, type RecorderProcess, sqsEvent, startHarness } from "./support/harness";
@@ -53,20 +53,35 @@ describe("a call whose other leg never ends", () => {
     expect((await harness.table.getItem(call.callId))?.outcome).toEqual({ S: "single_leg" });
   });
 
-  it("is not recorded again when its late leg finally arrives", async () => {
+  it("records a leg that arrives after its call was recorded on its own, in a file named after the leg", async () => {
     await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
     await overdue();
     await sweep();
     await recorder.handler(sqsEvent(streamingEvent(call, "callee", "ENDED")));
-    expect(harness.pipelines.requestsFor(call.callId)).toHaveLength(1);
+    const [first, late] = harness.pipelines.requestsFor(call.callId).map((request) => request.body);
+    expect([first.KinesisVideoStreamRecordingSourceRuntimeConfiguration.Streams, late]).toEqual([
+      [{ StreamArn: call.caller.streamArn }],
+      expect.objectContaining({
+        KinesisVideoStreamRecordingSourceRuntimeConfiguration: expect.objectContaining({
+          Streams: [{ StreamArn: call.callee.streamArn }],
+        }),
+        S3RecordingSinkRuntimeConfiguration: expect.objectContaining({
+          Destination: expect.stringMatching(/\/lost-leg-callee\.wav$/),
+        }),
+        MediaInsightsRuntimeMetadata: expect.objectContaining({ recording: "late_callee_leg", attempt: "1" }),
+      }),
+    ]);
   });
 
-  it("warns about a leg that arrives after its call was settled and counts it as LateLegs", async () => {
+  it("warns about a leg that arrives after its call was claimed and counts it as LateLegs, once", async () => {
     await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
     await overdue();
     await sweep();
     await recorder.handler(sqsEvent(streamingEvent(call, "callee", "ENDED")));
-    const late = atLevel(recorder.logs, "WARN").filter((line) => String(line.message).includes("after its call was settled"));
+    await recorder.handler(sqsEvent(streamingEvent(call, "callee", "ENDED")));
+    const late = atLevel(recorder.logs, "WARN").filter((line) =>
+      String(line.message).includes("after its call's recording was claimed"),
+    );
     expect([late.map((line) => line.callId), recorder.logs.filter((line) => "LateLegs" in line).length]).toEqual([
       [call.callId],
       1,

@@ -1,3 +1,4 @@
+import { LEG_IDLE_SECONDS, MAX_PIPELINE_ATTEMPTS } from "../../lambda/recorder/leg-timing";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { RECORDER_RETRY } from "../../stacks/recorder/recorder-queue";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
@@ -6,12 +7,19 @@ const config = synthesizeStack();
 const connectorId = "${aws_chime_voice_connector.recorded.id}";
 
 describe("the rules feeding the recorder", () => {
-  it("forward only this connector's ENDED and FAILED streaming events, as a JSON literal", () => {
+  it("forward only this connector's STARTED, ENDED and FAILED streaming events, as a JSON literal", () => {
     const pattern = resource(config, "aws_cloudwatch_event_rule", "call_streams_ended").event_pattern;
     expect(parseJsonLiteral(pattern)).toEqual({
       source: ["aws.chime"],
       "detail-type": ["Chime VoiceConnector Streaming Status"],
-      detail: { voiceConnectorId: [connectorId], streamingStatus: ["ENDED", "FAILED"] },
+      detail: { voiceConnectorId: [connectorId], streamingStatus: ["STARTED", "ENDED", "FAILED"] },
+    });
+  });
+
+  it("keep the streaming rule's name and address from when it forwarded ENDED only, so it is updated in place", () => {
+    expect(resource(config, "aws_cloudwatch_event_rule", "call_streams_ended")).toMatchObject({
+      name: "${var.name_prefix}-call-streams-ended",
+      description: "Streaming STARTED, ENDED and FAILED events of the recorded voice connector",
     });
   });
 
@@ -125,6 +133,8 @@ describe("the recorder function", () => {
       LOG_LEVEL: "${var.log_level}",
       CALL_TTL_DAYS: "${var.call_ttl_days}",
       LEG_WAIT_SECONDS: "900",
+      LEG_IDLE_SECONDS: "30",
+      MAX_PIPELINE_ATTEMPTS: "3",
       METRICS_NAMESPACE: "ChimeCallRecorder",
       DEAD_LETTER_QUEUE_URL: "${aws_sqs_queue.recorder_dead_letter.url}",
       DATA_RETENTION_HOURS: "${var.data_retention_hours}",
@@ -132,6 +142,13 @@ describe("the recorder function", () => {
       DO_NOT_RECORD_PARAMETER: "${aws_ssm_parameter.do_not_record_numbers.name}",
       RECORDING_FILE_NAME: "${var.recording_file_name}",
       METADATA_PREFIX: "${local.record_prefix}",
+    });
+  });
+
+  it("gets the lost-event settings from the module the function reads its defaults from", () => {
+    expect(fn.environment.variables).toMatchObject({
+      LEG_IDLE_SECONDS: String(LEG_IDLE_SECONDS),
+      MAX_PIPELINE_ATTEMPTS: String(MAX_PIPELINE_ATTEMPTS),
     });
   });
 
@@ -158,13 +175,17 @@ describe("the recorder's permissions", () => {
   const statements = parseJsonLiteral(resource(config, "aws_iam_role_policy", "recorder").policy).Statement;
   const actions = statements.flatMap((s: { Action: string | string[] }) => s.Action);
 
-  it("allow only starting pipelines, the table's item actions, consuming the queue, dead-lettering, checking recordings (listing their prefix), writing records and its logs", () => {
+  it("allow only starting pipelines and reading their state, reading the call streams' fragment lists, the table's item actions, consuming the queue, dead-lettering, checking recordings (listing their prefix), writing records and its logs", () => {
     expect(actions.sort()).toEqual(
       [
         "chime:CreateMediaInsightsPipeline",
+        "chime:GetMediaPipeline",
+        "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:UpdateItem",
         "kinesisvideo:DescribeStream",
+        "kinesisvideo:GetDataEndpoint",
+        "kinesisvideo:ListFragments",
         "kms:Decrypt",
         "kms:DescribeKey",
         "kms:Encrypt",
@@ -189,6 +210,18 @@ describe("the recorder's permissions", () => {
     expect(start.Resource).toContain("${aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording.arn}");
   });
 
+  it("read the state of this account's pipelines in the Region only, to find a failed one", () => {
+    const get = statements.filter((s: { Action: string | string[] }) => [s.Action].flat().includes("chime:GetMediaPipeline"));
+    expect(get).toEqual([
+      {
+        Sid: "FindFailedRecordingPipelines",
+        Effect: "Allow",
+        Action: "chime:GetMediaPipeline",
+        Resource: "arn:aws:chime:${var.region}:${data.aws_caller_identity.current.account_id}:media-pipeline/*",
+      },
+    ]);
+  });
+
   it("send messages only to the dead-letter queue, for refused calls", () => {
     const send = statements.find((s: { Action: string }) => s.Action === "sqs:SendMessage");
     expect(send.Resource).toBe("${aws_sqs_queue.recorder_dead_letter.arn}");
@@ -202,7 +235,7 @@ describe("the recorder's permissions", () => {
     ]);
   });
 
-  it("may list the bucket only under the recordings' prefix, so that S3 answers a missing recording 404, not 403", () => {
+  it("may list the bucket only under the recordings' prefix (a recording's own key is one), so that a missing recording is told from a refused read", () => {
     const list = statements.find((s: { Sid: string }) => s.Sid === "TellMissingRecordingsFromRefusedReads");
     expect([list.Action, list.Resource, list.Condition]).toEqual([
       "s3:ListBucket",

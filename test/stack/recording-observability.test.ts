@@ -1,3 +1,4 @@
+import { LOSS_METRICS } from "../../lambda/recorder/leg-timing";
 import { RECORDING_STATUS_METRICS } from "../../stacks/observability/operations-dashboard";
 import { FAILED_CHECK_METRICS, QUEUE_AGE_ALARM_SECONDS } from "../../stacks/observability/recording-alarms";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
@@ -90,6 +91,18 @@ describe("the recorder dashboard", () => {
     expect(byTitle("Pipeline requests refused by the quota or throttled").query).toBe(
       `SOURCE '\${aws_cloudwatch_log_group.recorder.name}' | parse @message /(?<refusal>ResourceLimitExceededException|ThrottledClientException)/ | filter ispresent(refusal) | stats count(*) as refused by refusal, bin(5m)`,
     );
+  });
+
+  it("shows late legs, inferred ends, pipeline retries and exhausted retries of this connector", () => {
+    expect(byTitle("Legs that reported late or without ENDED, and pipeline retries").metrics).toEqual(
+      ["LateLegs", "InferredEnds", "PipelineRetries", "PipelineRetriesExhausted"].map((name) => [
+        "ChimeCallRecorder",
+        name,
+        "VoiceConnectorId",
+        connectorId,
+      ]),
+    );
+    expect(Object.values(LOSS_METRICS)).toEqual(["LateLegs", "InferredEnds", "PipelineRetries", "PipelineRetriesExhausted"]);
   });
 
   it("shows the queue's depth and the age of its oldest message", () => {

@@ -10,6 +10,7 @@ import {
   VOICE_CONNECTOR_ID,
   VOICE_MODEL,
 } from "../pbx/support/phone-number-service";
+import { startFakeKinesisVideo } from "../recorder/support/fake-kinesis-video";
 import { startFakeMediaPipelines } from "../recorder/support/fake-media-pipelines";
 import {
   loadServiceModel,
@@ -319,6 +320,95 @@ describe("the media pipelines fake of the recorder tests", () => {
       expect(((await response.json()) as { Message: string }).Message).toContain(
         "Priority is not a member of CreateMediaInsightsPipelineRequest",
       );
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the Kinesis Video Streams stand-in of the recorder tests", () => {
+  const KINESIS_VIDEO = loadServiceModel("kinesisvideo", "2017-09-30");
+  const ARCHIVED_MEDIA = loadServiceModel("kinesis-video-archived-media", "2017-09-30");
+  const STREAM = "arn:aws:kinesisvideo:us-east-1:111122223333:stream/ChimeVoiceConnector-abc-caller/1700000000000";
+  const T0 = 1_700_000_000_000;
+  const range = {
+    FragmentSelectorType: "PRODUCER_TIMESTAMP",
+    TimestampRange: { StartTimestamp: T0 / 1000, EndTimestamp: T0 / 1000 + 60 },
+  };
+
+  /** Calls the operation at the route its model gives, and reads the answer as a restJson1 client does. */
+  async function call(url: string, model: ServiceModel, operation: string, body: unknown) {
+    const { method, requestUri } = model.operations[operation].http;
+    const response = await fetch(`${url}${requestUri}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, errorType: response.headers.get("x-amzn-errortype"), body: (await response.json()) as any };
+  }
+
+  /** An answer is the output shape with a 200, or an error the operation lists, with its shape and its status. */
+  function answerProblemsOf(model: ServiceModel, operation: string, answer: Awaited<ReturnType<typeof call>>): string[] {
+    if (answer.errorType === null) {
+      return answer.status === 200
+        ? operationProblems(model, operation, answer.body, "output")
+        : [`${operation} answered ${answer.status} without an error type`];
+    }
+    const modelled = model.operations[operation].errors.some((e: { shape: string }) => e.shape === answer.errorType);
+    if (!modelled) return [`${operation} answered ${answer.errorType}, not one of its errors`];
+    const status = model.shapes[answer.errorType].error.httpStatusCode;
+    return [
+      ...(answer.status === status ? [] : [`${operation} answered ${answer.errorType} with ${answer.status}, not ${status}`]),
+      ...shapeProblems(model, answer.errorType, answer.body),
+    ];
+  }
+
+  it("answers endpoints, pages of fragments in epoch seconds, and errors at the models' routes with their members and statuses", async () => {
+    const fake = await startFakeKinesisVideo({ pageSize: 10 });
+    const problems: string[] = [];
+    const check = async (model: ServiceModel, operation: string, body: unknown) => {
+      const answer = await call(fake.url, model, operation, body);
+      problems.push(...answerProblemsOf(model, operation, answer));
+      return answer;
+    };
+    try {
+      fake.addFragments(STREAM, { fromMs: T0, toMs: T0 + 60_000 });
+      const endpoint = await check(KINESIS_VIDEO, "GetDataEndpoint", { StreamARN: STREAM, APIName: "LIST_FRAGMENTS" });
+      expect(endpoint.body).toEqual({ DataEndpoint: fake.url });
+      const first = await check(ARCHIVED_MEDIA, "ListFragments", { StreamARN: STREAM, FragmentSelector: range });
+      expect(first.body.Fragments).toHaveLength(10);
+      expect(first.body.Fragments.every((fragment: any) => typeof fragment.ProducerTimestamp === "number")).toBe(true);
+      await check(ARCHIVED_MEDIA, "ListFragments", { StreamARN: STREAM, NextToken: first.body.NextToken });
+      const missing = STREAM.replace("caller", "gone");
+      expect((await check(KINESIS_VIDEO, "GetDataEndpoint", { StreamARN: missing, APIName: "GET_MEDIA" })).errorType).toBe(
+        "ResourceNotFoundException",
+      );
+      expect((await check(ARCHIVED_MEDIA, "ListFragments", { StreamARN: missing, FragmentSelector: range })).errorType).toBe(
+        "ResourceNotFoundException",
+      );
+      fake.failNext("ListFragments", "ClientLimitExceededException");
+      expect((await check(ARCHIVED_MEDIA, "ListFragments", { StreamARN: STREAM, FragmentSelector: range })).status).toBe(400);
+      const refused = await check(ARCHIVED_MEDIA, "ListFragments", { StreamARN: STREAM, MaxResults: 0, FragmentSelector: range });
+      expect(refused.errorType).toBe("InvalidArgumentException");
+      expect(problems).toEqual([]);
+      expect(fake.modelProblems).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("refuses a request member the model lacks with InvalidArgumentException, and records why", async () => {
+    const fake = await startFakeKinesisVideo();
+    try {
+      fake.addStream(STREAM);
+      const answer = await call(fake.url, ARCHIVED_MEDIA, "ListFragments", {
+        StreamARN: STREAM,
+        FragmentSelector: range,
+        Priority: "high",
+      });
+      expect([answer.status, answer.errorType]).toEqual([400, "InvalidArgumentException"]);
+      expect(answer.body.Message).toContain("Priority is not a member of ListFragmentsInput");
+      expect(fake.requestProblems).toEqual([expect.stringContaining("Priority is not a member of ListFragmentsInput")]);
     } finally {
       await fake.close();
     }

@@ -24,10 +24,14 @@ export interface EventBridgeEvent {
   detail: Record<string, unknown>;
 }
 export declare function makeCall(callId: string, options?: { voiceConnectorId?: string; offsetMs?: number }): Call;
+/** `makeCall` with the callee's stream starting `agoMs` before now. */
+export declare function recentCall(callId: string, agoMs: number): Call;
 export declare function streamingEvent(call: Call, side: Side, status: StreamingStatus): EventBridgeEvent;
 export declare function callEvents(call: Call): EventBridgeEvent[];
 export declare function permanentFailureEvent(options: {
   callId?: string;
   pipelineArn: string;
   failureReason?: string;
+  /** The runtime metadata the pipeline was created with, echoed in `detail`. */
+  metadata?: Record<string, string>;
 }): EventBridgeEvent;

@@ -109,16 +109,30 @@ function callEvents(call) {
   ];
 }
 
-/** @param {{ callId?: string, pipelineArn: string, failureReason?: string }} options */
-function permanentFailureEvent({ callId, pipelineArn, failureReason }) {
+/**
+ * `metadata`: the runtime metadata the pipeline was created with, which the event echoes in `detail`.
+ * @param {{ callId?: string, pipelineArn: string, failureReason?: string, metadata?: Record<string, string> }} options
+ */
+function permanentFailureEvent({ callId, pipelineArn, failureReason, metadata = {} }) {
   const detail = {
     version: "0",
     mediaInsightsPipelineArn: pipelineArn,
     eventType: "chime:MediaInsightsPermanentFailure",
     ...(failureReason === undefined ? {} : { failureReason }),
     ...(callId === undefined ? {} : { callId }),
+    ...metadata,
   };
   return envelope("Media Insights State Change", FIRST_CALL_MS, detail);
 }
 
-module.exports = { VOICE_CONNECTOR_ID, makeCall, streamingEvent, callEvents, permanentFailureEvent };
+/**
+ * `makeCall`, with the callee's stream starting `agoMs` before now: for tests that read the legs'
+ * streams, whose quiet stretches count up to the present.
+ * @param {string} callId
+ * @param {number} agoMs
+ */
+function recentCall(callId, agoMs) {
+  return makeCall(callId, { offsetMs: Date.now() - agoMs - FIRST_CALL_MS });
+}
+
+module.exports = { VOICE_CONNECTOR_ID, makeCall, recentCall, streamingEvent, callEvents, permanentFailureEvent };

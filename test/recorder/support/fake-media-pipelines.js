@@ -1,12 +1,15 @@
 "use strict";
 /**
  * A loopback stand-in for the Chime SDK Media Pipelines REST-JSON API, just enough of
- * `POST /media-insights-pipelines` (CreateMediaInsightsPipeline) to exercise the recorder:
- * idempotency by ClientRequestToken, throttling, the active-pipeline quota and the request
- * validation the real service does. Plain CommonJS so that the tests and the bench share it.
+ * `POST /media-insights-pipelines` (CreateMediaInsightsPipeline) and
+ * `GET /sdk-media-pipelines/{mediaPipelineId}` (GetMediaPipeline) to exercise the recorder:
+ * idempotency by ClientRequestToken, throttling, the active-pipeline quota, the request
+ * validation the real service does, and pipelines that stop or fail. Plain CommonJS so that the
+ * tests and the bench share it.
  */
 const http = require("node:http");
 const { randomUUID } = require("node:crypto");
+const { isDeepStrictEqual } = require("node:util");
 const { loadServiceModel, operationProblems, shapeProblems } = require("../../support/model-endpoint");
 const { writeRecording } = require("./recording-sink");
 
@@ -16,6 +19,8 @@ const TOKEN = /^[-_a-zA-Z0-9]{2,64}$/;
 const DESTINATION = /^arn[/:\-_.a-zA-Z0-9]+$/;
 const CONFIGURATION_ARN = /^arn[/:\-_.a-zA-Z0-9]+$/;
 const PIPELINE_ARN_PREFIX = "arn:aws:chime:us-east-1:111122223333:media-pipeline/";
+/** GetMediaPipeline's route in the model; the label is a GuidString, which the model checks. */
+const GET_PIPELINE = /^\/sdk-media-pipelines\/([^/]+)$/;
 
 /**
  * restJson1 clients take the error name from the `x-amzn-ErrorType` header before the body; the
@@ -74,11 +79,14 @@ function validationProblem(body) {
 
 /**
  * @typedef {object} FakeOptions
- * @property {number} [throttleRatio] share of requests answered 429 ThrottledClientException (default 0)
+ * @property {number} [throttleRatio] share of CreateMediaInsightsPipeline requests answered 429
+ *   ThrottledClientException (default 0)
  * @property {number} [maxActive] active pipelines before ResourceLimitExceededException (default 20)
  * @property {number} [runMs] how long a pipeline runs before it completes (default 1000)
  * @property {number} [seed] seed of the throttling dice (default 1)
  * @property {(body: any) => (keyof typeof ERRORS | undefined)} [failWith] forces an error for a request
+ * @property {(body: any) => boolean} [pipelineFails] whether the pipeline a request creates fails: it
+ *   runs for runMs as any other, then its status is Failed and it writes no recording
  * @property {(body: any) => import("./recording-sink").SinkOutcome} [recordingOutcome] what a finished
  *   pipeline leaves in S3; without it, nothing (tests that do not look at recordings skip the writes)
  */
@@ -91,23 +99,63 @@ async function startFakeMediaPipelines(initial = {}, s3 = undefined) {
   let options;
   let random;
   // Answers outside the service model, never cleared: a fake must not drift from the real API.
-  const state = { requests: [], pipelines: new Map(), stats: undefined, modelProblems: [] };
+  // Token conflicts are never cleared either: a recorder that sends one token with two requests is
+  // wrong in whichever test it happens, and a check after the last test must still see it.
+  const state = { requests: [], pipelines: new Map(), stats: undefined, modelProblems: [], tokenConflicts: [] };
 
   function reset(next = {}) {
     options = { throttleRatio: 0, maxActive: 20, runMs: 1000, seed: 1, ...next };
     random = seededRandom(options.seed);
     state.requests = [];
     state.pipelines = new Map();
-    state.stats = { requests: 0, created: 0, replayed: 0, throttled: 0, limited: 0, rejected: 0, peakActive: 0 };
+    state.stats = {
+      requests: 0,
+      created: 0,
+      replayed: 0,
+      throttled: 0,
+      limited: 0,
+      rejected: 0,
+      peakActive: 0,
+      described: 0,
+    };
   }
 
   const activeCount = (now = Date.now()) => [...state.pipelines.values()].filter((pipeline) => pipeline.endsAt > now).length;
 
-  function sendJson(response, status, payload, errorType) {
+  /** Ends a running pipeline: a failing one writes nothing, a stopped one its recording, as the S3 sink does. */
+  function finish(pipeline) {
+    if (pipeline.status !== "InProgress") return;
+    pipeline.status = pipeline.fails ? "Failed" : "Stopped";
+    if (pipeline.status === "Stopped" && s3 !== undefined && pipeline.outcome !== undefined) {
+      writeRecording(s3, pipeline.body, pipeline.outcome);
+    }
+  }
+
+  /**
+   * The pipeline's status now. A pipeline past its end finishes here rather than only when its
+   * timer fires, so that a caller told "Stopped" always finds the recording already written.
+   */
+  function statusNow(pipeline) {
+    if (Date.now() >= pipeline.endsAt) finish(pipeline);
+    return pipeline.status;
+  }
+
+  /**
+   * The MediaInsightsPipeline as the service describes it now, with the status of its one element:
+   * the recorder's pipeline configuration holds only an S3 recording sink.
+   */
+  function descriptionNow(pipeline) {
+    const Status = statusNow(pipeline);
+    return { ...pipeline.description, Status, ElementStatuses: [{ Type: "S3RecordingSink", Status }] };
+  }
+
+  function findByArn(pipelineArn) {
+    return [...state.pipelines.values()].find((pipeline) => pipeline.arn === pipelineArn);
+  }
+
+  function sendJson(response, status, payload, errorType, operation = "CreateMediaInsightsPipeline") {
     const problems =
-      errorType === undefined
-        ? operationProblems(MODEL, "CreateMediaInsightsPipeline", payload, "output")
-        : shapeProblems(MODEL, errorType, payload);
+      errorType === undefined ? operationProblems(MODEL, operation, payload, "output") : shapeProblems(MODEL, errorType, payload);
     if (problems.length > 0) {
       state.modelProblems.push(...problems);
       return sendJson(response, 500, { Message: problems.join("; ") }, "ServiceFailureException");
@@ -118,7 +166,10 @@ async function startFakeMediaPipelines(initial = {}, s3 = undefined) {
     response.end(JSON.stringify(payload));
   }
 
-  function sendError(response, type, message) {
+  function sendError(response, type, message, operation = "CreateMediaInsightsPipeline") {
+    if (!MODEL.operations[operation].errors.some((error) => error.shape === type)) {
+      state.modelProblems.push(`${operation} answered ${type}, which is not one of its errors`);
+    }
     const { status, code } = ERRORS[type];
     sendJson(response, status, { Code: code, Message: message, RequestId: randomUUID() }, type);
   }
@@ -148,10 +199,17 @@ async function startFakeMediaPipelines(initial = {}, s3 = undefined) {
       return fail(forced, `forced ${forced}`);
     }
     const existing = state.pipelines.get(body.ClientRequestToken);
+    if (existing !== undefined && !isDeepStrictEqual(existing.body, body)) {
+      // Whether the service refuses a reused token with other parameters, and how, is unconfirmed;
+      // refusing it with a modelled error makes the recorder's mistake visible either way.
+      state.stats.rejected += 1;
+      state.tokenConflicts.push({ token: body.ClientRequestToken, first: existing.body, request: body });
+      return fail("BadRequestException", "ClientRequestToken was already used with other parameters");
+    }
     if (existing !== undefined) {
       state.stats.replayed += 1;
       record.status = 201;
-      return sendJson(response, 201, { MediaInsightsPipeline: existing.description });
+      return sendJson(response, 201, { MediaInsightsPipeline: descriptionNow(existing) });
     }
     const now = Date.now();
     if (activeCount(now) >= options.maxActive) {
@@ -163,33 +221,57 @@ async function startFakeMediaPipelines(initial = {}, s3 = undefined) {
       MediaPipelineId: id,
       MediaPipelineArn: `${PIPELINE_ARN_PREFIX}${id}`,
       MediaInsightsPipelineConfigurationArn: body.MediaInsightsPipelineConfigurationArn,
-      Status: "InProgress",
       KinesisVideoStreamRecordingSourceRuntimeConfiguration: body.KinesisVideoStreamRecordingSourceRuntimeConfiguration,
       S3RecordingSinkRuntimeConfiguration: body.S3RecordingSinkRuntimeConfiguration,
       MediaInsightsRuntimeMetadata: body.MediaInsightsRuntimeMetadata,
       CreatedTimestamp: new Date(now).toISOString(),
     };
-    state.pipelines.set(body.ClientRequestToken, {
+    const pipeline = {
       arn: description.MediaPipelineArn,
       body,
       description,
       endsAt: now + options.runMs,
-    });
-    if (s3 !== undefined && options.recordingOutcome !== undefined) {
-      // The pipeline writes its file when it finishes, as the S3 sink does.
-      const outcome = options.recordingOutcome(body);
-      setTimeout(() => writeRecording(s3, body, outcome), options.runMs).unref();
-    }
+      status: "InProgress",
+      fails: options.pipelineFails?.(body) === true,
+      outcome: options.recordingOutcome?.(body),
+    };
+    state.pipelines.set(body.ClientRequestToken, pipeline);
+    setTimeout(() => finish(pipeline), options.runMs).unref();
     state.stats.created += 1;
     state.stats.peakActive = Math.max(state.stats.peakActive, activeCount(now));
     record.status = 201;
-    return sendJson(response, 201, { MediaInsightsPipeline: description });
+    return sendJson(response, 201, { MediaInsightsPipeline: descriptionNow(pipeline) });
+  }
+
+  function get(url, response) {
+    state.stats.described += 1;
+    const operation = "GetMediaPipeline";
+    const label = GET_PIPELINE.exec(url.pathname)[1];
+    let MediaPipelineId;
+    try {
+      MediaPipelineId = decodeURIComponent(label);
+    } catch {
+      // Malformed percent-encoding: the raw label, which the GuidString pattern then refuses.
+      MediaPipelineId = label;
+    }
+    const input = { MediaPipelineId };
+    const problem = url.search !== "" ? `${operation} takes no query parameters` : operationProblems(MODEL, operation, input)[0];
+    if (problem !== undefined) return sendError(response, "BadRequestException", problem, operation);
+    const pipeline = [...state.pipelines.values()].find(
+      (candidate) => candidate.description.MediaPipelineId === input.MediaPipelineId,
+    );
+    if (pipeline === undefined) {
+      return sendError(response, "NotFoundException", `No media pipeline ${input.MediaPipelineId}`, operation);
+    }
+    return sendJson(response, 200, { MediaPipeline: { MediaInsightsPipeline: descriptionNow(pipeline) } }, undefined, operation);
   }
 
   const server = http.createServer((request, response) => {
     const chunks = [];
     request.on("data", (chunk) => chunks.push(chunk));
     request.on("end", () => {
+      const url = new URL(request.url ?? "/", "http://127.0.0.1");
+      if (request.method === "GET" && GET_PIPELINE.test(url.pathname)) return get(url, response);
       if (request.method !== "POST" || request.url !== "/media-insights-pipelines") {
         return sendJson(response, 404, { Code: "NotFound", Message: `${request.method} ${request.url}` }, "NotFoundException");
       }
@@ -221,6 +303,28 @@ async function startFakeMediaPipelines(initial = {}, s3 = undefined) {
     /** Answers the fake gave outside the service model; a test expects none. */
     get modelProblems() {
       return state.modelProblems;
+    },
+    /**
+     * Requests that reused a pipeline's ClientRequestToken with other parameters, each refused with
+     * BadRequestException: the token, the body that created the pipeline and the refused one.
+     */
+    get tokenConflicts() {
+      return state.tokenConflicts;
+    },
+    /** The status GetMediaPipeline would answer for the pipeline now; undefined for an unknown ARN. */
+    statusOf(pipelineArn) {
+      const pipeline = findByArn(pipelineArn);
+      return pipeline === undefined ? undefined : statusNow(pipeline);
+    },
+    /**
+     * Fails the pipeline now: its status is Failed from here on, it no longer counts as active and,
+     * if it has not written its recording yet, it never does.
+     */
+    failPipeline(pipelineArn) {
+      const pipeline = findByArn(pipelineArn);
+      if (pipeline === undefined) throw new Error(`the fake has no pipeline ${pipelineArn}`);
+      pipeline.status = "Failed";
+      pipeline.endsAt = Math.min(pipeline.endsAt, Date.now());
     },
     /** Pipelines created for one call, found through the runtime metadata the recorder sends. */
     pipelinesFor(callId) {

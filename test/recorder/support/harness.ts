@@ -3,6 +3,7 @@ import { type S3Server, startS3Server } from "../../support/s3-server";
 import { type CallTableServer, startCallTable } from "./call-table-server";
 import { type DeadLetterQueue, startDeadLetterQueue } from "./dead-letter-queue";
 import type { Call, Side } from "./events";
+import { type FakeKinesisVideo, startFakeKinesisVideo } from "./fake-kinesis-video";
 import { type FakeMediaPipelines, seededRandom, startFakeMediaPipelines } from "./fake-media-pipelines";
 import { PIPELINE_CONFIGURATION_ARN, RECORDING_BUCKET, recorderEnv } from "./recorder-env";
 import { type LogLine, type RecorderProcess, startRecorderProcess } from "./recorder-process";
@@ -12,6 +13,8 @@ export type { LogLine, RecorderProcess };
 export interface Harness {
   table: CallTableServer;
   pipelines: FakeMediaPipelines;
+  /** The connector's call streams, whose fragments tell where a leg whose ENDED never came ended. */
+  streams: FakeKinesisVideo;
   /** The dead-letter queue the recorder sends refused calls to. */
   deadLetters: DeadLetterQueue;
   /** The recording bucket: pipelines write their files here when they finish, the recorder its records. */
@@ -28,13 +31,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(voiceConnectorId: string): Promise<Harness> {
-  // The recorder role holds s3:ListBucket on the recordings' prefix, so S3 answers it 404 for a missing recording.
-  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET], canList: true });
-  const [table, pipelines, deadLetters] = await Promise.all([
+/**
+ * `s3`: how the loopback S3 treats the recorder. By default it may list the whole bucket, so a missing
+ * recording reads 404; the role's real grant is s3:ListBucket on the recordings' prefix only, under
+ * which S3 may answer 403 (unconfirmed): `{ listPrefix: "recordings/", missingKeyStatus: 403 }`.
+ */
+export async function startHarness(
+  voiceConnectorId: string,
+  s3Options: { canList?: boolean; listPrefix?: string; missingKeyStatus?: 403 | 404 } = { canList: true },
+): Promise<Harness> {
+  const s3 = await startS3Server({ buckets: [RECORDING_BUCKET], ...s3Options });
+  const [table, pipelines, deadLetters, streams] = await Promise.all([
     startCallTable(),
     startFakeMediaPipelines({}, s3),
     startDeadLetterQueue(),
+    startFakeKinesisVideo(),
   ]);
   const targets = {
     s3Url: s3.url,
@@ -43,6 +54,7 @@ export async function startHarness(voiceConnectorId: string): Promise<Harness> {
     pipelinesUrl: pipelines.url,
     deadLetterQueueUrl: deadLetters.url,
     voiceConnectorId,
+    kinesisVideoUrl: streams.url,
   };
   let recorders: RecorderProcess[] = [];
   const stopRecorders = async () => {
@@ -53,6 +65,7 @@ export async function startHarness(voiceConnectorId: string): Promise<Harness> {
   return {
     table,
     pipelines,
+    streams,
     deadLetters,
     s3,
     async startRecorder(overrides = {}) {
@@ -66,7 +79,12 @@ export async function startHarness(voiceConnectorId: string): Promise<Harness> {
       await stopRecorders();
       deadLetters.verify();
       expect(s3.modelProblems).toEqual([]);
-      await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close()]);
+      expect(streams.modelProblems).toEqual([]);
+      expect(streams.requestProblems).toEqual([]);
+      expect(pipelines.modelProblems).toEqual([]);
+      // One token always carries one set of parameters.
+      expect(pipelines.tokenConflicts).toEqual([]);
+      await Promise.all([table.close(), pipelines.close(), deadLetters.close(), s3.close(), streams.close()]);
     },
   };
 }
@@ -93,7 +111,8 @@ export function expectedRecording(
       FragmentSelector: {
         FragmentSelectorType: "ProducerTimestamp",
         TimestampRange: {
-          StartTimestamp: Math.floor(Math.min(...recorded.map((leg) => leg.startMs)) / 1000),
+          // One second before the earliest leg's start (RANGE_START_MARGIN_MS), rounded down to the second.
+          StartTimestamp: Math.floor((Math.min(...recorded.map((leg) => leg.startMs)) - 1000) / 1000),
           EndTimestamp: Math.ceil(Math.max(...recorded.map((leg) => leg.endMs)) / 1000),
         },
       },
@@ -103,7 +122,12 @@ export function expectedRecording(
       RecordingFileFormat: "Wav",
     },
     ClientRequestToken: expect.stringMatching(TOKEN_PATTERN),
-    MediaInsightsRuntimeMetadata: { callId: call.callId, voiceConnectorId: call.voiceConnectorId },
+    MediaInsightsRuntimeMetadata: {
+      callId: call.callId,
+      voiceConnectorId: call.voiceConnectorId,
+      recording: "call",
+      attempt: "1",
+    },
   };
 }
 

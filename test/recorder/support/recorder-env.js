@@ -21,14 +21,25 @@ const RECORDER_VARIABLES = [
   "RECORDING_FILE_NAME",
   "METADATA_PREFIX",
   "RECORDING_CHECK_DELAY_SECONDS",
+  "LEG_IDLE_SECONDS",
+  "MAX_PIPELINE_ATTEMPTS",
 ];
 
 /**
- * @param {{ tableEndpoint: string, tableName: string, pipelinesUrl: string, deadLetterQueueUrl: string, s3Url: string, voiceConnectorId: string }} targets
+ * Where the Kinesis Video Streams client goes when a test starts no stand-in: a loopback port nothing
+ * listens on, so a scan fails at once instead of reaching AWS.
+ */
+const NO_KINESIS_VIDEO = "http://127.0.0.1:9";
+
+/**
+ * @param {{ tableEndpoint: string, tableName: string, pipelinesUrl: string, deadLetterQueueUrl: string, s3Url: string, voiceConnectorId: string, kinesisVideoUrl?: string }} targets
  * @param {Record<string, string>} [overrides]
  * @returns {Record<string, string>}
  */
-function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, deadLetterQueueUrl, s3Url, voiceConnectorId }, overrides = {}) {
+function recorderEnv(
+  { tableEndpoint, tableName, pipelinesUrl, deadLetterQueueUrl, s3Url, voiceConnectorId, kinesisVideoUrl = NO_KINESIS_VIDEO },
+  overrides = {},
+) {
   return {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "AKIDTESTRECORDER",
@@ -39,6 +50,8 @@ function recorderEnv({ tableEndpoint, tableName, pipelinesUrl, deadLetterQueueUr
     AWS_ENDPOINT_URL_SQS: new URL(deadLetterQueueUrl).origin,
     // Recordings are checked and records written in the loopback S3 (path-style: the host is an address).
     AWS_ENDPOINT_URL_S3: s3Url,
+    // GetDataEndpoint only: ListFragments goes to the data endpoint it answers, also on loopback.
+    AWS_ENDPOINT_URL_KINESIS_VIDEO: kinesisVideoUrl,
     // Keep the developer's own AWS profile and the instance metadata service out of the run.
     AWS_CONFIG_FILE: "/nonexistent/aws-config",
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
