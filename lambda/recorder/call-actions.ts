@@ -15,7 +15,7 @@ import type { CallState, CallStore } from "./call-store";
 import type { Config } from "./config";
 import type { DeadLetters } from "./dead-letters";
 import type { DoNotRecordList } from "./do-not-record";
-import { type RecordingError, RejectedRecordingError } from "./errors";
+import { type RecordingError, RejectedRecordingError, RetryableRecordingError } from "./errors";
 import { retryMessage } from "./events";
 import { LOSS_METRICS } from "./leg-timing";
 import type { Logger } from "./logger";
@@ -211,6 +211,9 @@ export function createCallActions(deps: ActionDependencies) {
     });
   }
 
+  const lateEntry = async (callId: string, attribute: string) =>
+    (await store.read(callId))?.late.find((late) => late.attribute === attribute);
+
   /** Records a leg that reported after its call was claimed on its own, in a file named after the leg. */
   async function recordLateLeg(state: CallState, leg: EndedLeg, log: Logger): Promise<void> {
     const name = state.legNames[leg.streamArn];
@@ -230,8 +233,10 @@ export function createCallActions(deps: ActionDependencies) {
     const keys = { recordingKey: keysOf(claim.fileName).recordingKey, recordKey: keysOf(base).recordKey };
     if (entry?.state !== "claimed") {
       const claimed = await ledger.claimLate(state.callId, attribute, claim, token, keys, now());
-      if (claimed === null) return;
       if (claimed === "new") count(LOSS_METRICS.lateLegs);
+      // Claimed first by a concurrent delivery, or by this one when its response was lost: the same
+      // claim (deterministic) goes on; another state is that delivery's to finish.
+      if (claimed === null && (await lateEntry(state.callId, attribute))?.state !== "claimed") return;
     }
     if (now() >= leg.endMs + retentionMs) {
       log.error("a late leg's audio has expired from Kinesis Video Streams; it is not recorded", { streamArn: leg.streamArn });
@@ -240,8 +245,14 @@ export function createCallActions(deps: ActionDependencies) {
     }
     const pipelineArn = await pipelines.startRecording(state.callId, recordingRequest(state.callId, claim, config));
     const dueMs = checkDueMs(now(), durationSeconds([leg]));
-    await ledger.settleLate(state.callId, attribute, token, pipelineArn, now(), dueMs);
-    await ledger.scheduleCheck(state.callId, dueMs);
+    if (!(await ledger.settleLate(state.callId, attribute, token, pipelineArn, now(), dueMs))) {
+      if ((await lateEntry(state.callId, attribute))?.state === "started") return;
+      // The call's own claim is not settled yet: the event comes back, with the same token then.
+      throw new RetryableRecordingError(new Error("the call's own recording is not settled yet"), {
+        callId: state.callId,
+        operation: "UpdateItem",
+      });
+    }
     log.warn(
       "a leg reported after its call's recording was claimed: it is recorded on its own, and the call's record says it was split",
       {
@@ -253,14 +264,16 @@ export function createCallActions(deps: ActionDependencies) {
   }
 
   /** Legs the call's claim does not hold: each is recorded on its own, or noted (and counted) while it streams. */
-  async function handleLateLegs(state: CallState, log: Logger): Promise<void> {
+  async function handleLateLegs(state: CallState, log: Logger, reported?: string): Promise<void> {
     const claimed = new Set(state.claimedStreams);
     // A call not to be recorded at all keeps its later legs unrecorded too.
     if (state.outcome === "not_recorded" || state.outcome === "audio_expired") return;
     const claimedLegs = new Map(state.claim?.streams.map((leg) => [leg.streamArn, leg]));
     for (const leg of state.legs.ended) {
       const claimedLeg = claimedLegs.get(leg.streamArn);
+      // Counted by the ENDED that reports it only, not again by later events of the call.
       if (
+        leg.streamArn === reported &&
         claimedLeg?.endSource === "inferred" &&
         leg.endSource === undefined &&
         leg.endMs > claimedLeg.endMs + TRUNCATION_TOLERANCE_MS
@@ -295,10 +308,16 @@ export function createCallActions(deps: ActionDependencies) {
      * Moves a call on from what the table holds: a claimed call's claim is acted on (again, with its
      * token) and its late legs recorded; an unclaimed call is claimed for exactly the legs decided on.
      */
-    async advance(state: CallState, missing: MissingLegs | "listed", log: Logger, deadLetter: string): Promise<Progress> {
+    async advance(
+      state: CallState,
+      missing: MissingLegs | "listed",
+      log: Logger,
+      deadLetter: string,
+      reported?: string,
+    ): Promise<Progress> {
       if (state.claimedStreams !== undefined) {
         if (!state.settled && state.claim !== undefined) await actOnClaim(state, state.claim, log, deadLetter);
-        await handleLateLegs(state, log);
+        await handleLateLegs(state, log, reported);
         return { kind: "done" };
       }
       // A call with a listed number is closed at once (not_recorded), whatever its other legs do.
@@ -344,7 +363,7 @@ export function createCallActions(deps: ActionDependencies) {
       if (state.claim === undefined || state.claim.attempt !== failed) return "stale" as const;
       // A redrive of an exhausted call's dead letter is the operator's go-ahead for one more attempt.
       if (failed >= config.maxPipelineAttempts && !redriven) {
-        if (!(await ledger.noteFailedAttempt(state.callId, failed, pipelineArn, reason))) return "stale" as const;
+        if (!(await ledger.exhaustAttempts(state.callId, failed, pipelineArn, reason))) return "stale" as const;
         const error = Object.assign(new Error(reason), { name: "MediaInsightsPermanentFailure" });
         const refusal = new RejectedRecordingError(error, { callId: state.callId, operation: "MediaInsightsPipeline" });
         await deadLetters.send(state.callId, retryMessage(state.callId, config.voiceConnectorId), refusal);

@@ -37,6 +37,8 @@ const MAX_RETRY_DELAY_MS = 3_600_000;
 const MAX_OPEN_LEG_DELAY_MS = 1_800_000;
 /** Fragments a little before the last one seen are asked for again, so one that straddles it is not missed. */
 const SCAN_OVERLAP_MS = 5_000;
+/** The most of a stream one scan reads: an hour is about 4 pages of ListFragments for a one-second fragment. */
+const SCAN_WINDOW_MS = 3_600_000;
 
 export interface SweepDependencies {
   config: Config;
@@ -47,6 +49,14 @@ export interface SweepDependencies {
   emitMetric: (metric: CountMetric) => void;
   count: (name: string) => void;
 }
+
+/**
+ * Since when a pending call has waited for the recorder rather than for its own conversation: its
+ * first event, or the last fragment a scan saw on a leg still streaming. A long call in progress
+ * never ages; one whose scans keep failing does.
+ */
+const waitingSinceMs = (call: PendingCall): number =>
+  Math.max(call.firstEventMs, ...call.legs.open.map((leg) => leg.scannedToMs ?? 0));
 
 /** Runs `work` over `items` with at most `limit` in flight; every item is attempted. */
 export async function attemptAll<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<unknown[]> {
@@ -72,7 +82,7 @@ export function createCallSweep({ config, store, actions, fragments, now, emitMe
 
   function backlog(calls: readonly PendingCall[], log: Logger): void {
     const nowMs = now();
-    const oldestMs = Math.min(nowMs, ...calls.map((call) => call.firstEventMs));
+    const oldestMs = Math.min(nowMs, ...calls.map(waitingSinceMs));
     const dimensions = { VoiceConnectorId: config.voiceConnectorId };
     const timestamp = new Date(nowMs);
     emitMetric({ namespace: config.metricsNamespace, name: "PendingCalls", value: calls.length, dimensions, timestamp });
@@ -87,25 +97,39 @@ export function createCallSweep({ config, store, actions, fragments, now, emitMe
     if (calls.length >= MAX_PENDING_READ) log.warn("the backlog is larger than one sweep reads", { read: calls.length });
   }
 
-  /** Reads each open leg's stream from where the last scan stopped; keeps what it found. Null: a leg changed meanwhile. */
-  async function scan(state: CallState, open: readonly OpenLeg[], log: Logger): Promise<CallState | null> {
+  /**
+   * Reads each open leg's stream from where the last scan stopped, at most SCAN_WINDOW_MS of it, and
+   * keeps what it found. Null: a leg changed meanwhile (its ENDED came).
+   */
+  async function scan(state: CallState, open: readonly OpenLeg[], log: Logger, deadlineMs: number): Promise<CallState | null> {
     const nowMs = now();
     const scans: { name: string; leg: OpenLeg; end: LegEnd }[] = [];
     for (const leg of open) {
       const fromMs = leg.scannedToMs ?? leg.startMs;
-      const found = await fragments.list(state.callId, leg.streamArn, Math.max(leg.startMs, fromMs - SCAN_OVERLAP_MS), nowMs);
-      const end = legEnd(found, fromMs, nowMs, idleMs);
-      scans.push({ name: state.legNames[leg.streamArn], leg, end });
-      if (end.state === "ended") {
-        count(LOSS_METRICS.inferredEnds);
-        log.warn("a leg's ENDED never came: its end is read off its stream, the last fragment before a quiet stretch", {
-          streamArn: leg.streamArn,
-          inferredEnd: new Date(end.endMs).toISOString(),
-          legIdleSeconds: config.legIdleSeconds,
-        });
-      }
+      // A window, not the rest of the stream: a reused stream carries later calls' fragments, and
+      // a long call's fragments are read over several sweeps, each scan going on from the last.
+      const toMs = Math.min(nowMs, fromMs + SCAN_WINDOW_MS);
+      const found = await fragments.list(
+        state.callId,
+        leg.streamArn,
+        Math.max(leg.startMs, fromMs - SCAN_OVERLAP_MS),
+        toMs,
+        deadlineMs - SWEEP_RESERVE_MS,
+      );
+      scans.push({ name: state.legNames[leg.streamArn], leg, end: legEnd(found, fromMs, toMs, idleMs) });
     }
-    return store.storeScan(state.callId, scans);
+    const stored = await store.storeScan(state.callId, scans);
+    // Counted once: a concurrent sweep's scan of the same leg finds it changed and stores nothing.
+    for (const { leg, end } of stored === null ? [] : scans) {
+      if (end.state !== "ended") continue;
+      count(LOSS_METRICS.inferredEnds);
+      log.warn("a leg's ENDED never came: its end is read off its stream, the last fragment before a quiet stretch", {
+        streamArn: leg.streamArn,
+        inferredEnd: new Date(end.endMs).toISOString(),
+        legIdleSeconds: config.legIdleSeconds,
+      });
+    }
+    return stored;
   }
 
   /** One due call: decided from the table, its open legs scanned first when they must be. */
@@ -116,7 +140,7 @@ export function createCallSweep({ config, store, actions, fragments, now, emitMe
       tally.recorded += 1;
       return;
     }
-    const scanned = await scan(call, progress.open, log);
+    const scanned = await scan(call, progress.open, log, deadlineMs);
     if (scanned === null) return;
     if (now() > deadlineMs - SWEEP_RESERVE_MS) {
       tally.leftForNextSweep += 1;

@@ -46,15 +46,16 @@ function readDueCheck(item: Item): DueCheck {
   const callId = item[A.callId]?.S ?? "";
   const state = stateOf(callId, item);
   const format: RecordingFormat = item[A.format]?.S === "Opus" ? "Opus" : "Wav";
-  const pipelineArn = item[A.pipeline]?.S;
   const since = Number(item[A.since]?.N ?? 0);
+  const outcome = item[A.outcome]?.S;
+  // A started recording has its key and outcome; its pipeline ARN only when the service named it.
   const main: StartedRecording | undefined =
-    pipelineArn === undefined
+    item[A.recordingKey] === undefined || (outcome !== "recorded" && outcome !== "single_leg")
       ? undefined
       : {
-          outcome: item[A.outcome]?.S === "single_leg" ? "single_leg" : "recorded",
+          outcome: outcome === "single_leg" ? "single_leg" : "recorded",
           channels: (item[A.channels]?.L ?? []).map((role) => (role.S ?? "unknown") as ChannelRole),
-          pipelineArn,
+          pipelineArn: item[A.pipeline]?.S ?? "",
           requestedAtMs: Number(item[A.recorded]?.N ?? 0),
           recordingKey: item[A.recordingKey]?.S ?? "",
           format,
@@ -87,7 +88,7 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
       const item = await update(callId, {
         expression: "SET #late = :open",
         condition: "attribute_exists(#callId) AND attribute_not_exists(#late)",
-        names: { ...late(attribute), "#callId": A.callId },
+        names: { "#late": attribute, "#callId": A.callId },
         values: { ":open": { M: { state: s("open"), stream_arn: s(streamArn) } } },
       });
       return item !== null;
@@ -118,7 +119,12 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
       return old[attribute] === undefined ? "new" : "noted";
     },
 
-    /** The late leg's pipeline started: its check is due at `checkDueMs`. */
+    /**
+     * The late leg's pipeline started: the call is listed among the checks due at `checkDueMs` in the
+     * same update, so a started recording is never left unchecked. Only once the call's own claim is
+     * settled (which lists the call for its own check, or takes it out of the index): false until
+     * then, and when the late claim was settled first.
+     */
     async settleLate(
       callId: string,
       attribute: string,
@@ -128,19 +134,23 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
       checkDueMs: number,
     ) {
       const item = await update(callId, {
-        expression: `SET #late.#state = :started, #late.#requested = :now, #late.#due = :due${pipelineArn === undefined ? "" : ", #late.#pipeline = :pipeline"}`,
-        condition: "#late.#state = :claimed AND #late.#claim.#token = :token",
+        expression: `SET #late.#state = :started, #late.#requested = :now, #late.#due = :due, #pending = :check, #since = :due${pipelineArn === undefined ? "" : ", #late.#pipeline = :pipeline"}`,
+        condition: "#late.#state = :claimed AND #late.#claim.#token = :token AND attribute_exists(#recorded)",
         names: {
           ...late(attribute),
           "#requested": "requested_at",
           "#due": "check_due",
           "#claim": "claim",
           "#token": "token",
+          "#pending": A.pending,
+          "#since": A.since,
+          "#recorded": A.recorded,
           ...(pipelineArn === undefined ? {} : { "#pipeline": "pipeline_arn" }),
         },
         values: {
           ":started": s("started"),
           ":claimed": s("claimed"),
+          ":check": s(CHECK_DUE),
           ":token": s(token),
           ":now": n(nowMs),
           ":due": n(checkDueMs),
@@ -148,19 +158,6 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
         },
       });
       return item !== null;
-    },
-
-    /**
-     * Lists the call among the checks due at `dueMs`, unless an earlier check is listed already or the
-     * call still waits for its own recording to start (it is listed for the check when it does).
-     */
-    async scheduleCheck(callId: string, dueMs: number): Promise<void> {
-      await update(callId, {
-        expression: "SET #pending = :check, #since = :due",
-        condition: "attribute_exists(#recorded) AND (attribute_not_exists(#pending) OR (#pending = :check AND #since > :due))",
-        names: { "#pending": A.pending, "#since": A.since, "#recorded": A.recorded },
-        values: { ":check": s(CHECK_DUE), ":due": n(dueMs) },
-      });
     },
 
     /**
@@ -178,7 +175,7 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
     ) {
       const item = await update(callId, {
         expression:
-          "SET #claim.#attempt = :next, #claim.#token = :token, #pending = :pending, #since = :now, #attempts = list_append(if_not_exists(#attempts, :none), :failure) REMOVE #recorded, #pipeline, #checkStatus",
+          "SET #claim.#attempt = :next, #claim.#token = :token, #pending = :pending, #since = :now, #attempts = list_append(if_not_exists(#attempts, :none), :failure) REMOVE #recorded, #pipeline, #checkStatus, #claim.#exhausted",
         condition: `#claim.#attempt = :failed AND attribute_exists(#recorded)${pipelineArn === undefined ? "" : " AND #pipeline = :arn"}`,
         names: {
           "#claim": A.claim,
@@ -190,6 +187,7 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
           "#recorded": A.recorded,
           "#pipeline": A.pipeline,
           "#checkStatus": A.checkStatus,
+          "#exhausted": "exhausted",
         },
         values: {
           ":next": n(failed + 1),
@@ -208,14 +206,24 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
       return item === null ? null : stateOf(callId, item);
     },
 
-    /** Keeps why the last attempt failed, for the record; false when the failure is not about the current attempt. */
-    async noteFailedAttempt(callId: string, attempt: number, pipelineArn: string | undefined, reason: string): Promise<boolean> {
+    /**
+     * Marks the last attempt failed, keeping why for the record. Once only: true for the one delivery
+     * that marks it (which dead-letters the call), false for a repeated or older failure.
+     */
+    async exhaustAttempts(callId: string, attempt: number, pipelineArn: string | undefined, reason: string): Promise<boolean> {
       const item = await update(callId, {
-        expression: "SET #attempts = list_append(if_not_exists(#attempts, :none), :failure)",
-        condition: "#claim.#attempt = :attempt AND attribute_exists(#recorded)",
-        names: { "#claim": A.claim, "#attempt": "attempt", "#attempts": A.pipelineAttempts, "#recorded": A.recorded },
+        expression: "SET #claim.#exhausted = :true, #attempts = list_append(if_not_exists(#attempts, :none), :failure)",
+        condition: "#claim.#attempt = :attempt AND attribute_exists(#recorded) AND attribute_not_exists(#claim.#exhausted)",
+        names: {
+          "#claim": A.claim,
+          "#attempt": "attempt",
+          "#exhausted": "exhausted",
+          "#attempts": A.pipelineAttempts,
+          "#recorded": A.recorded,
+        },
         values: {
           ":attempt": n(attempt),
+          ":true": { BOOL: true },
           ":none": { L: [] },
           ":failure": {
             L: [attemptValue({ attempt, pipelineArn: pipelineArn ?? null, requestedAtMs: null, failureReason: reason })],

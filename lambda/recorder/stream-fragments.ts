@@ -5,14 +5,17 @@ import type { Fragment } from "./leg-end";
 
 /** Reads a stream's fragments, to find where a leg whose ENDED never came ended. */
 export interface StreamFragments {
-  /** Every fragment whose producer time lies in [fromMs, toMs], read across all pages (they come in no order). */
-  list(callId: string, streamArn: string, fromMs: number, toMs: number): Promise<Fragment[]>;
+  /**
+   * Every fragment whose producer time lies in [fromMs, toMs], read across all pages (they come in no
+   * order, so no page alone says anything). No page is asked for after `stopByMs`: the listing fails.
+   */
+  list(callId: string, streamArn: string, fromMs: number, toMs: number, stopByMs: number): Promise<Fragment[]>;
 }
 
 /** The most fragments one page may hold (ListFragmentsMaxResults in the API model). */
 const PAGE_SIZE = 1000;
-/** Streams whose data endpoint one instance keeps; the oldest is forgotten first. */
-const ENDPOINT_CACHE_SIZE = 1000;
+/** Streams whose data endpoint one instance keeps (two per open call); the oldest is forgotten first. */
+const ENDPOINT_CACHE_SIZE = 10_000;
 /** A data endpoint is kept this long: long enough that the sweep's re-scans of a stream reuse it. */
 const ENDPOINT_TTL_MS = 3_600_000;
 
@@ -56,12 +59,13 @@ export function createStreamFragments({ kinesisVideo, archivedMedia, now }: Stre
   }
 
   return {
-    async list(callId, streamArn, fromMs, toMs) {
+    async list(callId, streamArn, fromMs, toMs, stopByMs) {
       const client = clientFor(await dataEndpoint(callId, streamArn));
       const fragments: Fragment[] = [];
       let NextToken: string | undefined;
       try {
         do {
+          if (now() > stopByMs) throw new Error("the sweep's time ran out between two pages");
           const page = await client.send(
             new ListFragmentsCommand({
               StreamARN: streamArn,

@@ -4,6 +4,7 @@
  * stand-in whose fragments tell where a leg whose ENDED never came ended. Each case reproduces a loss
  * the recorder had before it kept an inventory from STARTED and claimed each recording request.
  */
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { type Call, makeCall, recentCall, streamingEvent, VOICE_CONNECTOR_ID } from "./support/events";
 import { expectOneRecording, type Harness, type RecorderProcess, sqsEvent, startHarness } from "./support/harness";
@@ -139,5 +140,80 @@ describe("a call whose ENDED events are both lost, on streams the connector reus
   it("keeps the ends as inferred in the call's item", async () => {
     const item = await harness.table.getItem(call.callId);
     expect([item?.caller_leg?.M?.end_source, item?.callee_leg?.M?.end_source]).toEqual([{ S: "inferred" }, { S: "inferred" }]);
+  });
+});
+
+describe("a leg that starts after its call was claimed", () => {
+  const call = makeCall("started-after-claim");
+
+  beforeAll(async () => {
+    // The caller's ENDED and a FAILED account for both legs: the caller is recorded at once.
+    await deliver(streamingEvent(call, "caller", "ENDED"), streamingEvent(call, "callee", "FAILED"));
+    await deliver(streamingEvent(call, "callee", "STARTED"));
+  });
+
+  it("is noted and counted as LateLegs once, at its STARTED", () => {
+    expect(counted("LateLegs").filter((line) => line.VoiceConnectorId === VOICE_CONNECTOR_ID)).toHaveLength(1);
+  });
+
+  it("is recorded on its own when its ENDED comes, without being counted again", async () => {
+    const before = counted("LateLegs").length;
+    await deliver(streamingEvent(call, "callee", "ENDED"));
+    expect([streamsOf(call), counted("LateLegs").length - before]).toEqual([bothStreams(call), 0]);
+  });
+});
+
+describe("a call two hours into its conversation, whose legs a scan found streaming a minute ago", () => {
+  const call = recentCall("long-call", 2 * 3_600_000);
+  const scannedToMs = Date.now() - 60_000;
+
+  beforeAll(async () => {
+    const client = new DynamoDBClient({
+      endpoint: harness.table.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    const open = (side: "caller" | "callee") => ({
+      M: {
+        state: { S: "STARTED" },
+        stream_arn: { S: call[side].streamArn },
+        start_ms: { N: String(call[side].startMs) },
+        scanned_to_ms: { N: String(scannedToMs) },
+      },
+    });
+    await client.send(
+      new PutItemCommand({
+        TableName: harness.table.tableName,
+        Item: {
+          call_id: { S: call.callId },
+          expires_at: { N: String(Math.floor(Date.now() / 1000) + 86_400) },
+          pending: { S: "1" },
+          pending_since: { N: String(Date.now() - 1_000) },
+          first_event_ms: { N: String(call.callee.startMs) },
+          legs_version: { N: "3" },
+          caller_leg: open("caller"),
+          callee_leg: open("callee"),
+        },
+      }),
+    );
+    client.destroy();
+    for (const side of ["caller", "callee"] as const) {
+      harness.streams.addFragments(call[side].streamArn, { fromMs: scannedToMs - 10_000, toMs: Date.now() });
+    }
+    await sweep();
+  });
+
+  it("is not recorded: both legs still stream", () => {
+    expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
+  });
+
+  it("does not age the backlog: a call in progress is not a call waiting for the recorder", () => {
+    const ages = recorder.logs.filter((line) => "OldestPendingCallAge" in line).map((line) => Number(line.OldestPendingCallAge));
+    expect(ages.at(-1)).toBeLessThan(3_600);
+  });
+
+  it("remembers how far its streams were read", async () => {
+    const item = await harness.table.getItem(call.callId);
+    expect(Number(item?.caller_leg?.M?.scanned_to_ms?.N)).toBeGreaterThan(scannedToMs);
   });
 });

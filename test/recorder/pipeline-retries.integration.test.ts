@@ -121,6 +121,21 @@ describe("the last attempt failing", () => {
     ]).toEqual([2, [[call.callId, "MediaInsightsPermanentFailure"]], 1]);
   });
 
+  it("dead-letters it once, however often the last failure is told: a redelivered event, then the check", async () => {
+    const recorder = await start({ MAX_PIPELINE_ATTEMPTS: "1" });
+    harness.pipelines.reset({ runMs: 20, pipelineFails: () => true });
+    const call = makeCall("retries-exhausted-once");
+    await deliver(recorder, ...callEvents(call));
+    await deliver(recorder, failureOf(call, 1), failureOf(call, 1));
+    await checked(recorder);
+    expect([
+      harness.deadLetters.messages.length,
+      counted(recorder, "PipelineRetriesExhausted"),
+      bodies(call).length,
+      record(call).outcome,
+    ]).toEqual([1, 1, 1, "missing"]);
+  });
+
   it("takes a redrive of the dead letter, once the cause is fixed, as the go-ahead for one more attempt", async () => {
     const recorder = await start({ MAX_PIPELINE_ATTEMPTS: "1" });
     const call = makeCall("retries-redriven");

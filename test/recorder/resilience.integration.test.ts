@@ -274,10 +274,12 @@ describe("an expired call whose events are delivered twice in one batch", () => 
 describe("a refusal once part of the call's audio has expired", () => {
   // With one hour of retention: the call started an hour and 5 s ago and ended 10 s later, so
   // its first seconds are gone and its last are not.
+  // Made when the case starts, not when the file loads: the suites before it take seconds.
   const firstCallMs = Date.parse("2023-04-05T22:14:02.238Z");
-  const call = makeCall("refused-expired", { offsetMs: Date.now() - 3_605_000 - firstCallMs });
+  let call: ReturnType<typeof makeCall>;
 
   beforeAll(async () => {
+    call = makeCall("refused-expired", { offsetMs: Date.now() - 3_605_000 - firstCallMs });
     harness.pipelines.reset({ failWith: () => "BadRequestException" });
     const recorder = await harness.startRecorder({ DATA_RETENTION_HOURS: "1" });
     await recorder.handler(sqsEvent(...ended(call)));

@@ -121,7 +121,14 @@ describe("a sweep behind 60 calls whose requests keep failing", () => {
   const healthy = makeCall("healthy-behind");
   let response: SQSBatchResponse;
 
+  // Three seconds between tries: one sweep over 61 calls can take over a second on a loaded machine.
+  const RETRY_SECONDS = 3;
+
   beforeEach(async () => {
+    recorder = await harness.startRecorder({
+      LEG_WAIT_SECONDS: String(LEG_WAIT_SECONDS),
+      SWEEP_RETRY_SECONDS: String(RETRY_SECONDS),
+    });
     // The failing calls are older, so they come first.
     for (const call of failing) await recorder.handler(sqsEvent(streamingEvent(call, "caller", "ENDED")));
     await recorder.handler(sqsEvent(streamingEvent(healthy, "caller", "ENDED")));
@@ -156,10 +163,10 @@ describe("a sweep behind 60 calls whose requests keep failing", () => {
   });
 
   it("tries a failed call again once its delay has passed, then waits twice as long", async () => {
-    await pause(1_100);
+    await pause(RETRY_SECONDS * 1000 + 100);
     await sweep();
     const afterSecond = await attempts();
-    await pause(1_100);
+    await pause(RETRY_SECONDS * 1000 + 100);
     await sweep();
     expect([afterSecond, await attempts()]).toEqual([failing.map(() => 2), failing.map(() => 2)]);
   });
