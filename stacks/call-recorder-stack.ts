@@ -3,10 +3,12 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { dependable, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { ConnectorVariables } from "./connector/connector-variables";
+import { GivenConnectors } from "./connector/given-connectors";
 import { PhoneNumber } from "./connector/phone-number";
 import { SipTrunk } from "./connector/sip-trunk";
 import { VoiceConnector } from "./connector/voice-connector";
-import { hcl, hclMap, varRef } from "./hcl";
+import { addressOf, countedAttribute, hcl, hclMap, hclNumber, varRef } from "./hcl";
 import { LossAlarms } from "./observability/loss-alarms";
 import { OperationsDashboard } from "./observability/operations-dashboard";
 import { RecorderAlarms } from "./observability/recorder-alarms";
@@ -34,6 +36,7 @@ export class CallRecorderStack extends TerraformStack {
     super(scope, id);
     this.addOverride("terraform.required_version", ">= 1.9");
     const vars = new Variables(this, "variables");
+    const connectorVars = new ConnectorVariables(this, "connector-variables", { vars });
 
     new AwsProvider(this, "aws", {
       region: vars.region.stringValue,
@@ -93,19 +96,29 @@ export class CallRecorderStack extends TerraformStack {
       kmsKeyArn: key.keyArn,
     });
 
+    // A connector is created unless the operator's own are recorded (voice_connector_ids).
+    const givenIds = varRef(connectorVars.voiceConnectorIds);
     const voiceConnector = new VoiceConnector(this, "voice-connector", {
+      count: hclNumber(`length(${givenIds}) > 0 ? 0 : 1`),
       name: namePrefix,
       awsRegion: region,
       requireEncryption: vars.requireEncryption.booleanValue,
       dataRetentionHours: vars.dataRetentionHours.numberValue,
     });
+    new GivenConnectors(this, "given-connectors", { connectorVars, dataRetentionHours: vars.dataRetentionHours });
+    const createdConnectorId = hcl(countedAttribute(voiceConnector.connector, "id"));
+    const createdConnectorHost = hcl(countedAttribute(voiceConnector.connector, "outbound_host_name"));
+    // Every recorded connector: the given ones (known at plan time), or the created one, so rules and
+    // policies name exactly these.
+    local("recorded_connector_ids", `length(${givenIds}) > 0 ? ${givenIds} : ${addressOf(voiceConnector.connector)}[*].id`);
+    const recordedIds = "local.recorded_connector_ids";
 
     const phoneNumber = new PhoneNumber(this, "phone-number", {
       buildAsterisk: vars.buildAsterisk,
       region: vars.region,
       areaCode: vars.phoneNumberAreaCode,
       state: vars.phoneNumberState,
-      voiceConnectorId: voiceConnector.connector.id,
+      voiceConnectorId: createdConnectorId,
       parameterName: `/${namePrefix}/pbx/phone-number`,
     });
     const pbx = new AsteriskPbx(this, "asterisk-pbx", {
@@ -120,7 +133,7 @@ export class CallRecorderStack extends TerraformStack {
         softphoneCidrs: vars.softphoneCidrs,
         namePrefix,
       }),
-      voiceConnectorHost: voiceConnector.connector.outboundHostName,
+      voiceConnectorHost: createdConnectorHost,
       phoneNumber: phoneNumber.number,
     });
     const trunk = new SipTrunk(this, "sip-trunk", {
@@ -139,12 +152,13 @@ export class CallRecorderStack extends TerraformStack {
       bucketArn: bucket.bucketArn,
       recordingObjectsArn: bucket.recordingObjectsArn,
       kmsKeyArn: key.keyArn,
+      voiceConnectorIds: recordedIds,
     });
 
     const recorderQueue = new RecorderQueue(this, "recorder-queue", { namePrefix, kmsKeyArn: key.keyArn });
     new RecorderEvents(this, "recorder-events", {
       namePrefix,
-      voiceConnectorId: voiceConnector.connector.id,
+      voiceConnectorIds: recordedIds,
       queue: recorderQueue.queue,
     });
     const recorder = new RecorderFunction(this, "recorder-function", {
@@ -159,7 +173,7 @@ export class CallRecorderStack extends TerraformStack {
       recordingBucket: bucket.bucketName,
       recordingPrefix,
       pipelineConfigurationArn: pipeline.configuration.arn,
-      voiceConnectorId: voiceConnector.connector.id,
+      voiceConnectorIds: recordedIds,
       logLevel: vars.logLevel.stringValue,
       logRetentionDays: vars.logRetentionDays.numberValue,
       callTtlDays: vars.callTtlDays.numberValue,
@@ -187,25 +201,21 @@ export class CallRecorderStack extends TerraformStack {
     const alarms = new RecorderAlarms(this, "recorder-alarms", {
       namePrefix,
       deadLetterQueue: recorderQueue.deadLetterQueue,
-      voiceConnectorId: voiceConnector.connector.id,
       alarmEmail: vars.alarmEmail,
       kmsKeyArn: key.keyArn,
     });
     new RecordingAlarms(this, "recording-alarms", {
       namePrefix,
-      voiceConnectorId: voiceConnector.connector.id,
       queue: recorderQueue.queue,
       topic: alarms.topic,
     });
     new LossAlarms(this, "loss-alarms", {
       namePrefix,
-      voiceConnectorId: voiceConnector.connector.id,
       topic: alarms.topic,
     });
     const dashboard = new OperationsDashboard(this, "operations-dashboard", {
       namePrefix,
       region,
-      voiceConnectorId: voiceConnector.connector.id,
       queue: recorderQueue.queue,
       deadLetterQueue: recorderQueue.deadLetterQueue,
       recorder: recorder.function,
@@ -215,11 +225,20 @@ export class CallRecorderStack extends TerraformStack {
     const output = (name: string, description: string, value: string): void => {
       new TerraformOutput(this, name, { description, value }).overrideLogicalId(name);
     };
-    output("voice_connector_id", "ID of the voice connector whose calls are recorded.", voiceConnector.connector.id);
+    output(
+      "recorded_voice_connector_ids",
+      "IDs of the voice connectors whose calls are recorded: the given voice_connector_ids, or the one this stack created.",
+      hcl(recordedIds),
+    );
+    output(
+      "voice_connector_id",
+      "ID of the voice connector this stack created and records. null when it records voice_connector_ids instead (see voice_connector_ids).",
+      createdConnectorId,
+    );
     output(
       "voice_connector_host",
-      "Host name of the voice connector (<id>.voiceconnector.chime.aws): where a PBX or SBC sends calls.",
-      voiceConnector.connector.outboundHostName,
+      "Host name of the created voice connector (<id>.voiceconnector.chime.aws): where a PBX or SBC sends calls. null with voice_connector_ids.",
+      createdConnectorHost,
     );
     output(
       "phone_number",

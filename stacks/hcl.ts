@@ -1,4 +1,12 @@
-import { type IResolvable, type TerraformDataSource, type TerraformResource, type TerraformVariable, Token } from "cdktf";
+import {
+  type IResolvable,
+  type TerraformDataSource,
+  TerraformLocal,
+  type TerraformResource,
+  type TerraformVariable,
+  Token,
+} from "cdktf";
+import type { Construct } from "constructs";
 
 // cdktf's Fn/Op helpers render "" as `undefined` and escape nested expressions, so compound
 // expressions are written as HCL here and handed to cdktf as tokens.
@@ -32,6 +40,24 @@ export const countedAttribute = (resource: TerraformResource, attribute: string)
 /** HCL for an attribute of a data source read with `count` 0 or 1: its value, or null. */
 export const countedDataAttribute = (dataSource: TerraformDataSource, attribute: string): string =>
   `one(data.${dataSource.terraformResourceType}.${dataSource.friendlyUniqueId}[*].${attribute})`;
+
+/**
+ * A policy's Resource list of each voice connector's call streams (`stream/ChimeVoiceConnector-<id>-*`),
+ * `ids` being an HCL list expression. A local `name` joins the ARNs with `","`, so that the one-element
+ * list `["${local.name}"]` in the policy's JSON renders as the whole list, and the policy stays a JSON
+ * literal the plan shows and the tests read. `partition`, `region` and `accountId` may be tokens.
+ */
+export function connectorStreams(
+  scope: Construct,
+  name: string,
+  ids: string,
+  arn: { partition: string; region: string; accountId: string },
+): string[] {
+  // In an expression a token renders as a bare reference, so the ARN is put together with format().
+  const streamArn = `format("arn:%s:kinesisvideo:%s:%s:stream/ChimeVoiceConnector-%s-*", ${arn.partition}, ${arn.region}, ${arn.accountId}, id)`;
+  new TerraformLocal(scope, name, hcl(`join("\\",\\"", [for id in ${ids} : ${streamArn}])`)).overrideLogicalId(name);
+  return [hcl(`local.${name}`)];
+}
 
 /** An IAM policy statement; JSON keys as AWS spells them. */
 export interface PolicyStatement {

@@ -34,18 +34,35 @@ export const NON_PUBLIC_RANGES: readonly (readonly [string, string])[] = [
  */
 export const DOCUMENTATION_RANGES: readonly string[] = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
 
-const hclList = (values: readonly (string | number)[]): string => JSON.stringify(values);
+/** Values as an HCL list literal (JSON arrays of strings and numbers are valid HCL). */
+export const hclList = (values: readonly (string | number)[]): string => JSON.stringify(values);
 
 /** A rule Terraform evaluates at plan time; `condition` is one HCL expression without `${}`. */
-interface Rule {
+export interface Rule {
   readonly condition: string;
   readonly errorMessage: string;
 }
 
-interface VariableSpec extends Omit<TerraformVariableConfig, "validation"> {
+export interface VariableSpec extends Omit<TerraformVariableConfig, "validation"> {
   readonly type: string;
   readonly description: string;
   readonly rules?: readonly Rule[];
+}
+
+/**
+ * Declares a root variable of the stack that holds `scope`. Variables live at the stack root with
+ * their logical id overridden, so their names in the JSON are exactly the tfvars names, whichever
+ * construct declares them.
+ */
+export function rootVariable(scope: Construct, name: string, spec: VariableSpec): TerraformVariable {
+  const { rules, ...config } = spec;
+  const v = new TerraformVariable(TerraformStack.of(scope), name, {
+    ...config,
+    nullable: false,
+    validation: rules?.map((r) => ({ condition: `\${${r.condition}}`, errorMessage: r.errorMessage })),
+  });
+  v.overrideLogicalId(name);
+  return v;
 }
 
 /**
@@ -84,18 +101,7 @@ export class Variables extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const stack = TerraformStack.of(this);
-    // Variables live at the stack root so their names in the JSON are exactly the tfvars names.
-    const variable = (name: string, spec: VariableSpec): TerraformVariable => {
-      const { rules, ...config } = spec;
-      const v = new TerraformVariable(stack, name, {
-        ...config,
-        nullable: false,
-        validation: rules?.map((r) => ({ condition: `\${${r.condition}}`, errorMessage: r.errorMessage })),
-      });
-      v.overrideLogicalId(name);
-      return v;
-    };
+    const variable = (name: string, spec: VariableSpec): TerraformVariable => rootVariable(this, name, spec);
 
     this.region = variable("region", {
       type: "string",
@@ -370,7 +376,7 @@ export class Variables extends Construct {
       type: "bool",
       default: false,
       description:
-        "Require TLS signalling and SRTP media on the voice connector. The Asterisk test PBX speaks plain SIP over UDP, so this needs build_asterisk = false.",
+        "Require TLS signalling and SRTP media on the created voice connector (not on voice_connector_ids). The Asterisk test PBX speaks plain SIP over UDP, so this needs build_asterisk = false.",
       rules: [
         {
           condition: `!(var.require_encryption && var.build_asterisk)`,
@@ -542,7 +548,8 @@ export class Variables extends Construct {
     this.callingRegions = variable("calling_regions", {
       type: "list(string)",
       default: ["US"],
-      description: "Countries the voice connector may place outbound calls to, as ISO 3166-1 alpha-2 codes.",
+      description:
+        "Countries the created voice connector may place outbound calls to, as ISO 3166-1 alpha-2 codes (not applied to voice_connector_ids).",
       rules: [
         {
           condition: `length(var.calling_regions) >= 1 && alltrue([for r in var.calling_regions : can(regex("^[A-Z]{2}$", r))])`,

@@ -37,7 +37,7 @@ export interface ActionDependencies {
   doNotRecord: DoNotRecordList;
   auditor: RecordingAuditor;
   now: () => number;
-  count: (name: string) => void;
+  count: (name: string, voiceConnectorId: string) => void;
 }
 
 /**
@@ -89,13 +89,13 @@ export function createCallActions(deps: ActionDependencies) {
     log: Logger,
     metric?: string,
   ): Promise<boolean> {
-    const token = claimToken(config.voiceConnectorId, state.callId, claim);
+    const token = claimToken(state.voiceConnectorId, state.callId, claim);
     const keys = keysOf(claim.fileName);
     const facts = factsOf(state, { decided, claim, recordingKey: keys.recordingKey, format: config.recordingFormat });
     const settled = await auditor.recordUnrecorded(facts, keys.recordKey, log, () =>
       store.settle(state.callId, token, { outcome: decided }, now()),
     );
-    if (settled && metric !== undefined) count(metric);
+    if (settled && metric !== undefined) count(metric, state.voiceConnectorId);
     return settled;
   }
 
@@ -174,7 +174,10 @@ export function createCallActions(deps: ActionDependencies) {
     }
     let pipelineArn: string | undefined;
     try {
-      pipelineArn = await pipelines.startRecording(state.callId, recordingRequest(state.callId, claim, config));
+      pipelineArn = await pipelines.startRecording(
+        state.callId,
+        recordingRequest(state.callId, state.voiceConnectorId, claim, config),
+      );
     } catch (error) {
       if (isRefusal(error)) return refuse(state, claim, error, deadLetter, log);
       throw error;
@@ -189,7 +192,7 @@ export function createCallActions(deps: ActionDependencies) {
       ...keys,
       format: config.recordingFormat,
     };
-    const token = claimToken(config.voiceConnectorId, state.callId, claim);
+    const token = claimToken(state.voiceConnectorId, state.callId, claim);
     const settledNow = await store.settle(
       state.callId,
       token,
@@ -229,21 +232,24 @@ export function createCallActions(deps: ActionDependencies) {
       channels: [leg.role ?? "unknown"],
       fileName: fitFileName(config, `${base}-${leg.role ?? name}`),
     };
-    const token = claimToken(config.voiceConnectorId, state.callId, claim);
+    const token = claimToken(state.voiceConnectorId, state.callId, claim);
     const keys = { recordingKey: keysOf(claim.fileName).recordingKey, recordKey: keysOf(base).recordKey };
     if (entry?.state !== "claimed") {
       const claimed = await ledger.claimLate(state.callId, attribute, claim, token, keys, now());
-      if (claimed === "new") count(LOSS_METRICS.lateLegs);
+      if (claimed === "new") count(LOSS_METRICS.lateLegs, state.voiceConnectorId);
       // Claimed first by a concurrent delivery, or by this one when its response was lost: the same
       // claim (deterministic) goes on; another state is that delivery's to finish.
       if (claimed === null && (await lateEntry(state.callId, attribute))?.state !== "claimed") return;
     }
     if (now() >= leg.endMs + retentionMs) {
       log.error("a late leg's audio has expired from Kinesis Video Streams; it is not recorded", { streamArn: leg.streamArn });
-      count("AudioExpired");
+      count("AudioExpired", state.voiceConnectorId);
       return;
     }
-    const pipelineArn = await pipelines.startRecording(state.callId, recordingRequest(state.callId, claim, config));
+    const pipelineArn = await pipelines.startRecording(
+      state.callId,
+      recordingRequest(state.callId, state.voiceConnectorId, claim, config),
+    );
     const dueMs = checkDueMs(now(), durationSeconds([leg]));
     if (!(await ledger.settleLate(state.callId, attribute, token, pipelineArn, now(), dueMs))) {
       if ((await lateEntry(state.callId, attribute))?.state === "started") return;
@@ -283,7 +289,7 @@ export function createCallActions(deps: ActionDependencies) {
           inferredEnd: new Date(claimedLeg.endMs).toISOString(),
           reportedEnd: new Date(leg.endMs).toISOString(),
         });
-        count(LOSS_METRICS.lateLegs);
+        count(LOSS_METRICS.lateLegs, state.voiceConnectorId);
       }
     }
     if ((await doNotRecord.match(numbersOf(state), state.callId)) !== undefined) return;
@@ -293,7 +299,7 @@ export function createCallActions(deps: ActionDependencies) {
       const attribute = lateAttribute(state.legNames[leg.streamArn]);
       if (state.late.some((late) => late.attribute === attribute)) continue;
       if (await ledger.noteLateLeg(state.callId, attribute, leg.streamArn)) {
-        count(LOSS_METRICS.lateLegs);
+        count(LOSS_METRICS.lateLegs, state.voiceConnectorId);
         log.warn("a leg started after its call's recording was claimed; it is recorded on its own when its ENDED comes", {
           streamArn: leg.streamArn,
         });
@@ -337,7 +343,7 @@ export function createCallActions(deps: ActionDependencies) {
         channels: decision.action === "record" ? decision.channels : [],
         fileName: fileNameOf(state, streams),
       };
-      const token = claimToken(config.voiceConnectorId, state.callId, claim);
+      const token = claimToken(state.voiceConnectorId, state.callId, claim);
       const nowMs = now();
       if (!(await store.claim(state.callId, state.version, claim, token, nowMs, nowMs + config.sweepRetrySeconds * 1000))) {
         log.info("the call's legs changed, or another attempt claimed it, since they were read; the latest attempt decides");
@@ -366,8 +372,8 @@ export function createCallActions(deps: ActionDependencies) {
         if (!(await ledger.exhaustAttempts(state.callId, failed, pipelineArn, reason))) return "stale" as const;
         const error = Object.assign(new Error(reason), { name: "MediaInsightsPermanentFailure" });
         const refusal = new RejectedRecordingError(error, { callId: state.callId, operation: "MediaInsightsPipeline" });
-        await deadLetters.send(state.callId, retryMessage(state.callId, config.voiceConnectorId), refusal);
-        count(LOSS_METRICS.pipelineRetriesExhausted);
+        await deadLetters.send(state.callId, retryMessage(state.callId, state.voiceConnectorId), refusal);
+        count(LOSS_METRICS.pipelineRetriesExhausted, state.voiceConnectorId);
         log.error(
           "the last attempt at the call's recording failed; the call is in the dead-letter queue: fix the cause, then redrive it",
           {
@@ -384,17 +390,17 @@ export function createCallActions(deps: ActionDependencies) {
         failed,
         pipelineArn,
         reason,
-        claimToken(config.voiceConnectorId, state.callId, next),
+        claimToken(state.voiceConnectorId, state.callId, next),
         now(),
       );
       if (rearmed === null || rearmed.claim === undefined) return "stale" as const;
-      count(LOSS_METRICS.pipelineRetries);
+      count(LOSS_METRICS.pipelineRetries, state.voiceConnectorId);
       log.warn("the call's pipeline failed for good; recording it again with a new attempt", {
         attempt: next.attempt,
         failedPipelineArn: pipelineArn,
         failureReason: reason,
       });
-      await actOnClaim(rearmed, rearmed.claim, log, retryMessage(state.callId, config.voiceConnectorId));
+      await actOnClaim(rearmed, rearmed.claim, log, retryMessage(state.callId, state.voiceConnectorId));
       return "rearmed" as const;
     },
   };

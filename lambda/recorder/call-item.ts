@@ -20,6 +20,8 @@ export const ATTRIBUTES = {
   details: "call_details",
   /** A FAILED event's details, used until a STARTED or ENDED brings fuller ones. */
   failedDetails: "failed_details",
+  /** The voice connector that carried the call, from its first event. */
+  voiceConnector: "voice_connector_id",
   /** Bumped by every leg event and inferred end: a claim holds only if the legs did not change since they were read. */
   version: "legs_version",
   failedAt: "failed_at",

@@ -31,6 +31,8 @@ import { createTableUpdate, n, s, type TableUpdate } from "./table-update";
 /** Everything the table holds of a call that decisions are made from. */
 export interface CallState {
   callId: string;
+  /** The connector that carried the call; for items of the version that recorded one connector, that one. */
+  voiceConnectorId: string;
   legs: CallLegs;
   details: CallDetails;
   /** legs_version as read: a claim holds only if it is unchanged. Undefined for items of earlier versions. */
@@ -81,16 +83,19 @@ export interface Settlement {
 
 export interface CallStoreOptions {
   callTable: string;
+  /** The connector of items written before the connector was kept (one connector was recorded then). */
+  defaultVoiceConnectorId: string;
   callTtlDays: number;
   legWaitSeconds: number;
 }
 
-export function stateOf(callId: string, item: Item): CallState {
+export function stateOf(callId: string, item: Item, defaultVoiceConnectorId: string): CallState {
   const legNames: Record<string, string> = {};
   for (const entry of readLegEntries(item)) legNames[entry.leg.streamArn] = entry.name;
   const version = item[A.version]?.N;
   return {
     callId,
+    voiceConnectorId: item[A.voiceConnector]?.S ?? defaultVoiceConnectorId,
     legs: readLegs(item),
     details: readDetails(item),
     version: version === undefined ? undefined : Number(version),
@@ -128,19 +133,27 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
    */
   async function storeEvent(
     callId: string,
+    voiceConnectorId: string,
     nowMs: number,
     change: { set: string; add?: string; names: Record<string, string>; values: Record<string, AttributeValue> },
   ): Promise<CallState> {
-    const set = `${change.set}, #expires = if_not_exists(#expires, :expires), #first = if_not_exists(#first, :now), #last = :now`;
+    const set = `${change.set}, #connector = if_not_exists(#connector, :connector), #expires = if_not_exists(#expires, :expires), #first = if_not_exists(#first, :now), #last = :now`;
     const add = `ADD #version :one${change.add ?? ""}`;
     const names = {
       ...change.names,
+      "#connector": A.voiceConnector,
       "#expires": A.expiresAt,
       "#first": A.firstEvent,
       "#last": A.lastEvent,
       "#version": A.version,
     };
-    const values = { ...change.values, ":expires": n(Math.floor(nowMs / 1000) + ttlSeconds), ":now": n(nowMs), ":one": n(1) };
+    const values = {
+      ...change.values,
+      ":connector": s(voiceConnectorId),
+      ":expires": n(Math.floor(nowMs / 1000) + ttlSeconds),
+      ":now": n(nowMs),
+      ":one": n(1),
+    };
     for (let tries = 0; tries < 2; tries++) {
       const open = await update(callId, {
         expression: `SET ${set}, #pending = :pending, #since = :due ${add}`,
@@ -149,7 +162,7 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
         values: { ...values, ":pending": s(PENDING), ":due": n(nowMs + legWaitMs) },
         returnValues: "ALL_NEW",
       });
-      if (open !== null) return stateOf(callId, open);
+      if (open !== null) return stateOf(callId, open, options.defaultVoiceConnectorId);
       // Claimed, so the item exists: the condition keeps one that expired meanwhile from coming back as a stub.
       const claimed = await update(callId, {
         expression: `SET ${set} ${add}`,
@@ -158,7 +171,7 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
         values,
         returnValues: "ALL_NEW",
       });
-      if (claimed !== null) return stateOf(callId, claimed);
+      if (claimed !== null) return stateOf(callId, claimed, options.defaultVoiceConnectorId);
     }
     throw new Error(`call ${callId} expired while its event was stored`);
   }
@@ -168,8 +181,14 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
 
   return {
     /** A leg's STARTED: kept unless its ENDED (or an inferred end) is there already. Details are written once. */
-    storeStarted(callId: string, leg: OpenLeg, details: CallDetails, nowMs: number): Promise<CallState> {
-      return storeEvent(callId, nowMs, {
+    storeStarted(
+      callId: string,
+      voiceConnectorId: string,
+      leg: OpenLeg,
+      details: CallDetails,
+      nowMs: number,
+    ): Promise<CallState> {
+      return storeEvent(callId, voiceConnectorId, nowMs, {
         set: "#leg = if_not_exists(#leg, :leg), #details = if_not_exists(#details, :details)",
         names: { "#leg": legAttribute(leg), "#details": A.details },
         values: { ":leg": openLegValue(leg), ":details": s(JSON.stringify(details)) },
@@ -177,8 +196,8 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
     },
 
     /** A leg's ENDED replaces what the leg held (its STARTED, an inferred end); a redelivery carries the same values. */
-    storeEnded(callId: string, leg: EndedLeg, details: CallDetails, nowMs: number): Promise<CallState> {
-      return storeEvent(callId, nowMs, {
+    storeEnded(callId: string, voiceConnectorId: string, leg: EndedLeg, details: CallDetails, nowMs: number): Promise<CallState> {
+      return storeEvent(callId, voiceConnectorId, nowMs, {
         set: "#leg = :leg, #details = if_not_exists(#details, :details)",
         names: { "#leg": legAttribute(leg), "#details": A.details },
         values: { ":leg": endedLegValue(leg), ":details": s(JSON.stringify(details)) },
@@ -189,8 +208,15 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
      * A FAILED: its fail time and event id join sets, so a redelivery counts once while two legs
      * failing in the same millisecond count twice. Items of earlier versions hold fail times only.
      */
-    storeFailure(callId: string, failedMs: number, eventKey: string, details: CallDetails, nowMs: number): Promise<CallState> {
-      return storeEvent(callId, nowMs, {
+    storeFailure(
+      callId: string,
+      voiceConnectorId: string,
+      failedMs: number,
+      eventKey: string,
+      details: CallDetails,
+      nowMs: number,
+    ): Promise<CallState> {
+      return storeEvent(callId, voiceConnectorId, nowMs, {
         set: "#failedDetails = if_not_exists(#failedDetails, :details)",
         add: ", #failed :failed, #failedEvents :failedEvents",
         names: { "#failed": A.failedAt, "#failedEvents": A.failedEvents, "#failedDetails": A.failedDetails },
@@ -228,7 +254,7 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
         values,
         returnValues: "ALL_NEW",
       });
-      return item === null ? null : stateOf(callId, item);
+      return item === null ? null : stateOf(callId, item, options.defaultVoiceConnectorId);
     },
 
     /**
@@ -350,7 +376,7 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
         values: { ":pending": s(PENDING), ":now": n(nowMs) },
         returnValues: "ALL_NEW",
       });
-      return item === null ? null : stateOf(callId, item);
+      return item === null ? null : stateOf(callId, item, options.defaultVoiceConnectorId);
     },
 
     /**
@@ -380,7 +406,7 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
         const { Item } = await client.send(
           new GetItemCommand({ TableName: options.callTable, Key: { [A.callId]: s(callId) }, ConsistentRead: true }),
         );
-        return Item === undefined ? null : stateOf(callId, Item);
+        return Item === undefined ? null : stateOf(callId, Item, options.defaultVoiceConnectorId);
       } catch (error) {
         throw classifyAwsError(error, { callId, operation: "GetItem" });
       }
@@ -391,7 +417,11 @@ export function createCallStore(client: DynamoDBClient, options: CallStoreOption
       const items = await query(client, options.callTable, PENDING, undefined, limit);
       return items.map((item) => {
         const callId = item[A.callId]?.S ?? "";
-        return { ...stateOf(callId, item), ...readPending(item, legWaitMs), sweepAttempts: Number(item[A.attempts]?.N ?? 0) };
+        return {
+          ...stateOf(callId, item, options.defaultVoiceConnectorId),
+          ...readPending(item, legWaitMs),
+          sweepAttempts: Number(item[A.attempts]?.N ?? 0),
+        };
       });
     },
   };

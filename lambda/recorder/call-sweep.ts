@@ -47,7 +47,7 @@ export interface SweepDependencies {
   fragments: StreamFragments;
   now: () => number;
   emitMetric: (metric: CountMetric) => void;
-  count: (name: string) => void;
+  count: (name: string, voiceConnectorId: string) => void;
 }
 
 /**
@@ -80,20 +80,24 @@ export const retryDelayMs = (config: Config, attempts: number, maxMs = MAX_RETRY
 export function createCallSweep({ config, store, actions, fragments, now, emitMetric, count }: SweepDependencies) {
   const idleMs = config.legIdleSeconds * 1000;
 
+  /** The backlog in total (the alarms watch it) and for each recorded connector, 0 when it has none. */
   function backlog(calls: readonly PendingCall[], log: Logger): void {
     const nowMs = now();
-    const oldestMs = Math.min(nowMs, ...calls.map(waitingSinceMs));
-    const dimensions = { VoiceConnectorId: config.voiceConnectorId };
     const timestamp = new Date(nowMs);
-    emitMetric({ namespace: config.metricsNamespace, name: "PendingCalls", value: calls.length, dimensions, timestamp });
-    emitMetric({
-      namespace: config.metricsNamespace,
-      name: "OldestPendingCallAge",
-      value: Math.round((nowMs - oldestMs) / 1000),
-      unit: "Seconds",
-      dimensions,
-      timestamp,
-    });
+    const report = (of: readonly PendingCall[], dimensions: Record<string, string>) => {
+      const oldestMs = Math.min(nowMs, ...of.map(waitingSinceMs));
+      const dimensionSets = [Object.keys(dimensions)];
+      const base = { namespace: config.metricsNamespace, dimensions, dimensionSets, timestamp };
+      emitMetric({ ...base, name: "PendingCalls", value: of.length });
+      emitMetric({ ...base, name: "OldestPendingCallAge", value: Math.round((nowMs - oldestMs) / 1000), unit: "Seconds" });
+    };
+    report(calls, {});
+    for (const id of config.voiceConnectorIds) {
+      report(
+        calls.filter((call) => call.voiceConnectorId === id),
+        { VoiceConnectorId: id },
+      );
+    }
     if (calls.length >= MAX_PENDING_READ) log.warn("the backlog is larger than one sweep reads", { read: calls.length });
   }
 
@@ -122,7 +126,7 @@ export function createCallSweep({ config, store, actions, fragments, now, emitMe
     // Counted once: a concurrent sweep's scan of the same leg finds it changed and stores nothing.
     for (const { leg, end } of stored === null ? [] : scans) {
       if (end.state !== "ended") continue;
-      count(LOSS_METRICS.inferredEnds);
+      count(LOSS_METRICS.inferredEnds, state.voiceConnectorId);
       log.warn("a leg's ENDED never came: its end is read off its stream, the last fragment before a quiet stretch", {
         streamArn: leg.streamArn,
         inferredEnd: new Date(end.endMs).toISOString(),
@@ -134,7 +138,7 @@ export function createCallSweep({ config, store, actions, fragments, now, emitMe
 
   /** One due call: decided from the table, its open legs scanned first when they must be. */
   async function sweepCall(call: PendingCall, log: Logger, deadlineMs: number, tally: Record<string, number>): Promise<void> {
-    const deadLetter = retryMessage(call.callId, config.voiceConnectorId);
+    const deadLetter = retryMessage(call.callId, call.voiceConnectorId);
     let progress = await actions.advance(call, "lost", log, deadLetter);
     if (progress.kind !== "scan") {
       tally.recorded += 1;

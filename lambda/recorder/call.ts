@@ -119,7 +119,6 @@ export interface RecordingSettings {
   recordingBucket: string;
   /** Already normalised: no leading, trailing or repeated slashes. */
   recordingPrefix: string;
-  voiceConnectorId: string;
 }
 
 /** Bytes an S3 destination ARN holds as they are; every other byte is written `_XX` (hex). */
@@ -209,6 +208,7 @@ export function claimToken(
  */
 export function recordingRequest(
   callId: string,
+  voiceConnectorId: string,
   claim: Claim,
   settings: RecordingSettings,
 ): CreateMediaInsightsPipelineCommandInput {
@@ -226,10 +226,10 @@ export function recordingRequest(
       Destination: recordingDestination(settings, claim.fileName),
       RecordingFileFormat: settings.recordingFormat,
     },
-    ClientRequestToken: claimToken(settings.voiceConnectorId, callId, claim),
+    ClientRequestToken: claimToken(voiceConnectorId, callId, claim),
     MediaInsightsRuntimeMetadata: {
       callId,
-      voiceConnectorId: settings.voiceConnectorId,
+      voiceConnectorId,
       recording: claim.recording,
       attempt: String(claim.attempt),
     },

@@ -12,7 +12,8 @@ export interface Config {
   pipelineConfigurationArn: string;
   /** ARN partition of the pipeline configuration, reused for the S3 destination ARN. */
   partition: string;
-  voiceConnectorId: string;
+  /** The voice connectors whose calls are recorded (VOICE_CONNECTOR_IDS, comma-separated); events of others are dropped. */
+  voiceConnectorIds: string[];
   logLevel: LogLevel;
   callTtlDays: number;
   legWaitSeconds: number;
@@ -51,7 +52,6 @@ const BUCKET = /^[A-Za-z0-9._-]{1,255}$/;
 const PREFIX = /^[A-Za-z0-9._:/-]*$/;
 // The API's own pattern for the configuration ARN; its second field is the partition.
 const PIPELINE_CONFIGURATION_ARN = /^arn:[a-z-]+:[/:\-_.a-zA-Z0-9]+$/;
-const NON_EMPTY = /\S/;
 
 function required(env: Env, name: string, pattern: RegExp, accepted: string): string {
   const value = env[name];
@@ -62,6 +62,23 @@ function required(env: Env, name: string, pattern: RegExp, accepted: string): st
     throw new ConfigurationError({ field: name, value, problem: "is invalid", accepted });
   }
   return value;
+}
+
+/** A voice connector id as AWS shows them (22 lowercase letters and digits), as the stack validates them. */
+const VOICE_CONNECTOR_ID = /^[a-z0-9]{22}$/;
+
+function voiceConnectorIds(env: Env): string[] {
+  const value = env.VOICE_CONNECTOR_IDS;
+  const ids = (value ?? "").split(",").filter((id) => id !== "");
+  if (ids.length === 0 || !ids.every((id) => VOICE_CONNECTOR_ID.test(id))) {
+    throw new ConfigurationError({
+      field: "VOICE_CONNECTOR_IDS",
+      value,
+      problem: ids.length === 0 ? "is not set" : "is invalid",
+      accepted: "the recorded voice connectors' ids, comma-separated, each 22 lowercase letters and digits",
+    });
+  }
+  return ids;
 }
 
 function positiveInteger(env: Env, name: string, fallback: number): number {
@@ -158,7 +175,7 @@ export function readConfig(env: Env): Config {
     recordingPrefix: keyPrefix(env, "RECORDING_BUCKET_PREFIX", "contains characters an S3 destination ARN cannot hold"),
     pipelineConfigurationArn,
     partition: pipelineConfigurationArn.split(":")[1],
-    voiceConnectorId: required(env, "VOICE_CONNECTOR_ID", NON_EMPTY, "the id of the recorded voice connector"),
+    voiceConnectorIds: voiceConnectorIds(env),
     logLevel: logLevel(env),
     callTtlDays: positiveInteger(env, "CALL_TTL_DAYS", 7),
     // The stack sets it from the queue's timing (stacks/recorder/recorder-queue.ts); this default matches it.

@@ -54,8 +54,9 @@ const emitMetric = (metric: CountMetric): void => writeStdout(`${JSON.stringify(
 const table = new DynamoDBClient(clientOptions);
 const recorder = createRecorder({
   config,
-  store: createCallStore(table, config),
-  ledger: createRecordingLedger(table, config.callTable),
+  // Items written while one connector was recorded belong to the first listed.
+  store: createCallStore(table, { ...config, defaultVoiceConnectorId: config.voiceConnectorIds[0] }),
+  ledger: createRecordingLedger(table, config.callTable, config.voiceConnectorIds[0]),
   fragments: createStreamFragments({
     kinesisVideo: new KinesisVideoClient(clientOptions),
     // ListFragments is served at each stream's own data endpoint (GetDataEndpoint).
@@ -78,7 +79,6 @@ const recorder = createRecorder({
   auditor: createRecordingAuditor({
     store: createRecordingStore(new S3Client(clientOptions), config.recordingBucket),
     bucket: config.recordingBucket,
-    voiceConnectorId: config.voiceConnectorId,
     metricsNamespace: config.metricsNamespace,
     now: Date.now,
     emitMetric,

@@ -31,3 +31,26 @@ export function embeddedCountMetric(metric: CountMetric): Record<string, unknown
     [metric.name]: metric.value,
   };
 }
+
+/**
+ * A count of one voice connector's calls, kept by CloudWatch twice: in total across the recorded
+ * connectors (the alarms watch it) and by `VoiceConnectorId` (where to look). `extra` dimensions
+ * (e.g. `Outcome`) are in both.
+ */
+export function connectorCount(
+  namespace: string,
+  name: string,
+  voiceConnectorId: string,
+  timestamp: Date,
+  extra: Record<string, string> = {},
+): CountMetric {
+  const extraKeys = Object.keys(extra);
+  return {
+    namespace,
+    name,
+    value: 1,
+    dimensions: { VoiceConnectorId: voiceConnectorId, ...extra },
+    dimensionSets: [extraKeys, ["VoiceConnectorId", ...extraKeys]],
+    timestamp,
+  };
+}

@@ -56,6 +56,7 @@ export function factsOf(state: CallState, facts: RecordingFacts): RecordFacts {
   const attempts: AttemptEntry[] = state.attempts;
   return {
     callId: state.callId,
+    voiceConnectorId: state.voiceConnectorId,
     details: state.details,
     decided: facts.decided,
     channels,

@@ -15,7 +15,7 @@ import {
 import { type InboundMessage, parseMessage } from "./events";
 import type { Logger } from "./logger";
 import type { MediaPipelines } from "./media-pipelines";
-import type { CountMetric } from "./metrics";
+import { type CountMetric, connectorCount } from "./metrics";
 import type { RecordingAuditor } from "./recording-audit";
 import { createRecordingChecks } from "./recording-checks";
 import type { RecordingLedger } from "./recording-ledger";
@@ -84,26 +84,27 @@ export function createRecorder(deps: RecorderDependencies): Recorder {
   const { config, store, ledger, pipelines, deadLetters, fragments, now, emitMetric, auditor } = deps;
   const doNotRecord = deps.doNotRecord ?? EMPTY_LIST;
 
-  function count(name: string): void {
+  const count = (name: string, voiceConnectorId: string): void =>
+    emitMetric(connectorCount(config.metricsNamespace, name, voiceConnectorId, new Date(now())));
+
+  /** What concerns no one call (a sweep that failed): counted in total only. */
+  const countTotal = (name: string): void =>
     emitMetric({
       namespace: config.metricsNamespace,
       name,
       value: 1,
-      dimensions: { VoiceConnectorId: config.voiceConnectorId },
+      dimensions: {},
+      dimensionSets: [[]],
       timestamp: new Date(now()),
     });
-  }
 
-  function countDropped(reason: DropReason): void {
-    emitMetric({
-      namespace: config.metricsNamespace,
-      name: "DroppedEvents",
-      value: 1,
-      dimensions: { VoiceConnectorId: config.voiceConnectorId, Reason: reason },
-      // The total is alarmed; the breakdown says where to look.
-      dimensionSets: [["VoiceConnectorId"], ["VoiceConnectorId", "Reason"]],
-      timestamp: new Date(now()),
+  /** `voiceConnectorId`: the one the event names (another connector's, for `foreign_connector`), or `unknown`. */
+  function countDropped(reason: DropReason, voiceConnectorId = "unknown"): void {
+    const metric = connectorCount(config.metricsNamespace, "DroppedEvents", voiceConnectorId, new Date(now()), {
+      Reason: reason,
     });
+    // The total is alarmed; the breakdowns say where to look.
+    emitMetric({ ...metric, dimensionSets: [[], ["Reason"], ["VoiceConnectorId"], ["VoiceConnectorId", "Reason"]] });
   }
 
   const actions: CallActions = createCallActions({
@@ -120,20 +121,21 @@ export function createRecorder(deps: RecorderDependencies): Recorder {
   const sweepCalls = createCallSweep({ config, store, actions, fragments, now, emitMetric, count });
   const checkRecordings = createRecordingChecks({ config, ledger, auditor, pipelines, actions, now, count });
 
-  /** False, counted and logged, for another connector's message: the rules match this connector only. */
-  function ours(voiceConnectorId: string | undefined, log: Logger, what: string): boolean {
-    if (voiceConnectorId === config.voiceConnectorId) return true;
+  /** False, counted and logged, for a connector not recorded here: the rules match the recorded connectors only. */
+  function ours(voiceConnectorId: string | undefined, log: Logger, what: string): voiceConnectorId is string {
+    if (voiceConnectorId !== undefined && config.voiceConnectorIds.includes(voiceConnectorId)) return true;
     log.warn(`${what} of another voice connector dropped`, { voiceConnectorId });
-    countDropped("foreign_connector");
+    countDropped("foreign_connector", voiceConnectorId);
     return false;
   }
 
   function store_(message: LegMessage): Promise<CallState> {
     const nowMs = now();
+    const { callId, voiceConnectorId, details } = message;
     if (message.kind === "failed")
-      return store.storeFailure(message.callId, message.failedMs, message.eventKey, message.details, nowMs);
-    if (message.kind === "started") return store.storeStarted(message.callId, message.leg, message.details, nowMs);
-    return store.storeEnded(message.callId, message.leg, message.details, nowMs);
+      return store.storeFailure(callId, voiceConnectorId, message.failedMs, message.eventKey, details, nowMs);
+    if (message.kind === "started") return store.storeStarted(callId, voiceConnectorId, message.leg, details, nowMs);
+    return store.storeEnded(callId, voiceConnectorId, message.leg, details, nowMs);
   }
 
   async function onLegEvent(message: LegMessage, body: string, log: Logger): Promise<void> {
@@ -173,9 +175,10 @@ export function createRecorder(deps: RecorderDependencies): Recorder {
   }
 
   async function onPipelineFailure(message: Extract<InboundMessage, { kind: "pipeline-failure" }>, log: Logger): Promise<void> {
-    // The rule matches this connector only, so another connector's is another application's
+    // The rule matches the recorded connectors only, so another connector's is another application's
     // pipeline or one started without our runtime metadata: not a call of ours.
-    if (!ours(message.voiceConnectorId, log, "permanent failure of a media insights pipeline")) return;
+    const { voiceConnectorId } = message;
+    if (!ours(voiceConnectorId, log, "permanent failure of a media insights pipeline")) return;
     const reason = message.failureReason ?? "no failure reason given";
     const fields = { callId: message.callId, pipelineArn: message.pipelineArn, failureReason: reason };
     if (message.callId === undefined || (message.recording !== undefined && message.recording !== CALL_RECORDING)) {
@@ -184,7 +187,7 @@ export function createRecorder(deps: RecorderDependencies): Recorder {
         ...fields,
         recording: message.recording,
       });
-      count("PermanentPipelineFailures");
+      count("PermanentPipelineFailures", voiceConnectorId);
       return;
     }
     const state = await store.read(message.callId);
@@ -200,7 +203,7 @@ export function createRecorder(deps: RecorderDependencies): Recorder {
       return;
     }
     callLog.error("media insights pipeline failed permanently", { ...fields, attempt, next: result });
-    count("PermanentPipelineFailures");
+    count("PermanentPipelineFailures", voiceConnectorId);
   }
 
   /** Acts on one message; a malformed one is logged, counted and acknowledged. */
@@ -228,7 +231,7 @@ export function createRecorder(deps: RecorderDependencies): Recorder {
           .then(() => checkRecordings(log, deadlineMs))
           .catch((error: unknown) => {
             log.error("the sweep failed; the next scheduled sweep tries again", { error });
-            count("SweepFailures");
+            countTotal("SweepFailures");
           });
       case "ignored":
         log.debug("event ignored", { reason: message.reason, callId: message.callId });
@@ -253,7 +256,7 @@ export function createRecorder(deps: RecorderDependencies): Recorder {
         // Never failed for the deadline: a sweep message returned to the queue would only multiply sweeps.
         return settleBy(work, delayMs, () => {
           log.warn("the sweep was still running at its cutoff; its message is acknowledged, the next sweep takes what it left");
-          count("SweepFailures");
+          countTotal("SweepFailures");
         });
       }
       return settleBy(work, delayMs, () => {

@@ -1,6 +1,6 @@
 import { type CallRecord, callRecord, type RecordedChannel, type RecordInput } from "./call-record";
 import type { Logger } from "./logger";
-import type { CountMetric } from "./metrics";
+import { type CountMetric, connectorCount } from "./metrics";
 import { checkRecording, type RecordingFormat, type Verification, type VerificationStatus } from "./recording-check";
 import type { RecordingStore } from "./recording-store";
 
@@ -24,14 +24,13 @@ export interface NewCheck {
 export interface AuditDependencies {
   store: RecordingStore;
   bucket: string;
-  voiceConnectorId: string;
   metricsNamespace: string;
   now: () => number;
   emitMetric: (metric: CountMetric) => void;
 }
 
-/** The record's input without what the auditor adds itself. */
-export type RecordFacts = Omit<RecordInput, "voiceConnectorId">;
+/** The record's input; the auditor puts in the bucket. */
+export type RecordFacts = RecordInput;
 
 export interface RecordingAuditor {
   /** Checks one recording from ranged reads of its header (recording-check.ts). */
@@ -67,25 +66,22 @@ const callDurationSeconds = (channels: readonly RecordedChannel[]): number =>
 export function createRecordingAuditor({
   store,
   bucket,
-  voiceConnectorId,
   metricsNamespace,
   now,
   emitMetric,
 }: AuditDependencies): RecordingAuditor {
-  function count(name: string, extra: Record<string, string> = {}): void {
-    const dimensions = { VoiceConnectorId: voiceConnectorId, ...extra };
-    emitMetric({ namespace: metricsNamespace, name, value: 1, dimensions, timestamp: new Date(now()) });
-  }
+  const count = (facts: RecordFacts, name: string, extra: Record<string, string> = {}): void =>
+    emitMetric(connectorCount(metricsNamespace, name, facts.voiceConnectorId, new Date(now()), extra));
 
   async function write(facts: RecordFacts, recordKey: string, log: Logger): Promise<CallRecord> {
-    const record = callRecord({ ...facts, voiceConnectorId, recording: { ...facts.recording, bucket } });
+    const record = callRecord({ ...facts, recording: { ...facts.recording, bucket } });
     await store.putRecord(recordKey, record);
     log.info("call record written", { outcome: record.outcome, recordKey });
     return record;
   }
 
   // Calls by outcome, whatever outcomes exist: the dashboard searches the Outcome dimension.
-  const countOutcome = (record: CallRecord): void => count("Calls", { Outcome: record.outcome });
+  const countOutcome = (facts: RecordFacts, record: CallRecord): void => count(facts, "Calls", { Outcome: record.outcome });
 
   return {
     async verify({ key, format, channels }) {
@@ -97,9 +93,9 @@ export function createRecordingAuditor({
     async publish(facts, recordKey, checked, outcome, log, keep) {
       const record = await write(facts, recordKey, log);
       if (!(await keep())) return record;
-      if (outcome) countOutcome(record);
+      if (outcome) countOutcome(facts, record);
       for (const { recordingKey, pipelineArn, verification } of checked) {
-        count(statusMetric(verification.status));
+        count(facts, statusMetric(verification.status));
         const fields = {
           status: verification.status,
           reason: verification.reason,
@@ -116,7 +112,7 @@ export function createRecordingAuditor({
     async recordUnrecorded(facts, recordKey, log, settle) {
       const record = await write(facts, recordKey, log);
       if (!(await settle())) return false;
-      countOutcome(record);
+      countOutcome(facts, record);
       return true;
     },
   };

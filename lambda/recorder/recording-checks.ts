@@ -24,7 +24,7 @@ export interface CheckDependencies {
   pipelines: MediaPipelines;
   actions: CallActions;
   now: () => number;
-  count: (name: string) => void;
+  count: (name: string, voiceConnectorId: string) => void;
 }
 
 /** Checks the recordings whose check is due and (re)writes each call's one record. */
@@ -132,7 +132,7 @@ export function createRecordingChecks({ config, ledger, auditor, pipelines, acti
         tally.checked += 1;
       } catch (error) {
         tally.failed += 1;
-        count("RecordingChecksFailed");
+        count("RecordingChecksFailed", call.voiceConnectorId);
         const attempts = call.checkAttempts + 1;
         const delayMs = retryDelayMs(config, attempts);
         // A refusal (the bucket gone, access denied to it or its key) repeats until someone acts.

@@ -42,9 +42,9 @@ export interface CheckResults {
   late: Record<string, VerificationStatus>;
 }
 
-function readDueCheck(item: Item): DueCheck {
+function readDueCheck(item: Item, defaultVoiceConnectorId: string): DueCheck {
   const callId = item[A.callId]?.S ?? "";
-  const state = stateOf(callId, item);
+  const state = stateOf(callId, item, defaultVoiceConnectorId);
   const format: RecordingFormat = item[A.format]?.S === "Opus" ? "Opus" : "Wav";
   const since = Number(item[A.since]?.N ?? 0);
   const outcome = item[A.outcome]?.S;
@@ -78,7 +78,7 @@ export interface LateKeys {
   recordKey: string;
 }
 
-export function createRecordingLedger(client: DynamoDBClient, callTable: string) {
+export function createRecordingLedger(client: DynamoDBClient, callTable: string, defaultVoiceConnectorId: string) {
   const update = createTableUpdate(client, callTable);
   const late = (attribute: string) => ({ "#late": attribute, "#state": "state" });
 
@@ -203,7 +203,7 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
         },
         returnValues: "ALL_NEW",
       });
-      return item === null ? null : stateOf(callId, item);
+      return item === null ? null : stateOf(callId, item, defaultVoiceConnectorId);
     },
 
     /**
@@ -235,7 +235,7 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string)
 
     /** Calls with a recording whose check is due by `nowMs` (at most `limit`), the earliest first. */
     async findDueChecks(nowMs: number, limit: number): Promise<DueCheck[]> {
-      return (await query(client, callTable, CHECK_DUE, nowMs, limit)).map(readDueCheck);
+      return (await query(client, callTable, CHECK_DUE, nowMs, limit)).map((item) => readDueCheck(item, defaultVoiceConnectorId));
     },
 
     /** Puts off the next check of a call whose check failed; false when it is no longer due for a check. */

@@ -3,7 +3,7 @@ import { ChimeVoiceConnectorOrigination } from "@cdktf/provider-aws/lib/chime-vo
 import { ChimeVoiceConnectorTermination } from "@cdktf/provider-aws/lib/chime-voice-connector-termination";
 import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { addressOf, hcl, hclList, hclNumber, varRef } from "../hcl";
+import { countedAttribute, hcl, hclList, hclNumber, varRef } from "../hcl";
 import { SIP_PORT } from "../pbx/asterisk-user-data";
 
 /** Where a voice connector takes SIP (and SIPREC): plain on 5060, TLS on 5061. */
@@ -35,7 +35,8 @@ export class SipTrunk extends Construct {
 
   constructor(scope: Construct, id: string, props: SipTrunkProps) {
     super(scope, id);
-    const voiceConnectorId = props.voiceConnector.id;
+    // The created connector (count 1 whenever a trunk is configured: the variable rules see to it).
+    const voiceConnectorId = hcl(countedAttribute(props.voiceConnector, "id"));
     const buildAsterisk = varRef(props.buildAsterisk);
     const siprecCidrs = varRef(props.siprecCidrs);
 
@@ -58,7 +59,7 @@ export class SipTrunk extends Construct {
     const { udp, tcp, tls } = VOICE_CONNECTOR_SIP_PORTS;
     const requireEncryption = varRef(props.requireEncryption);
     const destination = [
-      `host = ${addressOf(props.voiceConnector)}.outbound_host_name`,
+      `host = ${countedAttribute(props.voiceConnector, "outbound_host_name")}`,
       `transports = ${requireEncryption} ? ["TLS on port ${tls}"] : ["UDP on port ${udp}", "TCP on port ${tcp}", "TLS on port ${tls}"]`,
       `media = ${requireEncryption} ? "SRTP" : "RTP"`,
       `allowed_sources = ${siprecCidrs}`,

@@ -3,6 +3,7 @@ import { ChimeVoiceConnectorLogging } from "@cdktf/provider-aws/lib/chime-voice-
 import { ChimeVoiceConnectorStreaming } from "@cdktf/provider-aws/lib/chime-voice-connector-streaming";
 import type { IResolvable } from "cdktf";
 import { Construct } from "constructs";
+import { countedAttribute, hcl } from "../hcl";
 
 export interface VoiceConnectorProps {
   /** Voice connector name. */
@@ -13,6 +14,8 @@ export interface VoiceConnectorProps {
   readonly requireEncryption: boolean | IResolvable;
   /** Hours Kinesis Video Streams keeps each call's audio. */
   readonly dataRetentionHours: number;
+  /** 1 to create the connector, 0 when the operator's own connectors are recorded instead (voice_connector_ids). */
+  readonly count: number;
 }
 
 /**
@@ -25,14 +28,18 @@ export class VoiceConnector extends Construct {
   constructor(scope: Construct, id: string, props: VoiceConnectorProps) {
     super(scope, id);
     this.connector = new ChimeVoiceConnector(this, "connector", {
+      count: props.count,
       name: props.name,
       awsRegion: props.awsRegion,
       requireEncryption: props.requireEncryption,
     });
     this.connector.overrideLogicalId("recorded");
 
+    // With count, Terraform moves each resource's state to its instance [0] by itself: no replacement.
+    const voiceConnectorId = hcl(countedAttribute(this.connector, "id"));
     new ChimeVoiceConnectorStreaming(this, "streaming", {
-      voiceConnectorId: this.connector.id,
+      count: props.count,
+      voiceConnectorId,
       dataRetention: props.dataRetentionHours,
       // Pipelines are started by the recorder, not by a configuration attached here, so that
       // each call is paired, deduplicated and retried under the pipeline quota.
@@ -41,7 +48,8 @@ export class VoiceConnector extends Construct {
     }).overrideLogicalId("recorded");
 
     new ChimeVoiceConnectorLogging(this, "logging", {
-      voiceConnectorId: this.connector.id,
+      count: props.count,
+      voiceConnectorId,
       enableSipLogs: true,
       enableMediaMetricLogs: true,
     }).overrideLogicalId("recorded");

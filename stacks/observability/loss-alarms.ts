@@ -6,8 +6,6 @@ import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
 
 export interface LossAlarmsProps {
   readonly namePrefix: string;
-  /** Dimension of the recorder's metrics. */
-  readonly voiceConnectorId: string;
   /** Where the alarms notify (and say OK again). */
   readonly topic: SnsTopic;
 }
@@ -24,7 +22,6 @@ export class LossAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: LossAlarmsProps) {
     super(scope, id);
-    const connector = { VoiceConnectorId: props.voiceConnectorId };
     // Any one such call: each is a call not recorded as it happened.
     const onAny = {
       namespace: RECORDER_METRICS_NAMESPACE,
@@ -38,14 +35,14 @@ export class LossAlarms extends Construct {
       okActions: [props.topic.arn],
     };
 
-    // Calls is counted by Outcome with the dimension set [VoiceConnectorId, Outcome]: the alarm names both.
+    // Calls is counted by Outcome in total across the recorded connectors ([Outcome]) and by connector: the alarm watches the total.
     this.callsWithoutAudio = new CloudwatchMetricAlarm(this, "calls-without-audio", {
       ...onAny,
       alarmName: `${props.namePrefix}-calls-without-audio`,
       alarmDescription:
         "Calls were closed without a recording because no leg of theirs had audio to record (Calls with Outcome no_audio). The call's record and the recorder's logs name each call. If such calls were answered, check the connector's streaming to Kinesis Video Streams and its media metrics log, and look for a late-legs alarm: a leg with audio may have reported after its call was closed.",
       metricName: "Calls",
-      dimensions: { ...connector, Outcome: "no_audio" },
+      dimensions: { Outcome: "no_audio" },
     });
     this.callsWithoutAudio.overrideLogicalId("calls_without_audio");
 
@@ -54,7 +51,6 @@ export class LossAlarms extends Construct {
       alarmName: `${props.namePrefix}-late-legs`,
       alarmDescription: `A leg reported after its call's recording was claimed (${LOSS_METRICS.lateLegs}): it was recorded on its own, and the call's record says the call was split: analytics see its legs as separate calls. The recorder's logs name the call. More than a few: events reach the recorder late (check the recorder-backlog alarm and the function's errors).`,
       metricName: LOSS_METRICS.lateLegs,
-      dimensions: connector,
     });
     this.lateLegs.overrideLogicalId("recorder_late_legs");
 
@@ -63,7 +59,6 @@ export class LossAlarms extends Construct {
       alarmName: `${props.namePrefix}-leg-ends-inferred`,
       alarmDescription: `A leg's ENDED event never arrived (${LOSS_METRICS.inferredEnds}): its end was inferred from its Kinesis Video stream, as the last fragment before a gap of ${LEG_IDLE_SECONDS} s or more. A call on hold without media for longer than that may have been cut at the hold: the recorder's logs name the call; listen to the end of its recording. More than a few: streaming events are being lost.`,
       metricName: LOSS_METRICS.inferredEnds,
-      dimensions: connector,
     });
     this.inferredEnds.overrideLogicalId("recorder_inferred_leg_ends");
 
@@ -72,7 +67,6 @@ export class LossAlarms extends Construct {
       alarmName: `${props.namePrefix}-recording-retries-exhausted`,
       alarmDescription: `The last of ${MAX_PIPELINE_ATTEMPTS} attempts at a call's recording failed (${LOSS_METRICS.pipelineRetriesExhausted}): the call is in the dead-letter queue, with a calls-not-recorded alarm. The recorder's logs name the call and why its pipelines failed; fix the cause (the bucket, its key or policy, the pipeline access role), then redrive the dead-letter queue before data_retention_hours have passed since the call.`,
       metricName: LOSS_METRICS.pipelineRetriesExhausted,
-      dimensions: connector,
     });
     this.retriesExhausted.overrideLogicalId("recording_retries_exhausted");
   }

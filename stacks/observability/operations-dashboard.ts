@@ -10,7 +10,6 @@ import { QUEUE_AGE_ALARM_SECONDS } from "./recording-alarms";
 export interface OperationsDashboardProps {
   readonly namePrefix: string;
   readonly region: string;
-  readonly voiceConnectorId: string;
   readonly queue: SqsQueue;
   readonly deadLetterQueue: SqsQueue;
   readonly recorder: LambdaFunction;
@@ -38,8 +37,9 @@ export class OperationsDashboard extends Construct {
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
     const { region } = props;
-    const connector = { VoiceConnectorId: props.voiceConnectorId };
-    const recorderMetric = (name: string) => [RECORDER_METRICS_NAMESPACE, name, "VoiceConnectorId", connector.VoiceConnectorId];
+    // Totals across the recorded connectors, as the function counts them beside each connector's own.
+    const recorderMetric = (name: string) => [RECORDER_METRICS_NAMESPACE, name];
+    const search = (id: string, query: string) => [{ expression: `SEARCH('${query}', 'Sum', ${FIVE_MINUTES})`, id, label: "" }];
     const graph = (title: string, metrics: unknown[], extra: Record<string, unknown> = {}) => ({
       type: "metric",
       width: 12,
@@ -62,15 +62,11 @@ export class OperationsDashboard extends Construct {
     ];
 
     const widgets = [
-      graph("Calls by outcome", [
-        [
-          {
-            // Outcomes come from the records as they are written, so a new outcome shows without a dashboard change.
-            expression: `SEARCH('{${RECORDER_METRICS_NAMESPACE},Outcome,VoiceConnectorId} MetricName="Calls" VoiceConnectorId="${props.voiceConnectorId}"', 'Sum', ${FIVE_MINUTES})`,
-            id: "outcomes",
-            label: "",
-          },
-        ],
+      // Outcomes and connectors come from the metrics as they are written, so a new outcome or connector
+      // shows without a dashboard change.
+      graph("Calls by outcome", [search("outcomes", `{${RECORDER_METRICS_NAMESPACE},Outcome} MetricName="Calls"`)]),
+      graph("Calls by connector and outcome", [
+        search("connectors", `{${RECORDER_METRICS_NAMESPACE},Outcome,VoiceConnectorId} MetricName="Calls"`),
       ]),
       graph(
         "Recordings by check status",

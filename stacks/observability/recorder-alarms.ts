@@ -12,8 +12,6 @@ export interface RecorderAlarmsProps {
   readonly namePrefix: string;
   /** Holds the calls that could not be recorded. */
   readonly deadLetterQueue: SqsQueue;
-  /** Dimension of the recorder's metrics. */
-  readonly voiceConnectorId: string;
   /** Address to notify; "" notifies nobody. */
   readonly alarmEmail: TerraformVariable;
   /** The customer-managed key the topic is encrypted with; its policy lets CloudWatch use it. */
@@ -65,7 +63,6 @@ export class RecorderAlarms extends Construct {
         "Media insights pipelines failed for good (chime:MediaInsightsPermanentFailure); the recorder's logs name each call and the reason.",
       namespace: RECORDER_METRICS_NAMESPACE,
       metricName: "PermanentPipelineFailures",
-      dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Sum",
     }).overrideLogicalId("recording_pipelines_failed");
 
@@ -76,7 +73,6 @@ export class RecorderAlarms extends Construct {
         "The recorder dropped events it could not act on (DroppedEvents, broken down by Reason: malformed, foreign_connector). An event shape we did not expect means calls go unrecorded: the recorder's logs name the field and value.",
       namespace: RECORDER_METRICS_NAMESPACE,
       metricName: "DroppedEvents",
-      dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Sum",
     }).overrideLogicalId("recorder_events_dropped");
 
@@ -87,7 +83,6 @@ export class RecorderAlarms extends Construct {
         "Calls could not be recorded because Kinesis Video Streams no longer held their audio (data_retention_hours) when the recording was requested: a redrive or a long outage came too late. The recorder's logs name each call.",
       namespace: RECORDER_METRICS_NAMESPACE,
       metricName: "AudioExpired",
-      dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Sum",
     }).overrideLogicalId("recorder_audio_expired");
 
@@ -102,7 +97,6 @@ export class RecorderAlarms extends Construct {
         "A call has been pending for over an hour (OldestPendingCallAge), or no sweep has reported the backlog for 15 minutes. The recorder's WARN logs name the calls the sweep keeps putting off and why; no data: check the sweep schedule and the function's errors.",
       namespace: RECORDER_METRICS_NAMESPACE,
       metricName: "OldestPendingCallAge",
-      dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Maximum",
       period: 900,
       threshold: 3_600,
@@ -117,7 +111,6 @@ export class RecorderAlarms extends Construct {
         "Sweeps failed or ran out of time (SweepFailures) at least twice in 15 minutes: lone legs, failed tries and recording checks wait. The recorder's ERROR and WARN logs say which request failed.",
       namespace: RECORDER_METRICS_NAMESPACE,
       metricName: "SweepFailures",
-      dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Sum",
       period: 900,
       threshold: 1,

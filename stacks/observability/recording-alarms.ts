@@ -17,8 +17,6 @@ export const QUEUE_AGE_ALARM_SECONDS = 1800;
 
 export interface RecordingAlarmsProps {
   readonly namePrefix: string;
-  /** Dimension of the recorder's metrics. */
-  readonly voiceConnectorId: string;
   /** The recorder's work queue. */
   readonly queue: SqsQueue;
   /** Where the alarms notify (and say OK again). */
@@ -52,7 +50,6 @@ export class RecordingAlarms extends Construct {
           metric: {
             namespace: RECORDER_METRICS_NAMESPACE,
             metricName: name,
-            dimensions: { VoiceConnectorId: props.voiceConnectorId },
             period: 300,
             stat: "Sum",
           },
@@ -75,7 +72,6 @@ export class RecordingAlarms extends Construct {
         "The recorder could not check a recording or write its call's record (RecordingChecksFailed): S3 refused or failed the read or the write. The check is retried with a doubling delay up to an hour; the recorder's logs name the call, the operation and the error (AccessDenied or NoSuchBucket: fix the bucket or the role).",
       namespace: RECORDER_METRICS_NAMESPACE,
       metricName: "RecordingChecksFailed",
-      dimensions: { VoiceConnectorId: props.voiceConnectorId },
       statistic: "Sum",
       period: 300,
       evaluationPeriods: 1,

@@ -2,7 +2,7 @@ import { ChimesdkmediapipelinesMediaInsightsPipelineConfiguration } from "@cdktf
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import { policyDocument } from "../hcl";
+import { connectorStreams, policyDocument } from "../hcl";
 
 export interface MediaInsightsPipelineProps {
   /** Name of the configuration and prefix of its role's name. */
@@ -17,6 +17,8 @@ export interface MediaInsightsPipelineProps {
   readonly recordingObjectsArn: string;
   /** The customer-managed key recordings are encrypted with (the bucket's default encryption). */
   readonly kmsKeyArn: string;
+  /** HCL: the list of the recorded voice connectors, whose call streams the pipelines read. */
+  readonly voiceConnectorIds: string;
 }
 
 /**
@@ -56,24 +58,22 @@ export class MediaInsightsPipeline extends Construct {
       "kinesisvideo:ListFragments",
       "kinesisvideo:GetMediaForFragmentList",
     ];
-    const streams = `arn:aws:kinesisvideo:${region}:${accountId}:stream`;
     const keys = `arn:aws:kms:${region}:${accountId}:key`;
     const access = new IamRolePolicy(this, "policy", {
       name: "read-call-streams-write-recordings",
       role: this.resourceAccessRole.id,
       policy: policyDocument([
         {
-          Sid: "ReadVoiceConnectorStreams",
+          // The recorded connectors' call streams only, not AWS's documented Chime* and tagged stream/*:
+          // the pipelines read no other streams, and the account's other connectors stay out.
+          Sid: "ReadTheRecordedConnectorsStreams",
           Effect: "Allow",
           Action: kvsActions,
-          Resource: `${streams}/Chime*`,
-        },
-        {
-          Sid: "ReadChimeSdkTaggedStreams",
-          Effect: "Allow",
-          Action: kvsActions,
-          Resource: `${streams}/*`,
-          Condition: chimeSdkTagged,
+          Resource: connectorStreams(this, "pipeline_connector_streams", props.voiceConnectorIds, {
+            partition: '"aws"',
+            region,
+            accountId,
+          }),
         },
         {
           // The documented S3 recording sink policy: Chime SDK tagged keys, here only as S3 uses them for the writes.

@@ -4,13 +4,13 @@ import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { Construct } from "constructs";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
-import { policyDocument } from "../hcl";
+import { hcl, policyDocument } from "../hcl";
 
 export interface RecorderEventsProps {
   /** Prefix of the rules' names. */
   readonly namePrefix: string;
-  /** The only voice connector whose events are forwarded. */
-  readonly voiceConnectorId: string;
+  /** HCL: the list of the voice connectors whose events are forwarded, and only theirs. */
+  readonly voiceConnectorIds: string;
   /** The recorder's queue: the target of every rule. */
   readonly queue: SqsQueue;
 }
@@ -36,27 +36,21 @@ export class RecorderEvents extends Construct {
     this.streamingRule = new CloudwatchEventRule(this, "streaming", {
       name: `${namePrefix}-call-streams-ended`,
       description: "Streaming STARTED, ENDED and FAILED events of the recorded voice connector",
-      eventPattern: JSON.stringify({
-        source: ["aws.chime"],
-        "detail-type": ["Chime VoiceConnector Streaming Status"],
-        detail: {
-          voiceConnectorId: [props.voiceConnectorId],
-          streamingStatus: ["STARTED", "ENDED", "FAILED"],
-        },
-      }),
+      // jsonencode: the connectors are a list known at plan time (voice_connector_ids, or the created one).
+      eventPattern: hcl(
+        `jsonencode({ source = ["aws.chime"], "detail-type" = ["Chime VoiceConnector Streaming Status"], detail = { voiceConnectorId = ${props.voiceConnectorIds}, streamingStatus = ["STARTED", "ENDED", "FAILED"] } })`,
+      ),
     });
     this.streamingRule.overrideLogicalId("call_streams_ended");
 
     this.pipelineFailureRule = new CloudwatchEventRule(this, "pipeline-failure", {
       name: `${namePrefix}-pipeline-permanent-failure`,
       description: "Media insights pipelines of the recorded voice connector that failed for good",
-      eventPattern: JSON.stringify({
-        source: ["aws.chime"],
-        "detail-type": ["Media Insights State Change"],
-        // The recorder passes the connector id as runtime metadata, which the event echoes in
-        // `detail`: other applications' pipelines in the account and Region stay out.
-        detail: { eventType: ["chime:MediaInsightsPermanentFailure"], voiceConnectorId: [props.voiceConnectorId] },
-      }),
+      // The recorder passes the connector id as runtime metadata, which the event echoes in `detail`:
+      // other applications' pipelines in the account and Region stay out.
+      eventPattern: hcl(
+        `jsonencode({ source = ["aws.chime"], "detail-type" = ["Media Insights State Change"], detail = { eventType = ["chime:MediaInsightsPermanentFailure"], voiceConnectorId = ${props.voiceConnectorIds} } })`,
+      ),
     });
     this.pipelineFailureRule.overrideLogicalId("pipeline_permanent_failure");
 

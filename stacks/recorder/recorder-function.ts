@@ -9,7 +9,7 @@ import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AssetType, TerraformAsset } from "cdktf";
 import { Construct } from "constructs";
 import { LEG_IDLE_SECONDS, MAX_PIPELINE_ATTEMPTS } from "../../lambda/recorder/leg-timing";
-import { policyDocument } from "../hcl";
+import { connectorStreams, hcl, policyDocument } from "../hcl";
 import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "../storage/encryption-key";
 import { RECORDER_RETRY } from "./recorder-queue";
 
@@ -37,8 +37,8 @@ export interface RecorderFunctionProps {
   readonly recordingPrefix: string;
   /** The pipeline configuration recordings start from. */
   readonly pipelineConfigurationArn: string;
-  /** The voice connector whose calls are recorded. */
-  readonly voiceConnectorId: string;
+  /** HCL: the list of the voice connectors whose calls are recorded. */
+  readonly voiceConnectorIds: string;
   readonly logLevel: string;
   readonly logRetentionDays: number;
   readonly callTtlDays: number;
@@ -117,7 +117,11 @@ export class RecorderFunction extends Construct {
           Sid: "ReadTheConnectorsCallStreams",
           Effect: "Allow",
           Action: ["kinesisvideo:DescribeStream", "kinesisvideo:GetDataEndpoint", "kinesisvideo:ListFragments"],
-          Resource: `arn:${partition.partition}:kinesisvideo:${region}:${accountId}:stream/ChimeVoiceConnector-${props.voiceConnectorId}-*`,
+          Resource: connectorStreams(this, "recorder_connector_streams", props.voiceConnectorIds, {
+            partition: partition.partition,
+            region,
+            accountId,
+          }),
         },
         {
           // When a recording is missing or empty, the function asks the pipeline it started whether it failed.
@@ -212,7 +216,7 @@ export class RecorderFunction extends Construct {
           RECORDING_BUCKET: props.recordingBucket,
           RECORDING_BUCKET_PREFIX: props.recordingPrefix,
           MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: props.pipelineConfigurationArn,
-          VOICE_CONNECTOR_ID: props.voiceConnectorId,
+          VOICE_CONNECTOR_IDS: hcl(`join(",", ${props.voiceConnectorIds})`),
           LOG_LEVEL: props.logLevel,
           CALL_TTL_DAYS: String(props.callTtlDays),
           LEG_WAIT_SECONDS: String(RECORDER_RETRY.legWaitSeconds),

@@ -1,4 +1,20 @@
 import { resource, synthesizeStack } from "../support/synth";
+import {
+  CREATED_BUCKET,
+  CREATED_CONNECTOR,
+  CREATED_KEY,
+  EXPIRY,
+  GIVEN_KEY_READ,
+  OBJECT_LOCK,
+  ORIGINATION,
+  PBX,
+  PBX_IMAGE,
+  PHONE_NUMBER,
+  RECORDER,
+  RETAIN_GUARD,
+  SOFTPHONE,
+  TERMINATION,
+} from "./stack-blocks";
 import { type AppliedState, blocksOf, type PlannedChange, TwinWorkspace, terraformVersion } from "./terraform";
 
 /**
@@ -66,73 +82,8 @@ const instance = (mode: string, address: string): Record<string, any> => {
   return found;
 };
 
-/** The recorder itself: every mode deploys these (and whatever else every mode shares). */
-const CORE = [
-  "aws_chime_voice_connector.recorded",
-  "aws_chime_voice_connector_logging.recorded",
-  "aws_chime_voice_connector_streaming.recorded",
-  "aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording",
-  "aws_cloudwatch_event_rule.call_streams_ended",
-  "aws_cloudwatch_event_rule.pipeline_permanent_failure",
-  "aws_cloudwatch_event_rule.sweep_pending_calls",
-  "aws_cloudwatch_event_target.call_streams_ended",
-  "aws_cloudwatch_event_target.pipeline_permanent_failure",
-  "aws_cloudwatch_event_target.sweep_pending_calls",
-  "aws_cloudwatch_log_group.recorder",
-  "aws_cloudwatch_metric_alarm.calls_not_recorded",
-  "aws_cloudwatch_metric_alarm.recording_pipelines_failed",
-  "aws_dynamodb_table.calls",
-  "aws_iam_role.media_pipeline_access",
-  "aws_iam_role.recorder",
-  "aws_iam_role_policy.media_pipeline_access",
-  "aws_iam_role_policy.recorder",
-  "aws_lambda_event_source_mapping.recorder",
-  "aws_lambda_function.recorder",
-  "aws_sns_topic.recorder_alarms",
-  "aws_sqs_queue.recorder",
-  "aws_sqs_queue.recorder_dead_letter",
-  "aws_sqs_queue_policy.recorder",
-  "data.aws_caller_identity.current",
-];
-const CREATED_BUCKET = [
-  "aws_s3_bucket.recordings",
-  "aws_s3_bucket_ownership_controls.recordings",
-  "aws_s3_bucket_policy.recordings",
-  "aws_s3_bucket_public_access_block.recordings",
-  "aws_s3_bucket_server_side_encryption_configuration.recordings",
-];
-const RETAIN_GUARD = ["terraform_data.retain_recordings", "terraform_data.retain_key"];
-const CREATED_KEY = ["aws_kms_alias.recordings", "aws_kms_key.recordings", "aws_kms_key_policy.recordings"];
-const OBJECT_LOCK = [
-  "aws_s3_bucket_object_lock_configuration.recordings",
-  "aws_s3_bucket_versioning.recordings",
-  "terraform_data.retain_object_lock",
-];
-const EXPIRY = ["aws_s3_bucket_lifecycle_configuration.recordings"];
-const GIVEN_KEY_READ = ["data.aws_kms_key.given"];
-const PBX = [
-  "aws_eip.pbx",
-  "aws_iam_instance_profile.pbx",
-  "aws_iam_role.pbx",
-  "aws_iam_role_policy_attachment.pbx_session_manager",
-  "aws_instance.pbx",
-  "aws_internet_gateway.pbx",
-  "aws_network_interface.pbx",
-  "aws_route.pbx_internet",
-  "aws_route_table.pbx_public",
-  "aws_route_table_association.pbx_public",
-  "aws_security_group.pbx",
-  "aws_subnet.pbx_public",
-  "aws_vpc.pbx",
-  "aws_vpc_security_group_egress_rule.pbx_outbound",
-  "aws_vpc_security_group_ingress_rule.pbx_from_voice_connector",
-  "data.aws_ec2_instance_type_offerings.pbx_instance_type",
-];
-const PBX_IMAGE = /^data\.aws_ami\./;
-const PHONE_NUMBER = ["aws_ssm_parameter.phone_number", "data.aws_ssm_parameter.phone_number", "null_resource.phone_number"];
-const SOFTPHONE = ["aws_vpc_security_group_ingress_rule.pbx_from_softphone"];
-const ORIGINATION = ["aws_chime_voice_connector_origination.recorded"];
-const TERMINATION = ["aws_chime_voice_connector_termination.recorded"];
+/** Every mode here creates its voice connector (given-connectors.test.ts records the operator's own instead). */
+const CORE = [...RECORDER, ...CREATED_CONNECTOR];
 
 /** Blocks every mode deploys. */
 const shared = (): string[] =>
@@ -368,11 +319,30 @@ describe("SIPREC", () => {
 
   it("offers only TLS and SRTP when the connector requires encryption", () => {
     const mode = "eu-central-1 with SIPREC and encryption";
-    expect(instance(mode, "aws_chime_voice_connector.recorded")).toMatchObject({
+    expect(instance(mode, "aws_chime_voice_connector.recorded[0]")).toMatchObject({
       aws_region: "eu-central-1",
       require_encryption: true,
     });
     expect(state(mode).outputs.siprec_destination).toMatchObject({ transports: ["TLS on port 5061"], media: "SRTP" });
+  });
+});
+
+describe("the created connector is the one recorded", () => {
+  const CREATED = "abcdefghij0123456789ab";
+
+  it("by both rules, whose patterns Terraform renders once the connector exists", () => {
+    const pattern = (rule: string) => JSON.parse(instance("default", `aws_cloudwatch_event_rule.${rule}`).event_pattern);
+    expect(pattern("call_streams_ended").detail.voiceConnectorId).toEqual([CREATED]);
+    expect(pattern("pipeline_permanent_failure").detail.voiceConnectorId).toEqual([CREATED]);
+  });
+
+  it("by the function, told it in VOICE_CONNECTOR_IDS", () => {
+    expect(instance("default", "aws_lambda_function.recorder").environment.variables.VOICE_CONNECTOR_IDS).toBe(CREATED);
+  });
+
+  it("whose streaming is configured on it", () => {
+    expect(instance("default", "aws_chime_voice_connector_streaming.recorded[0]").voice_connector_id).toBe(CREATED);
+    expect(instance("default", "aws_chime_voice_connector_logging.recorded[0]").voice_connector_id).toBe(CREATED);
   });
 });
 
@@ -422,11 +392,12 @@ describe("the outputs", () => {
     expect(Object.keys(state("default").outputs)).not.toContain("siprec_destination");
   });
 
-  it("give the connector's id and host in every mode", () => {
+  it("give the created connector's id and host in every mode, and list it as the one recorded", () => {
     for (const mode of Object.keys(MODES)) {
       expect(state(mode).outputs).toMatchObject({
         voice_connector_id: "abcdefghij0123456789ab",
         voice_connector_host: "abcdefghij0123456789ab.voiceconnector.chime.aws",
+        recorded_voice_connector_ids: ["abcdefghij0123456789ab"],
       });
     }
   });

@@ -162,3 +162,26 @@ class Scanner {
     return replaced ?? this.text.slice(start, this.at);
   }
 }
+
+const EVERYTHING: KnownBlocks = { managed: () => true, data: () => true };
+
+/**
+ * The named values a template refers to, as `root.name` (`var.x`, `local.y`, `each.key`, `count.index`,
+ * `path.root`, `aws_s3_bucket.b`, `data.aws_ami.image`) or `self`; a for expression's own variables are left out.
+ * Bare words (function names, `true`, `null`) are no references.
+ */
+export function referencedNames(text: string): string[] {
+  const iterators = new Set<string>();
+  for (const [, key, value] of text.matchAll(/\bfor\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\b/g)) {
+    iterators.add(key);
+    if (value) iterators.add(value);
+  }
+  const found = new Set<string>();
+  rewriteTemplate(text, EVERYTHING, (ref) => {
+    if (ref.mode === "self") found.add("self");
+    else if (!iterators.has(ref.type))
+      found.add(ref.mode === "data" ? `data.${ref.type}.${ref.name}` : `${ref.type}.${ref.name}`);
+    return undefined;
+  });
+  return [...found];
+}

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { synthesizeStack } from "../support/synth";
-import { originalAddress, providerFreeTwin, RECORDS_DIR, type Twin, writeTwin } from "./twin";
+import { COMPUTED_SUFFIX, originalAddress, providerFreeTwin, RECORDS_DIR, type Twin, writeTwin } from "./twin";
 
 let twin: Twin | undefined;
 
@@ -58,7 +58,6 @@ export class TwinWorkspace {
     return [...resources, ...outputs];
   }
 
-  /** The applied state: every resource and data source instance by synthesized address, with its arguments. */
   /** Why Terraform refuses to plan `tfvars`, with white space folded; "" when the plan succeeds. */
   planRefusal(tfvars: Record<string, unknown>): string {
     try {
@@ -69,6 +68,7 @@ export class TwinWorkspace {
     }
   }
 
+  /** The applied state: every resource and data source instance by synthesized address, with its arguments. */
   state(): AppliedState {
     const shown = JSON.parse(this.terraform(["show", "-json"]));
     const instances = new Map<string, Record<string, any>>();
@@ -103,6 +103,54 @@ export class TwinWorkspace {
     );
   }
 
+  /**
+   * Plans with these variables and returns Terraform's warnings, failed check assertions among them, as
+   * "<address>: <summary>: <detail>" with white space folded.
+   */
+  planWarnings(tfvars: Record<string, unknown>): string[] {
+    const lines = this.terraform(["plan", "-json", "-input=false", "-lock=false", this.varFile(tfvars)]);
+    return lines
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((message) => message.type === "diagnostic" && message.diagnostic.severity === "warning")
+      .map(({ diagnostic }) =>
+        `${diagnostic.address ?? diagnostic.snippet?.context}: ${diagnostic.summary}: ${diagnostic.detail}`.replace(/\s+/g, " "),
+      );
+  }
+
+  /**
+   * `terraform state rm` of resource instances by synthesized address (`aws_chime_voice_connector_streaming.given["<id>"]`
+   * stands for the twin's `terraform_data.aws_chime_voice_connector_streaming__given["<id>"]`), with their companions:
+   * Terraform forgets them without destroying them.
+   */
+  stateRm(...addresses: string[]): void {
+    const inState = this.stateList();
+    const twinAddresses = addresses.flatMap((address) => {
+      const found = twinInstances(address).filter((a) => inState.has(a));
+      if (found.length === 0) throw new Error(`${address} is not in the state (${twinInstances(address)[0]})`);
+      return found;
+    });
+    this.terraform(["state", "rm", "-lock=false", ...twinAddresses]);
+  }
+
+  /**
+   * `terraform state mv` of a resource instance by synthesized address, with its companion: e.g. to give the state
+   * the address a resource had in an earlier version of the configuration.
+   */
+  stateMv(from: string, to: string): void {
+    const inState = this.stateList();
+    const moves = twinInstances(from)
+      .map((twin, i): [string, string] => [twin, twinInstances(to)[i]])
+      .filter(([twin]) => inState.has(twin));
+    if (moves.length === 0) throw new Error(`${from} is not in the state (${twinInstances(from)[0]})`);
+    for (const [source, destination] of moves) this.terraform(["state", "mv", "-lock=false", source, destination]);
+  }
+
+  private stateList(): Set<string> {
+    return new Set(this.terraform(["state", "list"]).split("\n").filter(Boolean));
+  }
+
   /** Takes over another workspace's state, as a changed configuration meets the deployed one. */
   adoptStateOf(other: TwinWorkspace): void {
     fs.copyFileSync(path.join(other.dir, "terraform.tfstate"), path.join(this.dir, "terraform.tfstate"));
@@ -122,6 +170,26 @@ export class TwinWorkspace {
     const run = spawnSync("terraform", args, { cwd: this.dir, env: this.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     if (run.status !== 0) throw new Error(`terraform ${args[0]} failed in ${this.dir}:\n${run.stdout}${run.stderr}`);
     return run.stdout;
+  }
+}
+
+/** The twin instance addresses (the resource's, its companion's) that a synthesized instance address stands for. */
+function twinInstances(address: string): [string, string] {
+  const match = /^([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(\[.+\])?$/.exec(address);
+  if (!match) throw new Error(`${address} is not a resource address`);
+  const [, type, name, index = ""] = match;
+  const twin = `terraform_data.${type}__${name}`;
+  return [`${twin}${index}`, `${twin}${COMPUTED_SUFFIX}${index}`];
+}
+
+/** The stack's twin applied with these variables in a workspace of its own, which is removed after: its state. */
+export function appliedStackTwin(tfvars: Record<string, unknown>): AppliedState {
+  const workspace = new TwinWorkspace();
+  try {
+    workspace.apply(tfvars);
+    return workspace.state();
+  } finally {
+    workspace.remove();
   }
 }
 

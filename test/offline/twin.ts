@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TerraformJson } from "../support/synth";
-import { type KnownBlocks, type Reference, rewriteExpression, rewriteTemplate } from "./hcl-references";
+import { type KnownBlocks, type Reference, referencedNames, rewriteExpression, rewriteTemplate } from "./hcl-references";
 import { ACCOUNT, BLOCK_RULES } from "./stand-ins";
 
 /**
@@ -18,6 +18,9 @@ import { ACCOUNT, BLOCK_RULES } from "./stand-ins";
  *   arguments and stand-ins given as `defaults`: Terraform reads it during plan, or defers it to apply exactly
  *   when it would defer the real one (unknown arguments, or pending changes in a resource it refers to).
  * - Provisioners only record their environment in `provisioner-records/`.
+ * - `moved` blocks move the twin resources (and their companions) as Terraform would move the resources; `check`
+ *   blocks stay checks, a scoped data source becoming a remote state like the others; `import` blocks are checked
+ *   and left out (validateImports).
  */
 export interface Twin {
   /** The configuration, as main.tf.json. */
@@ -50,23 +53,56 @@ const META_ARGUMENTS = new Set(["count", "for_each", "depends_on", "lifecycle", 
 
 type Body = Record<string, any>;
 
-/** Top-level blocks the twin understands; anything else (modules, moved, import, check) fails loudly. */
-const TOP_LEVEL = new Set(["terraform", "provider", "variable", "locals", "output", "resource", "data"]);
+/** Top-level blocks the twin understands; anything else (modules) fails loudly. */
+const TOP_LEVEL = new Set([
+  "terraform",
+  "provider",
+  "variable",
+  "locals",
+  "output",
+  "resource",
+  "data",
+  "moved",
+  "check",
+  "import",
+]);
+
+/** The blocks of the synthesized configuration that TerraformJson leaves untyped. */
+interface MoreBlocks {
+  /** `{ from, to }` addresses; in JSON a list of blocks or a single one. */
+  readonly moved?: Body | Body[];
+  /** By check name: `assert` (a list of blocks or one) and at most one scoped `data` source. */
+  readonly check?: Record<string, Body>;
+  /** `{ to, id, for_each?, provider? }`; in JSON a list of blocks or a single one. */
+  readonly import?: Body | Body[];
+}
 
 export function providerFreeTwin(config: TerraformJson): Twin {
   const unknownBlocks = Object.keys(config).filter((key) => !TOP_LEVEL.has(key));
   if (unknownBlocks.length > 0) {
     throw new Error(`the provider-free twin does not handle the top-level block(s) ${unknownBlocks.join(", ")} yet`);
   }
+  const more = config as unknown as MoreBlocks;
   const resources = config.resource ?? {};
   const data = config.data ?? {};
+  const checks = more.check ?? {};
+  // Data sources scoped to a check share the module's namespace (Terraform refuses a duplicate name), so they are
+  // looked up with the others; Terraform itself refuses references to them from outside their check.
+  const scopedData: Record<string, Record<string, Body>> = {};
+  for (const check of Object.values(checks)) {
+    for (const [type, byName] of Object.entries((check.data ?? {}) as Record<string, Record<string, Body>>)) {
+      scopedData[type] = { ...scopedData[type], ...byName };
+    }
+  }
+  const dataSource = (type: string, name: string): Body | undefined => data[type]?.[name] ?? scopedData[type]?.[name];
   const known: KnownBlocks = {
     managed: (type, name) => !BUILTIN_TYPES.has(type) && resources[type]?.[name] !== undefined,
-    data: (type, name) => data[type]?.[name] !== undefined,
+    data: (type, name) => dataSource(type, name) !== undefined,
   };
+  validateImports(blockList(more.import), resources, (config.locals ?? {}) as Record<string, unknown>);
   const region = providerRegion(config);
   const arguments_ = (mode: "managed" | "data", type: string, name: string): Body =>
-    (mode === "data" ? data : resources)[type][name] as Body;
+    (mode === "data" ? dataSource(type, name) : resources[type][name]) as Body;
   const isConfigured = (mode: "managed" | "data", type: string, name: string, attribute: string) =>
     !META_ARGUMENTS.has(attribute) && arguments_(mode, type, name)[attribute] !== undefined;
 
@@ -237,32 +273,37 @@ export function providerFreeTwin(config: TerraformJson): Twin {
     }
   }
 
-  for (const [type, byName] of Object.entries(data)) {
+  /** A data source (top-level or scoped to a check) as a remote state reading an empty state. */
+  const dataTwinOf = (type: string, name: string, body: Body): Body => {
     const rules = rulesOf("data", type);
+    const address = `data.${type}.${name}`;
+    const rewrite = rewriterFor(address, { mode: "data", type, name });
+    const configured: Body = {};
+    for (const [argument, value] of Object.entries(body)) {
+      if (!META_ARGUMENTS.has(argument)) configured[argument] = value;
+    }
+    const standIns = fillStandIn(rules.computed ?? {}, body, address) as Body;
+    const lifecycle = body.lifecycle ?? {};
+    const twin = definedOnly({
+      count: body.count,
+      for_each: body.for_each,
+      backend: "local",
+      config: { path: `\${path.root}/${EMPTY_STATE}` },
+      defaults: { ...standIns, ...configured },
+      lifecycle: definedOnly({ precondition: lifecycle.precondition, postcondition: lifecycle.postcondition }),
+    });
+    const rewritten = rewriteValue(twin, rewrite) as Body;
+    // A data source waits for the resources it refers to, as if they were in its depends_on: keep that explicit so
+    // references moved to a companion still wait on the resource itself.
+    const { depends_on: declared, ...referring } = body;
+    const dependsOn = rewriteDependsOn(declared, address, managedReferences(referring));
+    if (dependsOn) rewritten.depends_on = dependsOn;
+    return rewritten;
+  };
+
+  for (const [type, byName] of Object.entries(data)) {
     for (const [name, body] of Object.entries(byName as Record<string, Body>)) {
-      const address = `data.${type}.${name}`;
-      const rewrite = rewriterFor(address, { mode: "data", type, name });
-      const configured: Body = {};
-      for (const [argument, value] of Object.entries(body)) {
-        if (!META_ARGUMENTS.has(argument)) configured[argument] = value;
-      }
-      const standIns = fillStandIn(rules.computed ?? {}, body, address) as Body;
-      const lifecycle = body.lifecycle ?? {};
-      const twin = definedOnly({
-        count: body.count,
-        for_each: body.for_each,
-        backend: "local",
-        config: { path: `\${path.root}/${EMPTY_STATE}` },
-        defaults: { ...standIns, ...configured },
-        lifecycle: definedOnly({ precondition: lifecycle.precondition, postcondition: lifecycle.postcondition }),
-      });
-      const rewritten = rewriteValue(twin, rewrite) as Body;
-      // A data source waits for the resources it refers to, as if they were in its depends_on: keep that explicit so
-      // references moved to a companion still wait on the resource itself.
-      const { depends_on: declared, ...referring } = body;
-      const dependsOn = rewriteDependsOn(declared, address, managedReferences(referring));
-      if (dependsOn) rewritten.depends_on = dependsOn;
-      dataTwins[twinName(type, name)] = rewritten;
+      dataTwins[twinName(type, name)] = dataTwinOf(type, name, body);
     }
   }
 
@@ -272,6 +313,22 @@ export function providerFreeTwin(config: TerraformJson): Twin {
       const { depends_on: dependsOn, ...rest } = output as Body;
       const rewritten = rewriteValue(rest, rewriterFor(`output ${name}`)) as Body;
       return [name, definedOnly({ ...rewritten, depends_on: rewriteDependsOn(dependsOn, `output ${name}`) })];
+    }),
+  );
+
+  // Checks need no provider: Terraform evaluates their assertions at plan and apply and reports a failed one as a
+  // warning. Their scoped data source stays scoped, so that it too only warns when it fails.
+  const checkTwins = Object.fromEntries(
+    Object.entries(checks).map(([name, check]) => {
+      const { data: scoped, ...rest } = check;
+      const rewritten = rewriteValue(rest, rewriterFor(`check ${name}`)) as Body;
+      if (scoped !== undefined) {
+        const twins = Object.entries(scoped as Record<string, Record<string, Body>>).flatMap(([type, byName]) =>
+          Object.entries(byName).map(([source, body]) => [twinName(type, source), dataTwinOf(type, source, body)]),
+        );
+        rewritten.data = { terraform_remote_state: Object.fromEntries(twins) };
+      }
+      return [name, rewritten];
     }),
   );
 
@@ -290,6 +347,28 @@ export function providerFreeTwin(config: TerraformJson): Twin {
     resourceTwins[`${main}${COMPUTED_SUFFIX}`] = rewriteValue(companion, rewriterFor(address)) as Body;
   }
 
+  // Moves last: each resource that has a companion moves it along, so its stand-ins stay known and nothing is
+  // replaced. A move whose `from` is not in the state is a no-op to Terraform, so it can be emitted unconditionally.
+  const moved = blockList(more.moved).flatMap((block) => {
+    const from = movedAddress(block.from, "from");
+    const to = movedAddress(block.to, "to");
+    if (from.type !== to.type) {
+      throw new Error(
+        `moved from ${block.from} to ${block.to}: a move across resource types depends on the provider, which the twin ` +
+          "cannot ask; the twin moves within a type only",
+      );
+    }
+    const twinOf = (a: typeof from, suffix = "") =>
+      BUILTIN_TYPES.has(a.type)
+        ? `${a.type}.${a.name}${a.index}`
+        : `terraform_data.${twinName(a.type, a.name)}${suffix}${a.index}`;
+    const moves = [{ from: twinOf(from), to: twinOf(to) }];
+    if (withCompanion.has(`${to.type}.${to.name}`)) {
+      moves.push({ from: twinOf(from, COMPUTED_SUFFIX), to: twinOf(to, COMPUTED_SUFFIX) });
+    }
+    return moves;
+  });
+
   const { required_providers: _providers, backend: _backend, ...terraform } = config.terraform as Body;
   const json = definedOnly({
     terraform,
@@ -298,6 +377,8 @@ export function providerFreeTwin(config: TerraformJson): Twin {
     output: outputs,
     resource: Object.keys(resourceTwins).length > 0 ? { terraform_data: resourceTwins } : undefined,
     data: Object.keys(dataTwins).length > 0 ? { terraform_remote_state: dataTwins } : undefined,
+    check: checkTwins,
+    moved: moved.length > 0 ? moved : undefined,
   });
   const emptyState = { version: 4, terraform_version: "1.11.4", serial: 1, lineage: "twin", outputs: {}, resources: [] };
   return { json, files: { [EMPTY_STATE]: `${JSON.stringify(emptyState)}\n` } };
@@ -307,6 +388,104 @@ export function providerFreeTwin(config: TerraformJson): Twin {
 export function writeTwin(twin: Twin, dir: string): void {
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(twin.json, null, 2));
   for (const [file, text] of Object.entries(twin.files)) fs.writeFileSync(path.join(dir, file), text);
+}
+
+/** A block type without labels, which Terraform's JSON syntax accepts as one object or a list of them. */
+function blockList(blocks: Body | Body[] | undefined): Body[] {
+  if (blocks === undefined) return [];
+  return Array.isArray(blocks) ? blocks : [blocks];
+}
+
+/** Resource address syntax, `type.name` with an optional instance key: `[0]`, `["key"]`, `[each.key]`. */
+const RESOURCE_ADDRESS = /^([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)(\[.+\])?$/;
+
+/**
+ * A `moved` address. Terraform reads it as a static reference, not a template (`${...}` is refused), and only for
+ * managed resources or modules; the twin has no modules.
+ */
+function movedAddress(address: unknown, side: "from" | "to"): { type: string; name: string; index: string } {
+  const match = typeof address === "string" ? RESOURCE_ADDRESS.exec(address) : null;
+  if (!match || match[1] === "module" || match[1] === "data") {
+    throw new Error(`moved ${side} ${JSON.stringify(address)}: the twin moves resources and their instances only`);
+  }
+  return { type: match[1], name: match[2], index: match[3] ?? "" };
+}
+
+/** What an import's id and for_each may refer to: what Terraform knows before it plans anything. */
+const PLANNABLE_ROOTS = new Set(["var", "local"]);
+
+/**
+ * `import` blocks, checked and then left out of the twin. terraform_data can be imported, but only as an object
+ * without input: the twin would plan an update (a replacement, with triggers_replace) and a new companion where
+ * the provider would read the real object. So the twin refuses what Terraform refuses before it asks the
+ * provider (a target that is no resource of the configuration, an instance key that does not fit its count or
+ * for_each, `each` without for_each) and what could fail or mislead at some plan: an import with for_each must
+ * name each instance by `each` (otherwise Terraform 1.11 imports one of them and says nothing), and its id and
+ * for_each may refer only to variables and locals made of them. Terraform also admits attributes of resources
+ * already deployed, but refuses them while they are unknown, as they are at the first deployment.
+ */
+function validateImports(imports: Body[], resources: TerraformJson["resource"], locals: Record<string, unknown>): void {
+  /** Throws unless every reference in `value` is a variable, `each` if allowed, or a local made of variables. */
+  const plannable = (value: unknown, where: string, allowEach: boolean, seen: Set<string>): void => {
+    for (const text of stringsIn(value)) {
+      for (const name of referencedNames(text)) {
+        const [root, key] = name.split(".");
+        if (root === "each" && allowEach) continue;
+        if (!PLANNABLE_ROOTS.has(root)) {
+          throw new Error(
+            `${where} refers to ${name}, which Terraform may not know while planning: an import's id and for_each ` +
+              `may refer to variables${allowEach ? ", each" : ""} and locals made of variables only`,
+          );
+        }
+        if (root === "local" && !seen.has(key)) {
+          seen.add(key);
+          if (!(key in locals)) throw new Error(`${where} refers to ${name}, which the configuration does not define`);
+          plannable(locals[key], `${where} through ${name}`, false, seen);
+        }
+      }
+    }
+  };
+  for (const block of imports) {
+    const unexpected = Object.keys(block).filter((key) => !["to", "id", "for_each", "provider"].includes(key));
+    if (unexpected.length > 0) throw new Error(`import block ${JSON.stringify(block)}: unexpected ${unexpected.join(", ")}`);
+    const where = `import to ${block.to}`;
+    const match = typeof block.to === "string" ? RESOURCE_ADDRESS.exec(block.to) : null;
+    if (!match || match[1] === "module" || match[1] === "data") {
+      throw new Error(`${where}: "to" must be a managed resource of the configuration, or one of its instances`);
+    }
+    const [, type, name, index] = match;
+    const target = resources[type]?.[name];
+    if (target === undefined) throw new Error(`${where}: the configuration has no resource ${type}.${name}`);
+    const repeated = block.for_each !== undefined;
+    const instanceKey = index?.slice(1, -1);
+    if (instanceKey === undefined) {
+      if (target.count !== undefined || target.for_each !== undefined) {
+        throw new Error(`${where}: ${type}.${name} has count or for_each, so "to" must name one of its instances`);
+      }
+      if (repeated) throw new Error(`${where}: an import with for_each must name each instance by each.key or each.value`);
+    } else if (/^\d+$/.test(instanceKey)) {
+      if (target.count === undefined) throw new Error(`${where}: ${type}.${name} has no count to index by ${instanceKey}`);
+    } else if (/^"[^"]*"$/.test(instanceKey)) {
+      if (target.for_each === undefined) throw new Error(`${where}: ${type}.${name} has no for_each to key by ${instanceKey}`);
+    } else {
+      if (!repeated) throw new Error(`${where}: an instance key that is an expression needs the import's for_each`);
+      if (target.count === undefined && target.for_each === undefined) {
+        throw new Error(`${where}: ${type}.${name} has neither count nor for_each`);
+      }
+      plannable(`\${${instanceKey}}`, `${where} (its instance key)`, true, new Set());
+    }
+    if (typeof block.id !== "string") throw new Error(`${where}: "id" must be a string`);
+    plannable(block.id, `${where} (its id)`, repeated, new Set());
+    if (repeated) plannable(block.for_each, `${where} (its for_each)`, false, new Set());
+  }
+}
+
+/** Every string in a JSON value. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === "object") return Object.values(value).flatMap(stringsIn);
+  return [];
 }
 
 /** The expression of the provider's region (`var.region`), the only provider setting stand-ins use. */

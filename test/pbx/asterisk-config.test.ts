@@ -243,7 +243,7 @@ describe("the synthesized user data, as Terraform renders it", () => {
   const asLocals = synthesized
     .split("one(aws_eip.pbx[*].public_ip)")
     .join("local.public_ip")
-    .split("aws_chime_voice_connector.recorded.outbound_host_name")
+    .split("one(aws_chime_voice_connector.recorded[*].outbound_host_name)")
     .join("local.host")
     .split("one(data.aws_ssm_parameter.phone_number[*].insecure_value)")
     .join("local.phone_number");

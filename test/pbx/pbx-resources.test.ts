@@ -154,7 +154,7 @@ describe("the PBX host", () => {
   it("fills the user data with the Elastic IP, the connector's host name and the ordered number", () => {
     for (const reference of [
       "${one(aws_eip.pbx[*].public_ip)}",
-      "${aws_chime_voice_connector.recorded.outbound_host_name}",
+      "${one(aws_chime_voice_connector.recorded[*].outbound_host_name)}",
       "${one(data.aws_ssm_parameter.phone_number[*].insecure_value)}",
     ]) {
       expect(instance.user_data).toContain(reference);

@@ -1,3 +1,4 @@
+import { appliedStackTwin } from "../offline/terraform";
 import { synthesizeStack } from "../support/synth";
 import { findPolicies, type Statement } from "./policies";
 import { asList, type TerraformConfig } from "./terraform-config";
@@ -8,7 +9,8 @@ import { asList, type TerraformConfig } from "./terraform-config";
  * table says so.
  */
 const account = "${data.aws_caller_identity.current.account_id}";
-const connectorStreams = `arn:\${data.aws_partition.current.partition}:kinesisvideo:\${var.region}:${account}:stream/ChimeVoiceConnector-\${aws_chime_voice_connector.recorded.id}-*`;
+// The recorded connectors' call streams: a local that Terraform renders as one ARN per connector (below).
+const connectorStreams = "${local.recorder_connector_streams}";
 const pipelines = `arn:aws:chime:\${var.region}:${account}:media-pipeline/*`;
 const table = ["${aws_dynamodb_table.calls.arn}", "${aws_dynamodb_table.calls.arn}/index/*"];
 const keyThroughServices = {
@@ -82,7 +84,7 @@ describe("the recorder role's least privilege", () => {
     expect(allowed(policy.statements)).toEqual(EXPECTED);
   });
 
-  it("reads Kinesis Video Streams only on this connector's call streams, and never their media", () => {
+  it("reads Kinesis Video Streams only on the recorded connectors' call streams, and never their media", () => {
     const kinesisVideo = Object.entries(allowed(policy.statements)).filter(([action]) => action.startsWith("kinesisvideo:"));
     expect(kinesisVideo.map(([action]) => action).sort()).toEqual([
       "kinesisvideo:DescribeStream",
@@ -94,5 +96,24 @@ describe("the recorder role's least privilege", () => {
 
   it("reads media pipelines' state only on media-pipeline/* of the account and Region", () => {
     expect(allowed(policy.statements)["chime:GetMediaPipeline"]).toEqual([{ resource: pipelines }]);
+  });
+
+  it("lists each recorded connector's call streams, ChimeVoiceConnector-<id>-*, in the account, Region and partition", () => {
+    expect(config.locals?.recorder_connector_streams).toBe(
+      `\${join("\\",\\"", [for id in local.recorded_connector_ids : format("arn:%s:kinesisvideo:%s:%s:stream/ChimeVoiceConnector-%s-*", data.aws_partition.current.partition, var.region, data.aws_caller_identity.current.account_id, id)])}`,
+    );
+  });
+
+  it("is rendered by Terraform as valid JSON granting each given connector's call streams, and no other", () => {
+    const connectors = ["aaaaco08s5m5esgxfskzks", "bfggco08s5m5esgxfskzks", "cccccccccc0123456789cc"];
+    const applied = appliedStackTwin({ voice_connector_ids: connectors, build_asterisk: false });
+    const rendered: Statement[] = JSON.parse(applied.instances.get("aws_iam_role_policy.recorder")?.policy).Statement;
+    const streams = connectors.map((id) => `arn:aws:kinesisvideo:us-east-1:123456789012:stream/ChimeVoiceConnector-${id}-*`);
+    const kinesisVideo = Object.entries(allowed(rendered)).filter(([action]) => action.startsWith("kinesisvideo:"));
+    expect(Object.fromEntries(kinesisVideo)).toEqual({
+      "kinesisvideo:DescribeStream": on(...streams),
+      "kinesisvideo:GetDataEndpoint": on(...streams),
+      "kinesisvideo:ListFragments": on(...streams),
+    });
   });
 });

@@ -37,8 +37,8 @@ const settings: RecordingSettings = {
   partition: "aws",
   recordingBucket: "recordings-bucket",
   recordingPrefix: "calls",
-  voiceConnectorId: "bfggco08s5m5esgxfskzks",
 };
+const CONNECTOR = "bfggco08s5m5esgxfskzks";
 
 const legs = (ended: EndedLeg[], failures = 0, open: OpenLeg[] = []): CallLegs => ({ ended, open, failures });
 const opened = ({ endMs: _end, ...leg }: EndedLeg): OpenLeg => leg;
@@ -318,12 +318,12 @@ describe("the client request token of a claim", () => {
 describe("the CreateMediaInsightsPipeline request", () => {
   it("writes to the file name recording_file_name gave the call", () => {
     expect(
-      recordingRequest("call-1", claimOf([caller, callee], { fileName: "Inbound/2023-04-05/call-1" }), settings)
+      recordingRequest("call-1", CONNECTOR, claimOf([caller, callee], { fileName: "Inbound/2023-04-05/call-1" }), settings)
         .S3RecordingSinkRuntimeConfiguration?.Destination,
     ).toBe("arn:aws:s3:::recordings-bucket/calls/Inbound/2023-04-05/call-1.wav");
   });
 
-  const request = recordingRequest("call-1", claimOf([caller, callee]), settings);
+  const request = recordingRequest("call-1", CONNECTOR, claimOf([caller, callee]), settings);
 
   it("carries the whole recording specification", () => {
     expect(request).toEqual({
@@ -342,7 +342,7 @@ describe("the CreateMediaInsightsPipeline request", () => {
         Destination: "arn:aws:s3:::recordings-bucket/calls/call-1.wav",
         RecordingFileFormat: "Wav",
       },
-      ClientRequestToken: claimToken(settings.voiceConnectorId, "call-1", claimOf([caller, callee])),
+      ClientRequestToken: claimToken(CONNECTOR, "call-1", claimOf([caller, callee])),
       MediaInsightsRuntimeMetadata: {
         callId: "call-1",
         voiceConnectorId: "bfggco08s5m5esgxfskzks",
@@ -353,12 +353,14 @@ describe("the CreateMediaInsightsPipeline request", () => {
   });
 
   it("records a single leg with a token of its own: its parameters differ", () => {
-    expect(recordingRequest("call-1", claimOf([callee]), settings).ClientRequestToken).not.toBe(request.ClientRequestToken);
+    expect(recordingRequest("call-1", CONNECTOR, claimOf([callee]), settings).ClientRequestToken).not.toBe(
+      request.ClientRequestToken,
+    );
   });
 
   it("asks for Opus in an .ogg file when recording_format is Opus", () => {
     expect(
-      recordingRequest("call-1", claimOf([caller, callee]), { ...settings, recordingFormat: "Opus" })
+      recordingRequest("call-1", CONNECTOR, claimOf([caller, callee]), { ...settings, recordingFormat: "Opus" })
         .S3RecordingSinkRuntimeConfiguration,
     ).toEqual({
       Destination: "arn:aws:s3:::recordings-bucket/calls/call-1.ogg",
@@ -368,12 +370,15 @@ describe("the CreateMediaInsightsPipeline request", () => {
 
   it("records a single leg as the only stream", () => {
     expect(
-      recordingRequest("call-1", claimOf([callee]), settings).KinesisVideoStreamRecordingSourceRuntimeConfiguration?.Streams,
+      recordingRequest("call-1", CONNECTOR, claimOf([callee]), settings).KinesisVideoStreamRecordingSourceRuntimeConfiguration
+        ?.Streams,
     ).toEqual([{ StreamArn: callee.streamArn }]);
   });
 
   it("names the attempt in the runtime metadata, so a failure event about an older attempt is told apart", () => {
-    expect(recordingRequest("call-1", claimOf([callee], { attempt: 3 }), settings).MediaInsightsRuntimeMetadata).toMatchObject({
+    expect(
+      recordingRequest("call-1", CONNECTOR, claimOf([callee], { attempt: 3 }), settings).MediaInsightsRuntimeMetadata,
+    ).toMatchObject({
       attempt: "3",
     });
   });

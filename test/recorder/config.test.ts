@@ -7,7 +7,7 @@ const env = {
   RECORDING_BUCKET_PREFIX: "/recordings/",
   MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN:
     "arn:aws:chime:us-east-1:112233445566:media-insights-pipeline-configuration/recorder",
-  VOICE_CONNECTOR_ID: "bfggco08s5m5esgxfskzks",
+  VOICE_CONNECTOR_IDS: "bfggco08s5m5esgxfskzks",
   DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/112233445566/call-recorder-recorder-dlq",
   DATA_RETENTION_HOURS: "24",
   LOG_LEVEL: "DEBUG",
@@ -29,11 +29,16 @@ describe("reading the configuration", () => {
       callTable: "call-recorder-calls",
       recordingBucket: "call-recordings-112233445566",
       pipelineConfigurationArn: env.MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN,
-      voiceConnectorId: "bfggco08s5m5esgxfskzks",
+      voiceConnectorIds: ["bfggco08s5m5esgxfskzks"],
       deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL,
       dataRetentionHours: 24,
       logLevel: "DEBUG",
     });
+  });
+
+  it("takes several recorded connectors, comma-separated", () => {
+    const ids = ["bfggco08s5m5esgxfskzks", "abcdefghij0123456789ab"];
+    expect(readConfig({ ...env, VOICE_CONNECTOR_IDS: ids.join(",") }).voiceConnectorIds).toEqual(ids);
   });
 
   it("normalises the prefix's slashes", () => {
@@ -73,7 +78,9 @@ describe("a bad configuration fails with the variable, the value and the accepte
     ["RECORDING_BUCKET_PREFIX", "calls with spaces"],
     ["METADATA_PREFIX", "records+json"],
     ["MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN", "recorder-config"],
-    ["VOICE_CONNECTOR_ID", ""],
+    ["VOICE_CONNECTOR_IDS", ""],
+    ["VOICE_CONNECTOR_IDS", "bfggco08s5m5esgxfskzks,*"],
+    ["VOICE_CONNECTOR_IDS", "BFGGCO08S5M5ESGXFSKZKS"],
     ["LOG_LEVEL", "VERBOSE"],
     ["CALL_TTL_DAYS", "0"],
     ["LEG_WAIT_SECONDS", "ten"],

@@ -124,7 +124,7 @@ describe("the recorder's environment for the list and the format", () => {
     CALL_TABLE: "calls",
     RECORDING_BUCKET: "recordings",
     MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: "arn:aws:chime:us-east-1:111122223333:media-insights-pipeline-configuration/r",
-    VOICE_CONNECTOR_ID: "vc",
+    VOICE_CONNECTOR_IDS: "bfggco08s5m5esgxfskzks",
     DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/111122223333/dlq",
   };
 

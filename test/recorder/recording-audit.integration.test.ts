@@ -47,6 +47,7 @@ const call = {
 };
 const facts = (decided: RecordFacts["decided"], started: typeof call, recorded: RecordedChannel[]): RecordFacts => ({
   callId: started.callId,
+  voiceConnectorId: "vc1",
   details,
   decided,
   channels: recorded,
@@ -93,7 +94,6 @@ beforeEach(() => {
   auditor = createRecordingAuditor({
     store: createRecordingStore(client, Bucket),
     bucket: Bucket,
-    voiceConnectorId: "vc1",
     metricsNamespace: "ChimeCallRecorder",
     now: () => NOW,
     emitMetric: (metric) => metrics.push(metric),
@@ -194,7 +194,6 @@ describe("the record of a call without a recording", () => {
       createRecordingAuditor({
         store: createRecordingStore(client, "elsewhere"),
         bucket: "elsewhere",
-        voiceConnectorId: "vc1",
         metricsNamespace: "ChimeCallRecorder",
         now: () => NOW,
         emitMetric: (metric) => metrics.push(metric),

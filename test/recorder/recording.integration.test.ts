@@ -494,7 +494,7 @@ describe("malformed events", () => {
     expect(harness.pipelines.requestsFor(call.callId)).toEqual([]);
   });
 
-  it("are each counted once as DroppedEvents of reason malformed, by connector and by reason", () => {
+  it("are each counted once as DroppedEvents of reason malformed: in total, by reason, by connector (unknown) and by both", () => {
     const metrics = recorder.logs.filter((line) => "DroppedEvents" in line);
     expect(metrics).toEqual(
       malformed.map(() =>
@@ -503,12 +503,13 @@ describe("malformed events", () => {
             CloudWatchMetrics: [
               {
                 Namespace: "ChimeCallRecorder",
-                Dimensions: [["VoiceConnectorId"], ["VoiceConnectorId", "Reason"]],
+                Dimensions: [[], ["Reason"], ["VoiceConnectorId"], ["VoiceConnectorId", "Reason"]],
                 Metrics: [{ Name: "DroppedEvents", Unit: "Count" }],
               },
             ],
           }),
-          VoiceConnectorId: VOICE_CONNECTOR_ID,
+          // A malformed event's connector cannot be trusted.
+          VoiceConnectorId: "unknown",
           Reason: "malformed",
           DroppedEvents: 1,
         }),

@@ -375,7 +375,7 @@ describe("a pipeline's permanent failure event", () => {
     ]);
   });
 
-  it("emits the PermanentPipelineFailures metric in Embedded Metric Format", () => {
+  it("emits the PermanentPipelineFailures metric in Embedded Metric Format, in total and by connector", () => {
     expect(logs.filter((line) => "_aws" in line)).toEqual([
       {
         _aws: {
@@ -383,7 +383,8 @@ describe("a pipeline's permanent failure event", () => {
           CloudWatchMetrics: [
             {
               Namespace: "RecorderTest",
-              Dimensions: [["VoiceConnectorId"]],
+              // An empty dimension set: the total across the recorded connectors, which the alarms watch.
+              Dimensions: [[], ["VoiceConnectorId"]],
               Metrics: [{ Name: "PermanentPipelineFailures", Unit: "Count" }],
             },
           ],
@@ -400,15 +401,16 @@ describe("a pipeline's permanent failure event", () => {
 });
 
 describe("a permanent failure of a pipeline this connector did not start", () => {
-  const cases: [string, object][] = [
+  const cases: [string, object, string][] = [
     [
       "another connector's",
       { ...permanentFailure, detail: { ...permanentFailure.detail, voiceConnectorId: "anothervoiceconnector1" } },
+      "anothervoiceconnector1",
     ],
-    ["one without a connector id (the shared sample verbatim)", permanentFailure],
+    ["one without a connector id (the shared sample verbatim)", permanentFailure, "unknown"],
   ];
 
-  describe.each(cases)("%s", (_name, event) => {
+  describe.each(cases)("%s", (_name, event, connector) => {
     let response: SQSBatchResponse;
     let logs: LogLine[];
 
@@ -422,9 +424,9 @@ describe("a permanent failure of a pipeline this connector did not start", () =>
       expect(logs.filter((line) => "PermanentPipelineFailures" in line)).toEqual([]);
     });
 
-    it("is counted as a dropped event of another connector", () => {
+    it("is counted as a dropped event of another connector, under the connector it names", () => {
       expect(logs.filter((line) => "DroppedEvents" in line)).toEqual([
-        expect.objectContaining({ VoiceConnectorId: VOICE_CONNECTOR_ID, Reason: "foreign_connector", DroppedEvents: 1 }),
+        expect.objectContaining({ VoiceConnectorId: connector, Reason: "foreign_connector", DroppedEvents: 1 }),
       ]);
     });
 

@@ -1,3 +1,4 @@
+import { appliedStackTwin } from "../offline/terraform";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();
@@ -40,20 +41,48 @@ describe("the resource access role", () => {
     ]);
   });
 
-  it("reads the voice connector's streams and Chime SDK tagged streams only", () => {
-    const actions = [
-      "kinesisvideo:GetDataEndpoint",
-      "kinesisvideo:GetMedia",
-      "kinesisvideo:ListFragments",
-      "kinesisvideo:GetMediaForFragmentList",
-    ];
-    expect(statement("ReadVoiceConnectorStreams")).toMatchObject({
-      Action: actions,
-      Resource: `arn:aws:kinesisvideo:\${var.region}:${accountId}:stream/Chime*`,
+  const kvsActions = [
+    "kinesisvideo:GetDataEndpoint",
+    "kinesisvideo:GetMedia",
+    "kinesisvideo:ListFragments",
+    "kinesisvideo:GetMediaForFragmentList",
+  ];
+
+  it("reads the recorded connectors' call streams only, listed by a local", () => {
+    // Not AWS's documented stream/Chime* and Chime SDK tagged stream/*: the pipelines this role serves read the
+    // recorded connectors' calls only, so the account's other connectors and applications stay out.
+    expect(statement("ReadTheRecordedConnectorsStreams")).toEqual({
+      Sid: "ReadTheRecordedConnectorsStreams",
+      Effect: "Allow",
+      Action: kvsActions,
+      // One element that Terraform renders as the whole list: the local joins the ARNs with '","'.
+      Resource: ["${local.pipeline_connector_streams}"],
     });
-    expect(statement("ReadChimeSdkTaggedStreams")).toMatchObject({
-      Action: actions,
-      Condition: { StringEquals: { "aws:ResourceTag/AWSServiceName": "ChimeSDK" } },
+    expect(config.locals.pipeline_connector_streams).toBe(
+      '${join("\\",\\"", [for id in local.recorded_connector_ids : format("arn:%s:kinesisvideo:%s:%s:stream/ChimeVoiceConnector-%s-*", "aws", var.region, data.aws_caller_identity.current.account_id, id)])}',
+    );
+  });
+
+  it("reads no other stream: no other statement grants a Kinesis Video Streams action", () => {
+    const others = statements().filter((s: { Sid: string }) => s.Sid !== "ReadTheRecordedConnectorsStreams");
+    expect(JSON.stringify(others)).not.toContain("kinesisvideo:");
+  });
+
+  it.each([
+    ["the created connector's", {}, ["abcdefghij0123456789ab"]],
+    [
+      "each given connector's",
+      { voice_connector_ids: ["aaaaco08s5m5esgxfskzks", "cccccccccc0123456789cc"], build_asterisk: false },
+      ["aaaaco08s5m5esgxfskzks", "cccccccccc0123456789cc"],
+    ],
+  ])("reads %s call streams, as Terraform renders the policy", (_, tfvars, connectors) => {
+    const policy = appliedStackTwin(tfvars).instances.get("aws_iam_role_policy.media_pipeline_access")?.policy;
+    const rendered = JSON.parse(policy).Statement.find((s: { Sid: string }) => s.Sid === "ReadTheRecordedConnectorsStreams");
+    expect(rendered).toEqual({
+      Sid: "ReadTheRecordedConnectorsStreams",
+      Effect: "Allow",
+      Action: kvsActions,
+      Resource: connectors.map((id) => `arn:aws:kinesisvideo:us-east-1:123456789012:stream/ChimeVoiceConnector-${id}-*`),
     });
   });
 
@@ -106,8 +135,7 @@ describe("the resource access role", () => {
 
   it("grants nothing else", () => {
     expect(statements().map((s: { Sid: string }) => s.Sid)).toEqual([
-      "ReadVoiceConnectorStreams",
-      "ReadChimeSdkTaggedStreams",
+      "ReadTheRecordedConnectorsStreams",
       "UseChimeSdkTaggedKeysThroughS3",
       "DecryptChimeSdkTaggedStreamsThroughKinesisVideo",
       "EncryptRecordingsThroughS3",

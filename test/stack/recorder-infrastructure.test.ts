@@ -1,20 +1,61 @@
 import { LEG_IDLE_SECONDS, MAX_PIPELINE_ATTEMPTS } from "../../lambda/recorder/leg-timing";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
 import { RECORDER_RETRY } from "../../stacks/recorder/recorder-queue";
+import { evaluate } from "../pbx/support/terraform-expressions";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();
-const connectorId = "${aws_chime_voice_connector.recorded.id}";
+
+// Voice connector ids as AWS documents them: 22 lower-case letters and digits.
+const ONE = ["bfggco08s5m5esgxfskzks"];
+const THREE = ["aaaaco08s5m5esgxfskzks", "bfggco08s5m5esgxfskzks", "cccccccccc0123456789cc"];
 
 describe("the rules feeding the recorder", () => {
-  it("forward only this connector's STARTED, ENDED and FAILED streaming events, as a JSON literal", () => {
-    const pattern = resource(config, "aws_cloudwatch_event_rule", "call_streams_ended").event_pattern;
-    expect(parseJsonLiteral(pattern)).toEqual({
-      source: ["aws.chime"],
-      "detail-type": ["Chime VoiceConnector Streaming Status"],
-      detail: { voiceConnectorId: [connectorId], streamingStatus: ["STARTED", "ENDED", "FAILED"] },
-    });
+  const pattern = (rule: string): string => resource(config, "aws_cloudwatch_event_rule", rule).event_pattern;
+  /**
+   * Both rules' patterns as the real terraform renders them for a list of recorded connectors: the provider-free
+   * twin (test/offline/given-connectors.test.ts) renders them from voice_connector_ids end to end.
+   */
+  const rendered = (recorded: string[]): Record<string, any> => {
+    const patterns = evaluate(
+      config,
+      { streams: pattern("call_streams_ended"), failures: pattern("pipeline_permanent_failure") },
+      {},
+      { recorded_connector_ids: recorded },
+    );
+    return Object.fromEntries(Object.entries(patterns).map(([rule, json]) => [rule, JSON.parse(String(json))]));
+  };
+  const CASES: [string, string[]][] = [
+    ["one connector", ONE],
+    ["three connectors", THREE],
+  ];
+  const renderedFor: Record<string, Record<string, any>> = {};
+  beforeAll(() => {
+    for (const [name, recorded] of CASES) renderedFor[name] = rendered(recorded);
+  }, 60_000);
+
+  it("match the recorded connectors: the given voice_connector_ids, or else the one the stack creates", () => {
+    expect(config.locals.recorded_connector_ids).toBe(
+      "${length(var.voice_connector_ids) > 0 ? var.voice_connector_ids : aws_chime_voice_connector.recorded[*].id}",
+    );
   });
+
+  it("render the streaming pattern from that list with jsonencode, so one synthesized JSON serves any voice_connector_ids", () => {
+    expect(pattern("call_streams_ended")).toBe(
+      '${jsonencode({ source = ["aws.chime"], "detail-type" = ["Chime VoiceConnector Streaming Status"], detail = { voiceConnectorId = local.recorded_connector_ids, streamingStatus = ["STARTED", "ENDED", "FAILED"] } })}',
+    );
+  });
+
+  it.each(CASES)(
+    "forward only the STARTED, ENDED and FAILED streaming events of the recorded connectors: %s",
+    (name, recorded) => {
+      expect(renderedFor[name].streams).toEqual({
+        source: ["aws.chime"],
+        "detail-type": ["Chime VoiceConnector Streaming Status"],
+        detail: { voiceConnectorId: recorded, streamingStatus: ["STARTED", "ENDED", "FAILED"] },
+      });
+    },
+  );
 
   it("keep the streaming rule's name and address from when it forwarded ENDED only, so it is updated in place", () => {
     expect(resource(config, "aws_cloudwatch_event_rule", "call_streams_ended")).toMatchObject({
@@ -23,14 +64,22 @@ describe("the rules feeding the recorder", () => {
     });
   });
 
-  it("forward permanent failures of this connector's pipelines only, through a second rule", () => {
-    const pattern = resource(config, "aws_cloudwatch_event_rule", "pipeline_permanent_failure").event_pattern;
-    expect(parseJsonLiteral(pattern)).toEqual({
-      source: ["aws.chime"],
-      "detail-type": ["Media Insights State Change"],
-      detail: { eventType: ["chime:MediaInsightsPermanentFailure"], voiceConnectorId: [connectorId] },
-    });
+  it("render the pipeline failure pattern from the same list", () => {
+    expect(pattern("pipeline_permanent_failure")).toBe(
+      '${jsonencode({ source = ["aws.chime"], "detail-type" = ["Media Insights State Change"], detail = { eventType = ["chime:MediaInsightsPermanentFailure"], voiceConnectorId = local.recorded_connector_ids } })}',
+    );
   });
+
+  it.each(CASES)(
+    "forward permanent failures of the recorded connectors' pipelines only, through a second rule: %s",
+    (name, recorded) => {
+      expect(renderedFor[name].failures).toEqual({
+        source: ["aws.chime"],
+        "detail-type": ["Media Insights State Change"],
+        detail: { eventType: ["chime:MediaInsightsPermanentFailure"], voiceConnectorId: recorded },
+      });
+    },
+  );
 
   it("sweep pending calls every five minutes with the message the function expects", () => {
     expect(resource(config, "aws_cloudwatch_event_rule", "sweep_pending_calls").schedule_expression).toBe("rate(5 minutes)");
@@ -129,7 +178,7 @@ describe("the recorder function", () => {
       RECORDING_BUCKET_PREFIX: "${local.recording_prefix}",
       MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN:
         "${aws_chimesdkmediapipelines_media_insights_pipeline_configuration.recording.arn}",
-      VOICE_CONNECTOR_ID: connectorId,
+      VOICE_CONNECTOR_IDS: '${join(",", local.recorded_connector_ids)}',
       LOG_LEVEL: "${var.log_level}",
       CALL_TTL_DAYS: "${var.call_ttl_days}",
       LEG_WAIT_SECONDS: "900",
@@ -143,6 +192,13 @@ describe("the recorder function", () => {
       RECORDING_FILE_NAME: "${var.recording_file_name}",
       METADATA_PREFIX: "${local.record_prefix}",
     });
+  });
+
+  it("is told the recorded connectors as one comma-separated list, which Terraform renders from the list", () => {
+    const rendered = (recorded: string[]) =>
+      evaluate(config, { ids: fn.environment.variables.VOICE_CONNECTOR_IDS }, {}, { recorded_connector_ids: recorded }).ids;
+    expect(rendered(ONE)).toBe("bfggco08s5m5esgxfskzks");
+    expect(rendered(THREE)).toBe("aaaaco08s5m5esgxfskzks,bfggco08s5m5esgxfskzks,cccccccccc0123456789cc");
   });
 
   it("gets the lost-event settings from the module the function reads its defaults from", () => {
@@ -267,6 +323,14 @@ describe("the recorder's permissions", () => {
 });
 
 describe("the recorder's alarms", () => {
+  // The function counts each metric in total across the recorded connectors (an EMF dimension set without
+  // dimensions) and by VoiceConnectorId: the alarms watch the total, which has no dimensions.
+  const totalAlarm = (name: string) => {
+    const alarm = resource(config, "aws_cloudwatch_metric_alarm", name);
+    expect(alarm).not.toHaveProperty("dimensions");
+    return alarm;
+  };
+
   it("fire when a call lands in the dead-letter queue", () => {
     expect(resource(config, "aws_cloudwatch_metric_alarm", "calls_not_recorded")).toMatchObject({
       namespace: "AWS/SQS",
@@ -278,21 +342,19 @@ describe("the recorder's alarms", () => {
     });
   });
 
-  it("fire on permanent pipeline failures counted by the function", () => {
-    expect(resource(config, "aws_cloudwatch_metric_alarm", "recording_pipelines_failed")).toMatchObject({
+  it("fire on permanent pipeline failures counted by the function, in total across the recorded connectors", () => {
+    expect(totalAlarm("recording_pipelines_failed")).toMatchObject({
       namespace: "ChimeCallRecorder",
       metric_name: "PermanentPipelineFailures",
-      dimensions: { VoiceConnectorId: connectorId },
       statistic: "Sum",
       threshold: 0,
     });
   });
 
   it("fire on any recording check that could not be done (RecordingChecksFailed), so its call is not left without a record", () => {
-    expect(resource(config, "aws_cloudwatch_metric_alarm", "recording_checks_failed")).toMatchObject({
+    expect(totalAlarm("recording_checks_failed")).toMatchObject({
       namespace: "ChimeCallRecorder",
       metric_name: "RecordingChecksFailed",
-      dimensions: { VoiceConnectorId: connectorId },
       statistic: "Sum",
       comparison_operator: "GreaterThanThreshold",
       threshold: 0,
@@ -303,15 +365,14 @@ describe("the recorder's alarms", () => {
   it("have their failed checks graphed too: the dashboard shows RecordingChecksFailed", () => {
     const widgets = parseJsonLiteral(resource(config, "aws_cloudwatch_dashboard", "recorder").dashboard_body).widgets;
     expect(widgets.flatMap((widget: { properties: { metrics?: string[][] } }) => widget.properties.metrics ?? [])).toContainEqual(
-      ["ChimeCallRecorder", "RecordingChecksFailed", "VoiceConnectorId", connectorId],
+      ["ChimeCallRecorder", "RecordingChecksFailed"],
     );
   });
 
   it("fire on any event the function dropped, whatever the reason", () => {
-    expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_events_dropped")).toMatchObject({
+    expect(totalAlarm("recorder_events_dropped")).toMatchObject({
       namespace: "ChimeCallRecorder",
       metric_name: "DroppedEvents",
-      dimensions: { VoiceConnectorId: connectorId },
       statistic: "Sum",
       comparison_operator: "GreaterThanThreshold",
       threshold: 0,
@@ -321,10 +382,9 @@ describe("the recorder's alarms", () => {
   });
 
   it("fire on calls whose audio had expired before they could be recorded", () => {
-    expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_audio_expired")).toMatchObject({
+    expect(totalAlarm("recorder_audio_expired")).toMatchObject({
       namespace: "ChimeCallRecorder",
       metric_name: "AudioExpired",
-      dimensions: { VoiceConnectorId: connectorId },
       statistic: "Sum",
       threshold: 0,
       alarm_actions: ["${aws_sns_topic.recorder_alarms.arn}"],
@@ -332,10 +392,9 @@ describe("the recorder's alarms", () => {
   });
 
   it("fire when a call has been pending for over an hour, or when no sweep reports the backlog for 15 minutes", () => {
-    expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_calls_waiting")).toMatchObject({
+    expect(totalAlarm("recorder_calls_waiting")).toMatchObject({
       namespace: "ChimeCallRecorder",
       metric_name: "OldestPendingCallAge",
-      dimensions: { VoiceConnectorId: connectorId },
       statistic: "Maximum",
       comparison_operator: "GreaterThanThreshold",
       threshold: 3600,
@@ -346,10 +405,9 @@ describe("the recorder's alarms", () => {
   });
 
   it("fire when sweeps fail twice in 15 minutes", () => {
-    expect(resource(config, "aws_cloudwatch_metric_alarm", "recorder_sweeps_failing")).toMatchObject({
+    expect(totalAlarm("recorder_sweeps_failing")).toMatchObject({
       namespace: "ChimeCallRecorder",
       metric_name: "SweepFailures",
-      dimensions: { VoiceConnectorId: connectorId },
       statistic: "Sum",
       comparison_operator: "GreaterThanThreshold",
       threshold: 1,

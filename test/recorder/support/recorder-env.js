@@ -10,7 +10,7 @@ const RECORDER_VARIABLES = [
   "RECORDING_BUCKET",
   "RECORDING_BUCKET_PREFIX",
   "MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN",
-  "VOICE_CONNECTOR_ID",
+  "VOICE_CONNECTOR_IDS",
   "LOG_LEVEL",
   "CALL_TTL_DAYS",
   "LEG_WAIT_SECONDS",
@@ -61,7 +61,7 @@ function recorderEnv(
     RECORDING_BUCKET,
     RECORDING_BUCKET_PREFIX: "recordings",
     MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN: PIPELINE_CONFIGURATION_ARN,
-    VOICE_CONNECTOR_ID: voiceConnectorId,
+    VOICE_CONNECTOR_IDS: voiceConnectorId,
     DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
     // The largest retention the stack allows (10 years): the events' times are the samples' (2023).
     DATA_RETENTION_HOURS: "87600",
