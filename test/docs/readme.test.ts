@@ -102,4 +102,18 @@ describe("README, where it cannot be generated", () => {
     ].map((m) => m[1]);
     expect([...new Set(named)].filter((file) => !fs.existsSync(path.join(root, file)))).toEqual([]);
   });
+
+  it("links only to its own headings that exist, as GitHub names their anchors", () => {
+    const outsideCode = readme.replace(/```[\s\S]*?```/g, "");
+    // GitHub's slug: lower case, punctuation other than - and _ dropped, each space a hyphen.
+    const slug = (heading: string) =>
+      heading
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, "")
+        .replace(/ /g, "-");
+    const anchors = new Set([...outsideCode.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+    const links = [...outsideCode.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect([links.length > 0, links.filter((link) => !anchors.has(link))]).toEqual([true, []]);
+  });
 });
