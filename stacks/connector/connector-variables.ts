@@ -98,10 +98,10 @@ export class ConnectorVariables extends Construct {
     const outOfRange = `[for k, s in ${streaming} : format("%v hours in %s", ${hours}, k) if !(${hours} == 0 || (${inRange}))]`;
     const shorter = `[for k, s in ${streaming} : format("%v hours in %s", ${hours}, k) if ${hours} != 0 && (${inRange}) && ${hours} < ${varRef(vars.dataRetentionHours)}]`;
     this.voiceConnectorStreaming = rootVariable(this, "voice_connector_streaming", {
-      type: 'map(object({ notification_targets = optional(list(string), []), media_insights_configuration_arn = optional(string, ""), data_retention_hours = optional(number, 0) }))',
+      type: 'map(object({ notification_targets = optional(list(string), []), media_insights_configuration_arn = optional(string, ""), media_insights_configuration_disabled = optional(bool, false), data_retention_hours = optional(number, 0) }))',
       default: {},
       description:
-        'What the current streaming configuration of a connector in voice_connector_ids holds that must be kept, keyed by its id: the stack replaces a connector\'s whole streaming configuration. notification_targets: "SNS" and "SQS" targets besides EventBridge, which is always on; media_insights_configuration_arn: an attached media insights configuration (Live Call Analytics\' or a call analytics one), "" for none (an enabled one with its own S3 recording sink records every call a second time and shares the pipeline quota); data_retention_hours: a longer retention, 0 to use data_retention_hours. See it with aws chime-sdk-voice get-voice-connector-streaming-configuration.',
+        'What the current streaming configuration of a connector in voice_connector_ids holds that must be kept, keyed by its id: the stack replaces a connector\'s whole streaming configuration. notification_targets: "SNS" and "SQS" targets besides EventBridge, which is always on; media_insights_configuration_arn: an attached media insights configuration (Live Call Analytics\' or a call analytics one), "" for none (an enabled one with its own S3 recording sink records every call a second time and shares the pipeline quota); media_insights_configuration_disabled: true to keep an attached configuration disabled, as it may be now; data_retention_hours: a longer retention, 0 to use data_retention_hours. See it with aws chime-sdk-voice get-voice-connector-streaming-configuration.',
       rules: [
         {
           condition: `length(${nullKeys}) == 0`,

@@ -37,13 +37,18 @@ export class GivenConnectors extends Construct {
       for_each: hcl(
         `${kept("media_insights_configuration_arn", '""')} == "" ? [] : [${kept("media_insights_configuration_arn", '""')}]`,
       ),
-      content: { disabled: false, configuration_arn: hcl("media_insights_configuration.value") },
+      // Kept disabled when it is now: carrying it over must not start recordings it does not make today.
+      content: {
+        disabled: hcl(kept("media_insights_configuration_disabled", "false")),
+        configuration_arn: hcl("media_insights_configuration.value"),
+      },
     });
     // Destroying it would call DeleteVoiceConnectorStreamingConfiguration and stop streaming for every
     // consumer of a connector this stack does not own: `terraform state rm` it first (README).
     given.addOverride("lifecycle.prevent_destroy", true);
 
     const stack = TerraformStack.of(this);
+    const enabledConfigurations = `[for id, s in ${streaming} : id if s.media_insights_configuration_arn != "" && !s.media_insights_configuration_disabled]`;
     // Optional: adopt each connector's current configuration, so the first plan shows an update.
     stack.addOverride("import", [
       {
@@ -55,8 +60,8 @@ export class GivenConnectors extends Construct {
     stack.addOverride("check.media_insights_records_twice", {
       assert: [
         {
-          condition: hcl(`length([for id, s in ${streaming} : id if s.media_insights_configuration_arn != ""]) == 0`),
-          error_message: `voice_connector_streaming carries a media insights configuration for \${join(", ", [for id, s in ${streaming} : id if s.media_insights_configuration_arn != ""])}: if it has its own S3 recording sink, every call on that connector is recorded twice (once by it, once by this recorder), and both count against the 20 active pipelines of the Region.`,
+          condition: hcl(`length(${enabledConfigurations}) == 0`),
+          error_message: `voice_connector_streaming carries an enabled media insights configuration for \${join(", ", ${enabledConfigurations})}: if it has its own S3 recording sink, every call on that connector is recorded twice (once by it, once by this recorder), and both count against the 20 active pipelines of the Region.`,
         },
       ],
     });

@@ -172,7 +172,7 @@ describe("what a given connector's streaming configuration held before", () => {
   const carryOver = {
     [A]: { notification_targets: ["SNS"], data_retention_hours: 48, media_insights_configuration_arn: LCA_CONFIGURATION },
     [B]: { notification_targets: ["SQS"], media_insights_configuration_arn: "" },
-    [C]: {},
+    [C]: { media_insights_configuration_arn: LCA_CONFIGURATION, media_insights_configuration_disabled: true },
   };
 
   beforeAll(() => {
@@ -201,13 +201,13 @@ describe("what a given connector's streaming configuration held before", () => {
     expect(carried.instances.get(givenStreaming(C))).toMatchObject({
       data_retention: 24,
       streaming_notification_targets: ["EventBridge"],
-      media_insights_configuration: [],
+      media_insights_configuration: [{ disabled: true, configuration_arn: LCA_CONFIGURATION }],
     });
   });
 
-  it("warns (check media_insights_records_twice) that a media insights configuration may record the calls twice, naming its connector only", () => {
+  it("warns (check media_insights_records_twice) that an enabled media insights configuration may record the calls twice, naming its connector only (not C's, kept disabled)", () => {
     expect(warned).toEqual([
-      `check.media_insights_records_twice.assert[0]: Check block assertion failed: voice_connector_streaming carries a media insights configuration for ${A}: if it has its own S3 recording sink, every call on that connector is recorded twice (once by it, once by this recorder), and both count against the 20 active pipelines of the Region.`,
+      `check.media_insights_records_twice.assert[0]: Check block assertion failed: voice_connector_streaming carries an enabled media insights configuration for ${A}: if it has its own S3 recording sink, every call on that connector is recorded twice (once by it, once by this recorder), and both count against the 20 active pipelines of the Region.`,
     ]);
   });
 

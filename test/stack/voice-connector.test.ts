@@ -86,12 +86,15 @@ describe("the voice connectors the operator already runs (voice_connector_ids)",
     );
   });
 
-  it("keep a media insights configuration carried over, and attach none otherwise", () => {
+  it("keep a media insights configuration carried over, disabled if it was, and attach none otherwise", () => {
     const arn = `try(${carried}.media_insights_configuration_arn, "")`;
     expect(given.dynamic).toEqual({
       media_insights_configuration: {
         for_each: `\${${arn} == "" ? [] : [${arn}]}`,
-        content: { disabled: false, configuration_arn: "${media_insights_configuration.value}" },
+        content: {
+          disabled: `\${try(${carried}.media_insights_configuration_disabled, false)}`,
+          configuration_arn: "${media_insights_configuration.value}",
+        },
       },
     });
   });
@@ -110,11 +113,11 @@ describe("the voice connectors the operator already runs (voice_connector_ids)",
     ]);
   });
 
-  it("warn, through a check, of a media insights configuration carried over that may record each call twice", () => {
+  it("warn, through a check, of an enabled media insights configuration carried over that may record each call twice", () => {
     const check = (config as unknown as { check: Record<string, { assert: { condition: string }[] }> }).check;
     expect(Object.keys(check)).toEqual(["media_insights_records_twice"]);
     expect(check.media_insights_records_twice.assert.map((a) => a.condition)).toEqual([
-      '${length([for id, s in var.voice_connector_streaming : id if s.media_insights_configuration_arn != ""]) == 0}',
+      '${length([for id, s in var.voice_connector_streaming : id if s.media_insights_configuration_arn != "" && !s.media_insights_configuration_disabled]) == 0}',
     ]);
   });
 
