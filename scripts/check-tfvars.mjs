@@ -18,14 +18,10 @@
 // Exit status: 0 accepted, 1 refused, 2 could not check (usage, a missing file, no terraform).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { NODE_APP_BUILD } from "./esbuild-options.mjs";
+import { root, synthesizeStack } from "./synthesize-stack.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const callerDir = process.env.INIT_CWD || process.cwd();
 const USAGE = "usage: npm run check:tfvars -- FILE... [--var NAME=VALUE]...";
 
@@ -64,33 +60,12 @@ async function synthesizedVariables() {
   // Beside the sources, so the bundle's external packages resolve from node_modules; one file per
   // process, so parallel checks never load each other's half-written bundle.
   const outfile = path.join(root, "dist", "check-tfvars", `variables-${process.pid}.cjs`);
-  const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "check-tfvars-bundle-"));
   try {
-    await build({
-      ...NODE_APP_BUILD,
-      stdin: {
-        contents: `
-          import { Testing } from "cdktf";
-          import { CallRecorderStack } from "./stacks/call-recorder-stack";
-          export function synthesize(recorderBundleDir: string) {
-            const stack = new CallRecorderStack(Testing.app(), "call-recorder", { recorderBundleDir });
-            return JSON.parse(Testing.synth(stack));
-          }
-        `,
-        resolveDir: root,
-        sourcefile: "check-tfvars-entry.ts",
-        loader: "ts",
-      },
-      outfile,
-    });
-    // The variables do not depend on the recorder's code: a stand-in spares building it.
-    fs.writeFileSync(path.join(bundleDir, "index.js"), "exports.handler = async () => ({});\n");
-    return createRequire(import.meta.url)(outfile).synthesize(bundleDir).variable;
+    return (await synthesizeStack(outfile)).config.variable;
   } catch (error) {
     cannotCheck(`could not synthesize the stack to read its variables: ${error.stack ?? error}`);
   } finally {
     fs.rmSync(outfile, { force: true });
-    fs.rmSync(bundleDir, { recursive: true, force: true });
   }
 }
 

@@ -7,41 +7,13 @@
 // CommonJS file under dist/docs/, which is then loaded here. Synthesis uses a stand-in recorder
 // bundle, so the recorder need not be built (variables do not depend on it).
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
-import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { NODE_APP_BUILD } from "./esbuild-options.mjs";
+import { root, synthesizeStack } from "./synthesize-stack.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
 const outfile = path.join(root, "dist", "docs", "docs.cjs");
 
-await build({
-  ...NODE_APP_BUILD,
-  stdin: {
-    contents: `
-      import { Testing } from "cdktf";
-      import { CallRecorderStack } from "./stacks/call-recorder-stack";
-      export * from "./scripts/docs/render";
-      export function synthesize(recorderBundleDir: string) {
-        const stack = new CallRecorderStack(Testing.app(), "call-recorder", { recorderBundleDir });
-        return JSON.parse(Testing.synth(stack));
-      }
-    `,
-    resolveDir: root,
-    sourcefile: "docs-entry.ts",
-    loader: "ts",
-  },
-  outfile,
-});
-const docs = createRequire(import.meta.url)(outfile);
-
-const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "docs-recorder-bundle-"));
-fs.writeFileSync(path.join(bundleDir, "index.js"), "exports.handler = async () => ({});\n");
-const config = docs.synthesize(bundleDir);
-fs.rmSync(bundleDir, { recursive: true, force: true });
+const { config, bundle: docs } = await synthesizeStack(outfile, 'export * from "./scripts/docs/render";');
 
 const readmePath = path.join(root, "README.md");
 const examplePath = path.join(root, docs.TFVARS_EXAMPLE);

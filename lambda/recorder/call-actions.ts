@@ -270,19 +270,19 @@ export function createCallActions(deps: ActionDependencies) {
   }
 
   /** Legs the call's claim does not hold: each is recorded on its own, or noted (and counted) while it streams. */
-  async function handleLateLegs(state: CallState, log: Logger, reported?: string): Promise<void> {
+  async function handleLateLegs(state: CallState, log: Logger): Promise<void> {
     const claimed = new Set(state.claimedStreams);
     // A call not to be recorded at all keeps its later legs unrecorded too.
     if (state.outcome === "not_recorded" || state.outcome === "audio_expired") return;
     const claimedLegs = new Map(state.claim?.streams.map((leg) => [leg.streamArn, leg]));
     for (const leg of state.legs.ended) {
       const claimedLeg = claimedLegs.get(leg.streamArn);
-      // Counted by the ENDED that reports it only, not again by later events of the call.
       if (
-        leg.streamArn === reported &&
         claimedLeg?.endSource === "inferred" &&
         leg.endSource === undefined &&
-        leg.endMs > claimedLeg.endMs + TRUNCATION_TOLERANCE_MS
+        leg.endMs > claimedLeg.endMs + TRUNCATION_TOLERANCE_MS &&
+        // Once per leg, however often its ENDED or the call's later events are delivered.
+        (await ledger.noteOnce(state.callId, `tail_lost_${state.legNames[leg.streamArn]}`))
       ) {
         log.error("a leg's ENDED came after its end was inferred, and later: the recording lacks the leg's tail", {
           streamArn: leg.streamArn,
@@ -314,16 +314,10 @@ export function createCallActions(deps: ActionDependencies) {
      * Moves a call on from what the table holds: a claimed call's claim is acted on (again, with its
      * token) and its late legs recorded; an unclaimed call is claimed for exactly the legs decided on.
      */
-    async advance(
-      state: CallState,
-      missing: MissingLegs | "listed",
-      log: Logger,
-      deadLetter: string,
-      reported?: string,
-    ): Promise<Progress> {
+    async advance(state: CallState, missing: MissingLegs | "listed", log: Logger, deadLetter: string): Promise<Progress> {
       if (state.claimedStreams !== undefined) {
         if (!state.settled && state.claim !== undefined) await actOnClaim(state, state.claim, log, deadLetter);
-        await handleLateLegs(state, log, reported);
+        await handleLateLegs(state, log);
         return { kind: "done" };
       }
       // A call with a listed number is closed at once (not_recorded), whatever its other legs do.

@@ -146,8 +146,7 @@ export function createRecorder(deps: RecorderDependencies): Recorder {
     const listed = message.kind === "failed" ? undefined : await doNotRecord.match(message, message.callId);
     const state = await store_(message);
     // A listed call is closed at once, whatever its other leg does.
-    const reported = message.kind === "ended" ? message.leg.streamArn : undefined;
-    await actions.advance(state, listed === undefined ? "may-arrive" : "listed", log, body, reported);
+    await actions.advance(state, listed === undefined ? "may-arrive" : "listed", log, body);
   }
 
   async function onRetry(message: Extract<InboundMessage, { kind: "retry" }>, body: string, log: Logger): Promise<void> {

@@ -83,6 +83,17 @@ export function createRecordingLedger(client: DynamoDBClient, callTable: string,
   const late = (attribute: string) => ({ "#late": attribute, "#state": "state" });
 
   return {
+    /** Sets the flag `attribute` on the call; true only the first time, so what it marks is counted once. */
+    async noteOnce(callId: string, attribute: string): Promise<boolean> {
+      const item = await update(callId, {
+        expression: "SET #flag = :now",
+        condition: "attribute_exists(#callId) AND attribute_not_exists(#flag)",
+        names: { "#flag": attribute, "#callId": A.callId },
+        values: { ":now": { BOOL: true } },
+      });
+      return item !== null;
+    },
+
     /** Notes a leg that started after its call was claimed; true the first time, when it is counted. */
     async noteLateLeg(callId: string, attribute: string, streamArn: string): Promise<boolean> {
       const item = await update(callId, {

@@ -106,6 +106,25 @@ describe("a pipeline that fails for good without its event arriving", () => {
   });
 });
 
+describe("a recording not there yet when its check is due, its pipeline still running", () => {
+  it("is checked again later: neither missing nor started again", async () => {
+    const recorder = await start();
+    harness.pipelines.reset({ runMs: 60_000, recordingOutcome: () => "none" });
+    const call = makeCall("still-running");
+    await deliver(recorder, ...callEvents(call));
+    await checked(recorder);
+    const item = await harness.table.getItem(call.callId);
+    expect([
+      record(call),
+      counted(recorder, "RecordingsMissing"),
+      bodies(call).length,
+      harness.pipelines.stats.described,
+      item?.pending,
+      Number(item?.check_attempts?.N),
+    ]).toEqual([null, 0, 1, 1, { S: "check" }, 1]);
+  });
+});
+
 describe("the last attempt failing", () => {
   it("dead-letters the call and counts PipelineRetriesExhausted", async () => {
     const recorder = await start({ MAX_PIPELINE_ATTEMPTS: "2" });

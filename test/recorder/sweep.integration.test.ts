@@ -2,7 +2,6 @@
  * The built bundle's sweep: calls whose other leg never reports are settled LEG_WAIT_SECONDS
  * after their first event; calls whose try fails are put off, each on its own, so none starves.
  */
-import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import type { SQSBatchResponse } from "aws-lambda";
 import { SWEEP_RESERVE_MS } from "../../lambda/recorder/call-sweep";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
@@ -351,32 +350,21 @@ describe("a call left pending by the previous version (pending_since held its fi
 
   /** The item as the version before first_event_ms wrote it for a call whose caller leg ended. */
   async function writeOldItem(call: Call, firstEventMs: number): Promise<void> {
-    const client = new DynamoDBClient({
-      endpoint: harness.table.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
     const leg = call.caller;
-    await client.send(
-      new PutItemCommand({
-        TableName: harness.table.tableName,
-        Item: {
-          call_id: { S: call.callId },
-          expires_at: { N: String(Math.floor(firstEventMs / 1000) + 7 * 86_400) },
-          pending: { S: "1" },
-          pending_since: { N: String(firstEventMs) },
-          caller_leg: {
-            M: {
-              state: { S: "ENDED" },
-              stream_arn: { S: leg.streamArn },
-              start_ms: { N: String(leg.startMs) },
-              end_ms: { N: String(leg.endMs) },
-            },
-          },
+    await harness.table.putItem({
+      call_id: { S: call.callId },
+      expires_at: { N: String(Math.floor(firstEventMs / 1000) + 7 * 86_400) },
+      pending: { S: "1" },
+      pending_since: { N: String(firstEventMs) },
+      caller_leg: {
+        M: {
+          state: { S: "ENDED" },
+          stream_arn: { S: leg.streamArn },
+          start_ms: { N: String(leg.startMs) },
+          end_ms: { N: String(leg.endMs) },
         },
-      }),
-    );
-    client.destroy();
+      },
+    });
   }
 
   beforeEach(async () => {

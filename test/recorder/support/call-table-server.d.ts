@@ -8,6 +8,8 @@ export interface CallTableServer {
   total(): number;
   resetCounts(): void;
   getItem(callId: string): Promise<Record<string, AttributeValue> | undefined>;
+  /** Writes an item as it is, uncounted. */
+  putItem(item: Record<string, AttributeValue>): Promise<void>;
   close(): Promise<void>;
 }
 export declare function startCallTable(options?: { region?: string }): Promise<CallTableServer>;
