@@ -65,6 +65,8 @@ export class CallRecorderStack extends TerraformStack {
       "record_key_prefix",
       `local.record_prefix == "" ? local.recording_key_prefix : "\${local.record_prefix}/"`,
     );
+    // Never "": the variable's rule requires a prefix.
+    const recordIndexPrefix = local("records_by_day_prefix", `join("/", compact(split("/", ${varRef(vars.recordIndexPrefix)})))`);
     const recordingKeyPrefix = local("recording_key_prefix", `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`);
 
     const key = new EncryptionKey(this, "encryption-key", {
@@ -83,6 +85,7 @@ export class CallRecorderStack extends TerraformStack {
       outputBucket: vars.outputBucket,
       recordingKeyPrefix,
       recordKeyPrefix,
+      recordIndexKeyPrefix: `${recordIndexPrefix}/`,
       removalPolicy: vars.removalPolicy,
       retentionDays: vars.recordingRetentionDays,
       createdBucketName: `${namePrefix}-recordings-${accountId}-${region}`,
@@ -183,10 +186,11 @@ export class CallRecorderStack extends TerraformStack {
       doNotRecordParameter: { name: doNotRecord.parameter.name, arn: doNotRecord.parameter.arn },
       recordingFileName: vars.recordingFileName.stringValue,
       metadataPrefix,
+      recordIndexPrefix,
       recordingObjectsArn: bucket.recordingObjectsArn,
       recordingBucketArn: bucket.bucketArn,
       recordingKeyPrefix,
-      recordObjectsArn: `${bucket.bucketArn}/${recordKeyPrefix}*.json`,
+      recordObjectsArns: [`${bucket.bucketArn}/${recordKeyPrefix}*.json`, `${bucket.bucketArn}/${recordIndexPrefix}/*`],
     });
     const keyPolicy = key.addPolicy({
       pipelineRoleArn: pipeline.resourceAccessRole.arn,

@@ -1,6 +1,7 @@
 import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { Construct } from "constructs";
 import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS } from "../lambda/recorder/call-record";
+import { RECORD_INDEX } from "../lambda/recorder/record-index";
 
 /** Regions where Chime SDK call recording (media insights pipelines) is offered. */
 export const RECORDING_REGIONS = ["us-east-1", "us-west-2", "eu-central-1"];
@@ -77,6 +78,7 @@ export class Variables extends Construct {
   readonly recordingBucketPrefix: TerraformVariable;
   readonly recordingFileName: TerraformVariable;
   readonly metadataPrefix: TerraformVariable;
+  readonly recordIndexPrefix: TerraformVariable;
   readonly removalPolicy: TerraformVariable;
   readonly recordingRetentionDays: TerraformVariable;
   readonly kmsKeyArn: TerraformVariable;
@@ -222,6 +224,23 @@ export class Variables extends Construct {
         {
           condition: `!(${pcaMode}) || (${normalised("metadata_prefix")} != "" && !startswith("\${${normalised("metadata_prefix")}}/", "\${${normalised("recording_bucket_prefix")}}/"))`,
           errorMessage: `metadata_prefix: "\${var.metadata_prefix}" puts the records under recording_bucket_prefix "\${var.recording_bucket_prefix}", and recording_file_name "\${var.recording_file_name}" is for Post Call Analytics, which would start a job for each record; set metadata_prefix to a prefix outside it, e.g. "callRecords".`,
+        },
+      ],
+    });
+
+    this.recordIndexPrefix = variable("record_index_prefix", {
+      type: "string",
+      default: RECORD_INDEX.defaultPrefix,
+      description: `Key prefix of the records by day: a second copy of every call's record under <prefix>/${RECORD_INDEX.partitionColumn}=YYYY-MM-DD/ (the call's start in UTC), which the Athena table reads and the daily reconciliation lists. In the created bucket, recording_retention_days expires it too.`,
+      rules: [
+        {
+          condition: `can(regex("^/*[A-Za-z0-9_.-]+(/+[A-Za-z0-9_.-]+)*/*$", var.record_index_prefix)) && length(var.record_index_prefix) <= 200`,
+          errorMessage:
+            'record_index_prefix: "${var.record_index_prefix}" is not a key prefix; use at most 200 characters of path segments made of letters, digits, "_", "." and "-", separated by "/" (not empty), e.g. "call-records-by-day".',
+        },
+        {
+          condition: `!(${pcaMode}) || !startswith("\${${normalised("record_index_prefix")}}/", "\${${normalised("recording_bucket_prefix")}}/")`,
+          errorMessage: `record_index_prefix: "\${var.record_index_prefix}" puts the records by day under recording_bucket_prefix "\${var.recording_bucket_prefix}", and recording_file_name "\${var.recording_file_name}" is for Post Call Analytics, which would start a job for each of them; set record_index_prefix to a prefix outside it, e.g. "call-records-by-day".`,
         },
       ],
     });

@@ -2,6 +2,7 @@ import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS, fileNameTemplateProblem } fr
 import { ConfigurationError } from "./errors";
 import { LEG_IDLE_SECONDS, MAX_PIPELINE_ATTEMPTS } from "./leg-timing";
 import { LOG_LEVELS, type LogLevel } from "./logger";
+import { RECORD_INDEX } from "./record-index";
 import type { RecordingFormat } from "./recording-check";
 
 export interface Config {
@@ -34,6 +35,8 @@ export interface Config {
   recordingFileName: string;
   /** Where the per-call records go, normalised; "" puts each beside its recording. */
   metadataPrefix: string;
+  /** Where the records by day go (record-index.ts), normalised; never "". */
+  recordIndexPrefix: string;
   /**
    * Seconds after a pipeline's start at which its recording is checked; null: the call's duration
    * (at most 8 hours) plus 15 minutes (recording-check.ts).
@@ -108,7 +111,7 @@ export function normalisePrefix(prefix: string): string {
 }
 
 /** A key prefix from `name`, normalised; `problem` says why other characters are refused. */
-function keyPrefix(env: Env, name: "RECORDING_BUCKET_PREFIX" | "METADATA_PREFIX", problem: string): string {
+function keyPrefix(env: Env, name: "RECORDING_BUCKET_PREFIX" | "METADATA_PREFIX" | "RECORD_INDEX_PREFIX", problem: string): string {
   const value = env[name] ?? "";
   if (!PREFIX.test(value)) {
     throw new ConfigurationError({ field: name, value, problem, accepted: "letters, digits and . _ : / - (may be empty)" });
@@ -194,6 +197,8 @@ export function readConfig(env: Env): Config {
     doNotRecordCacheSeconds: positiveInteger(env, "DO_NOT_RECORD_CACHE_SECONDS", 60),
     recordingFileName: recordingFileName(env),
     metadataPrefix: keyPrefix(env, "METADATA_PREFIX", "contains characters an S3 key prefix here cannot hold"),
+    recordIndexPrefix:
+      keyPrefix(env, "RECORD_INDEX_PREFIX", "contains characters an S3 key prefix here cannot hold") || RECORD_INDEX.defaultPrefix,
     recordingCheckDelaySeconds: recordingCheckDelaySeconds(env),
     legIdleSeconds: positiveInteger(env, "LEG_IDLE_SECONDS", LEG_IDLE_SECONDS),
     maxPipelineAttempts: positiveInteger(env, "MAX_PIPELINE_ATTEMPTS", MAX_PIPELINE_ATTEMPTS),

@@ -79,6 +79,7 @@ const recorder = createRecorder({
   auditor: createRecordingAuditor({
     store: createRecordingStore(new S3Client(clientOptions), config.recordingBucket),
     bucket: config.recordingBucket,
+    indexPrefix: config.recordIndexPrefix,
     metricsNamespace: config.metricsNamespace,
     now: Date.now,
     emitMetric,

@@ -1,6 +1,7 @@
 import { type CallRecord, callRecord, type RecordedChannel, type RecordInput } from "./call-record";
 import type { Logger } from "./logger";
 import { type CountMetric, connectorCount } from "./metrics";
+import { recordIndexKey } from "./record-index";
 import { checkRecording, type RecordingFormat, type Verification, type VerificationStatus } from "./recording-check";
 import type { RecordingStore } from "./recording-store";
 
@@ -24,6 +25,8 @@ export interface NewCheck {
 export interface AuditDependencies {
   store: RecordingStore;
   bucket: string;
+  /** Where the records by day go (record-index.ts). */
+  indexPrefix: string;
   metricsNamespace: string;
   now: () => number;
   emitMetric: (metric: CountMetric) => void;
@@ -66,6 +69,7 @@ const callDurationSeconds = (channels: readonly RecordedChannel[]): number =>
 export function createRecordingAuditor({
   store,
   bucket,
+  indexPrefix,
   metricsNamespace,
   now,
   emitMetric,
@@ -76,7 +80,10 @@ export function createRecordingAuditor({
   async function write(facts: RecordFacts, recordKey: string, log: Logger): Promise<CallRecord> {
     const record = callRecord({ ...facts, recording: { ...facts.recording, bucket } });
     await store.putRecord(recordKey, record);
-    log.info("call record written", { outcome: record.outcome, recordKey });
+    // The copy by day is written second: a failure before it is retried as a whole, and writes both again.
+    const indexKey = recordIndexKey(indexPrefix, record, now());
+    await store.putRecord(indexKey, record);
+    log.info("call record written", { outcome: record.outcome, recordKey, indexKey });
     return record;
   }
 

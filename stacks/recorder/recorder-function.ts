@@ -54,13 +54,15 @@ export interface RecorderFunctionProps {
   readonly recordingFileName: string;
   /** Key prefix of the per-call records without surrounding slashes; "" puts them beside the recordings. */
   readonly metadataPrefix: string;
+  /** Key prefix of the records by day, without surrounding slashes. */
+  readonly recordIndexPrefix: string;
   /** ARN pattern of the recordings, which the function reads by range to check them. */
   readonly recordingObjectsArn: string;
   /** ARN of the recording bucket, and the recordings' key prefix as S3 sees it ("" or ending in "/"). */
   readonly recordingBucketArn: string;
   readonly recordingKeyPrefix: string;
-  /** ARN pattern of the per-call records (`*.json` under their prefix), which the function writes. */
-  readonly recordObjectsArn: string;
+  /** ARN patterns of the per-call records (`*.json` under their prefix) and of the records by day, which the function writes. */
+  readonly recordObjectsArns: string[];
 }
 
 /** The recording function, its least-privilege role, its logs and its queue subscription. */
@@ -178,7 +180,7 @@ export class RecorderFunction extends Construct {
           Sid: "WriteTheCallRecords",
           Effect: "Allow",
           Action: "s3:PutObject",
-          Resource: props.recordObjectsArn,
+          Resource: props.recordObjectsArns,
         },
         {
           Sid: "UseTheKeyThroughItsServices",
@@ -229,6 +231,7 @@ export class RecorderFunction extends Construct {
           DATA_RETENTION_HOURS: String(props.dataRetentionHours),
           RECORDING_FILE_NAME: props.recordingFileName,
           METADATA_PREFIX: props.metadataPrefix,
+          RECORD_INDEX_PREFIX: props.recordIndexPrefix,
         },
       },
       // The log group must exist with its retention before Lambda would create one without it.

@@ -17,6 +17,8 @@ export interface RecordingBucketProps {
   readonly recordingKeyPrefix: string;
   /** Key prefix of the per-call records: the recordings' own, or metadata_prefix's ending in "/". */
   readonly recordKeyPrefix: string;
+  /** Key prefix of the records by day, ending in "/". */
+  readonly recordIndexKeyPrefix: string;
   /** DESTROY, RETAIN or SNAPSHOT: whether destroy empties and deletes the created bucket. */
   readonly removalPolicy: TerraformVariable;
   /** Days until recordings in the created bucket expire; 0 keeps them. */
@@ -155,11 +157,12 @@ export class RecordingBucket extends Construct {
     tlsOnly.overrideLogicalId("recordings");
 
     const retentionDays = varRef(props.retentionDays);
-    // Records under metadata_prefix expire as the recordings do, by a rule of their own unless the recordings' rule
-    // already covers them (records beside the recordings, or recordings at the bucket's root).
+    // Records under metadata_prefix and by day expire as the recordings do, each by a rule of its own unless the
+    // recordings' rule already covers them (records beside the recordings, or recordings at the bucket's root).
     const expiring = new TerraformLocal(this, "expiring_prefixes", {
       "expire-recordings": props.recordingKeyPrefix,
       "expire-records": props.recordKeyPrefix,
+      "expire-records-by-day": props.recordIndexKeyPrefix,
     });
     expiring.overrideLogicalId("expiring_prefixes");
     const prefixes = TerraformIterator.fromMap(

@@ -25,24 +25,28 @@ function expiringPrefixes(tfvars: Record<string, unknown>): Record<string, strin
 }
 
 describe("expiry of the created bucket", () => {
-  it("expires records under metadata_prefix by a rule of their own, after the same days", () => {
+  it("expires records under metadata_prefix and the records by day by rules of their own, after the same days", () => {
     expect(expiringPrefixes({ recording_bucket_prefix: "calls", metadata_prefix: "/callRecords/" })).toEqual({
       "expire-recordings": "calls/",
       "expire-records": "callRecords/",
+      "expire-records-by-day": "call-records-by-day/",
     });
   }, 60_000);
 
-  it("needs one rule when the records lie beside the recordings", () => {
-    expect(expiringPrefixes({ recording_bucket_prefix: "calls" })).toEqual({ "expire-recordings": "calls/" });
+  it("needs no rule for records beside the recordings", () => {
+    expect(expiringPrefixes({ recording_bucket_prefix: "calls" })).toEqual({
+      "expire-recordings": "calls/",
+      "expire-records-by-day": "call-records-by-day/",
+    });
   }, 60_000);
 
   it("needs one rule when the recordings' rule covers the whole bucket", () => {
     expect(expiringPrefixes({ metadata_prefix: "callRecords" })).toEqual({ "expire-recordings": "" });
   }, 60_000);
 
-  it("needs one rule when the records lie under the recordings' prefix", () => {
-    expect(expiringPrefixes({ recording_bucket_prefix: "calls", metadata_prefix: "calls/records" })).toEqual({
-      "expire-recordings": "calls/",
-    });
+  it("needs one rule when every record lies under the recordings' prefix", () => {
+    expect(
+      expiringPrefixes({ recording_bucket_prefix: "calls", metadata_prefix: "calls/records", record_index_prefix: "calls/by-day/" }),
+    ).toEqual({ "expire-recordings": "calls/" });
   }, 60_000);
 });

@@ -48,7 +48,10 @@ const EXPECTED: Record<string, Grant[]> = {
       condition: { StringLike: { "s3:prefix": "${local.recording_key_prefix}*" } },
     },
   ],
-  "s3:PutObject": on("arn:aws:s3:::${local.recording_bucket_name}/${local.record_key_prefix}*.json"),
+  "s3:PutObject": on(
+    "arn:aws:s3:::${local.recording_bucket_name}/${local.record_key_prefix}*.json",
+    "arn:aws:s3:::${local.recording_bucket_name}/${local.records_by_day_prefix}/*",
+  ),
   "kms:Decrypt": [{ resource: "${local.kms_key_arn}", condition: keyThroughServices }],
   "kms:Encrypt": [{ resource: "${local.kms_key_arn}", condition: keyThroughServices }],
   "kms:GenerateDataKey": [{ resource: "${local.kms_key_arn}", condition: keyThroughServices }],

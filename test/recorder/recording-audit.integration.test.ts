@@ -94,6 +94,7 @@ beforeEach(() => {
   auditor = createRecordingAuditor({
     store: createRecordingStore(client, Bucket),
     bucket: Bucket,
+    indexPrefix: "call-records-by-day",
     metricsNamespace: "ChimeCallRecorder",
     now: () => NOW,
     emitMetric: (metric) => metrics.push(metric),
@@ -127,10 +128,21 @@ describe("auditing a started recording", () => {
     ]);
   });
 
-  it("makes two S3 requests for a landed WAV: one ranged GET and the record's PUT", async () => {
+  it("makes three S3 requests for a landed WAV: one ranged GET, the record's PUT and its copy by day's", async () => {
     server.put(Bucket, call.recordingKey, wav({ channels: 2, sampleRateHz: 8000, durationSeconds: 60 }));
     await audit(call, keep);
-    expect(server.requests.map((request) => request.method)).toEqual(["GET", "PUT"]);
+    expect(server.requests.map((request) => [request.method, request.key])).toEqual([
+      ["GET", call.recordingKey],
+      ["PUT", call.recordKey],
+      ["PUT", "call-records-by-day/start_day=2026-11-25/vc1.t1.c1.json"],
+    ]);
+  });
+
+  it("files the copy by day under the call's start in UTC, with the same content on one line", async () => {
+    await audit(call, keep);
+    const copy = server.get(Bucket, "call-records-by-day/start_day=2026-11-25/vc1.t1.c1.json")?.toString("utf8");
+    expect(copy).toBe(server.get(Bucket, call.recordKey)?.toString("utf8"));
+    expect(copy?.split("\n")).toEqual([JSON.stringify(record()), ""]);
   });
 
   it("checks an Opus recording as Opus", async () => {
@@ -194,6 +206,7 @@ describe("the record of a call without a recording", () => {
       createRecordingAuditor({
         store: createRecordingStore(client, "elsewhere"),
         bucket: "elsewhere",
+        indexPrefix: "call-records-by-day",
         metricsNamespace: "ChimeCallRecorder",
         now: () => NOW,
         emitMetric: (metric) => metrics.push(metric),

@@ -90,3 +90,20 @@ describe("metadata_prefix, checked by terraform plan", () => {
     expectRefused({ metadata_prefix: prefix }, `metadata_prefix: "${prefix}" is not a key prefix`);
   });
 });
+
+describe("record_index_prefix, checked by terraform plan", () => {
+  it.each(["call-records-by-day", "/records/by-day/", "a.b_c-d"])("accepts %j", (prefix) => {
+    expectAccepted({ record_index_prefix: prefix });
+  });
+
+  it.each(["", "/", "by day", "records+"])("refuses %j: the records by day need a prefix of their own", (prefix) => {
+    expectRefused({ record_index_prefix: prefix }, `record_index_prefix: "${prefix}" is not a key prefix`);
+  });
+
+  it("refuses a prefix under the recordings' when Post Call Analytics reads them, which would start a job per record", () => {
+    expectRefused(
+      { ...pca, recording_file_name: PCA_PRESET, metadata_prefix: "callRecords", record_index_prefix: "originalAudio/by-day" },
+      'record_index_prefix: "originalAudio/by-day" puts the records by day under recording_bucket_prefix "originalAudio"',
+    );
+  });
+});

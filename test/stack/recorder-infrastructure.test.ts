@@ -188,6 +188,7 @@ describe("the recorder function", () => {
       DEAD_LETTER_QUEUE_URL: "${aws_sqs_queue.recorder_dead_letter.url}",
       DATA_RETENTION_HOURS: "${var.data_retention_hours}",
       RECORDING_FORMAT: "${var.recording_format}",
+      RECORD_INDEX_PREFIX: "${local.records_by_day_prefix}",
       DO_NOT_RECORD_PARAMETER: "${aws_ssm_parameter.do_not_record_numbers.name}",
       RECORDING_FILE_NAME: "${var.recording_file_name}",
       METADATA_PREFIX: "${local.record_prefix}",
@@ -300,11 +301,14 @@ describe("the recorder's permissions", () => {
     ]);
   });
 
-  it("write only JSON records, under metadata_prefix or beside the recordings", () => {
+  it("write only JSON records, under metadata_prefix or beside the recordings, and the records by day", () => {
     const write = statements.find((s: { Sid: string }) => s.Sid === "WriteTheCallRecords");
     expect([write.Action, write.Resource]).toEqual([
       "s3:PutObject",
-      "arn:aws:s3:::${local.recording_bucket_name}/${local.record_key_prefix}*.json",
+      [
+        "arn:aws:s3:::${local.recording_bucket_name}/${local.record_key_prefix}*.json",
+        "arn:aws:s3:::${local.recording_bucket_name}/${local.records_by_day_prefix}/*",
+      ],
     ]);
     expect(config.locals.record_key_prefix).toBe(
       '${local.record_prefix == "" ? local.recording_key_prefix : "${local.record_prefix}/"}',

@@ -67,10 +67,11 @@ describe("the recording bucket", () => {
     });
   });
 
-  it("expires the records under metadata_prefix by a second rule, unless the recordings' rule covers them", () => {
+  it("expires the records under metadata_prefix and by day by rules of their own, unless the recordings' rule covers them", () => {
     expect(config.locals.expiring_prefixes).toEqual({
       "expire-recordings": "${local.recording_key_prefix}",
       "expire-records": "${local.record_key_prefix}",
+      "expire-records-by-day": "${local.records_by_day_prefix}/",
     });
     expect(resource(config, "aws_s3_bucket_lifecycle_configuration", "recordings").dynamic.rule.for_each).toBe(
       '${{ for id, prefix in local.expiring_prefixes : id => prefix if id == "expire-recordings" || !startswith(prefix, local.expiring_prefixes["expire-recordings"]) }}',
