@@ -110,6 +110,14 @@ describe("the record of a two-leg call", () => {
     });
   });
 
+  it("is filed a second time, the same line, under the call's start day by connector, transaction and call", () => {
+    const day = new Date(call.callee.startMs).toISOString().slice(0, 10);
+    const copy = `call-records-by-day/start_day=${day}/${VOICE_CONNECTOR_ID}.tx-${call.callId}.${call.callId}.json`;
+    expect(harness.s3.get(RECORDING_BUCKET, copy)?.toString("utf8")).toBe(
+      harness.s3.get(RECORDING_BUCKET, `recordings/${call.callId}.json`)?.toString("utf8"),
+    );
+  });
+
   it("keeps the status in the call's item, out of the sweep's index", async () => {
     const item = await harness.table.getItem(call.callId);
     expect([item?.check_status, item?.pending]).toEqual([{ S: "verified" }, undefined]);
