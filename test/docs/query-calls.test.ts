@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { AWS_CLI, runProcess, TERRAFORM } from "../pbx/support/phone-number-script";
 import { type QueryOutcome, startFakeAthena } from "../support/athena-server";
-import { awsSandbox } from "../support/aws-sandbox";
+import { awsSandbox, DEAD_ENDPOINT } from "../support/aws-sandbox";
 
 // `npm run calls` (scripts/query-calls.mjs) runs as a process with the real AWS CLI, whose every
 // request goes to a loopback Athena true to botocore's model (test/support/athena-server.js): dummy
@@ -394,6 +394,9 @@ describe("the workgroup", () => {
         HOME: dir,
         CHECKPOINT_DISABLE: "1",
         TF_CLI_CONFIG_FILE: path.join(dir, "terraformrc"),
+        // Nothing to download without providers; were anything tried, it would meet a dead proxy.
+        HTTPS_PROXY: DEAD_ENDPOINT,
+        HTTP_PROXY: DEAD_ENDPOINT,
       },
     });
     expect(init.status).toBe(0);
