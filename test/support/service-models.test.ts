@@ -12,6 +12,7 @@ import {
 } from "../pbx/support/phone-number-service";
 import { startFakeKinesisVideo } from "../recorder/support/fake-kinesis-video";
 import { startFakeMediaPipelines } from "../recorder/support/fake-media-pipelines";
+import { ATHENA_MODEL, startFakeAthena } from "./athena-server";
 import {
   loadServiceModel,
   operationProblems,
@@ -409,6 +410,85 @@ describe("the Kinesis Video Streams stand-in of the recorder tests", () => {
       expect([answer.status, answer.errorType]).toEqual([400, "InvalidArgumentException"]);
       expect(answer.body.Message).toContain("Priority is not a member of ListFragmentsInput");
       expect(fake.requestProblems).toEqual([expect.stringContaining("Priority is not a member of ListFragmentsInput")]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the Athena fake of the npm run calls tests", () => {
+  /** Calls the operation as a json 1.1 client does, and checks the answer: the output shape, or an error the operation lists. */
+  async function call(url: string, operation: string, body: unknown, problems: string[]) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "x-amz-target": `AmazonAthena.${operation}`, "content-type": "application/x-amz-json-1.1" },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as any;
+    if (response.status === 200) {
+      problems.push(...operationProblems(ATHENA_MODEL, operation, answer, "output"));
+      return answer;
+    }
+    const { __type: code, ...members } = answer;
+    const modelled = ATHENA_MODEL.operations[operation].errors.some((e: { shape: string }) => e.shape === code);
+    problems.push(
+      ...(modelled ? shapeProblems(ATHENA_MODEL, code, members) : [`${operation} answered ${code}, not one of its errors`]),
+    );
+    return { error: code, ...members };
+  }
+
+  it("answers a query's every state, its pages and its errors with the model's members only", async () => {
+    const fake = await startFakeAthena({ queuedPolls: 1, runningPolls: 1, workGroups: ["calls"] });
+    const problems: string[] = [];
+    try {
+      fake.setOutcome({ columns: [{ name: "outcome", type: "varchar" }], rows: [["recorded"], [null], ["missing"]] });
+      const { QueryExecutionId: id } = await call(
+        fake.url,
+        "StartQueryExecution",
+        { QueryString: "EXECUTE calls_by_outcome USING '2026-12-06', '2026-12-06'", WorkGroup: "calls" },
+        problems,
+      );
+      const states = [];
+      for (let poll = 0; poll < 3; poll++) {
+        const { QueryExecution } = await call(fake.url, "GetQueryExecution", { QueryExecutionId: id }, problems);
+        states.push(QueryExecution.Status.State);
+      }
+      expect(states).toEqual(["QUEUED", "RUNNING", "SUCCEEDED"]);
+      const first = await call(fake.url, "GetQueryResults", { QueryExecutionId: id, MaxResults: 2 }, problems);
+      const second = await call(fake.url, "GetQueryResults", { QueryExecutionId: id, NextToken: first.NextToken }, problems);
+      expect([...first.ResultSet.Rows, ...second.ResultSet.Rows]).toEqual([
+        { Data: [{ VarCharValue: "outcome" }] },
+        { Data: [{ VarCharValue: "recorded" }] },
+        { Data: [{}] },
+        { Data: [{ VarCharValue: "missing" }] },
+      ]);
+      expect(second.NextToken).toBeUndefined();
+
+      fake.setOutcome({ failure: "TABLE_NOT_FOUND: line 1:15: Table 'call_records' does not exist" });
+      const failed = await call(
+        fake.url,
+        "StartQueryExecution",
+        { QueryString: "EXECUTE find_call", WorkGroup: "calls" },
+        problems,
+      );
+      for (let poll = 0; poll < 3; poll++)
+        await call(fake.url, "GetQueryExecution", { QueryExecutionId: failed.QueryExecutionId }, problems);
+      const errors = [
+        await call(fake.url, "GetQueryResults", { QueryExecutionId: failed.QueryExecutionId }, problems),
+        await call(fake.url, "GetQueryExecution", { QueryExecutionId: "no-such-query" }, problems),
+        await call(fake.url, "StartQueryExecution", { QueryString: "EXECUTE find_call", WorkGroup: "elsewhere" }, problems),
+      ];
+      expect(errors.map((answer) => answer.error)).toEqual([
+        "InvalidRequestException",
+        "InvalidRequestException",
+        "InvalidRequestException",
+      ]);
+      expect(problems).toEqual([]);
+      // The endpoint's own refusal of a request outside the model, which Athena's errors do not list.
+      const refusal = { QueryString: "EXECUTE find_call", WorkGroup: "calls", Priority: 1 };
+      expect((await call(fake.url, "StartQueryExecution", refusal, [])).error).toBe("ValidationException");
+      expect(fake.refused).toEqual([expect.stringContaining("Priority is not a member of StartQueryExecutionInput")]);
+      fake.verify();
     } finally {
       await fake.close();
     }
