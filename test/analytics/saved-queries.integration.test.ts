@@ -1,7 +1,8 @@
 /**
  * The saved queries, run in DuckDB over records the recorder wrote: the built bundle against the loopback
- * fakes records calls of two connectors across two days with every outcome it can reach here, and the
- * records are laid out by day as in S3. The SQL is the prepared statements' own text.
+ * fakes records calls of two connectors across two days, with every outcome but audio_expired (its audio would
+ * have to outlive the stream's retention), and the records are laid out by day as the recorder files them in S3
+ * (recordIndexKey). The SQL is the prepared statements' own text.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { SWEEP_EVENT } from "../../lambda/recorder/sweep";
@@ -40,6 +41,8 @@ const noAudio = makeCall("no-audio", { offsetMs: 310 * MINUTE });
 const short = makeCall("short", { offsetMs: 300 * MINUTE });
 const missing = makeCall("missing", { offsetMs: 320 * MINUTE });
 const notRecorded = makeCall("not-recorded", { offsetMs: 330 * MINUTE });
+const empty = makeCall("empty", { offsetMs: 340 * MINUTE });
+const malformed = makeCall("malformed", { offsetMs: 350 * MINUTE });
 
 const numbered = (events: object[], fromNumber: string, toNumber: string) =>
   events.map((event: any) => ({ ...event, detail: { ...event.detail, fromNumber, toNumber } }));
@@ -77,8 +80,14 @@ beforeAll(async () => {
     streamingEvent(noAudio, "callee", "FAILED"),
   ]);
 
-  harness.pipelines.reset({ runMs: 20, recordingOutcome: () => "short" });
-  await settle(await recorder(), ended(short));
+  for (const [call, outcome] of [
+    [short, "short"],
+    [empty, "empty"],
+    [malformed, "malformed"],
+  ] as const) {
+    harness.pipelines.reset({ runMs: 20, recordingOutcome: () => outcome });
+    await settle(await recorder(), ended(call));
+  }
 
   // The one attempt allowed fails for good: nothing is written, and the check finds the recording missing.
   harness.pipelines.reset({ runMs: 20, pipelineFails: () => true });
@@ -111,7 +120,7 @@ beforeAll(async () => {
     .filter(([id]) => id.startsWith(`${RECORDING_BUCKET}/recordings/`) && id.endsWith(".json"))
     .map(([, object]) => JSON.parse(object.body.toString("utf8")));
   expect(records.map((record) => record.callId).sort()).toEqual(
-    [wanted, otherNumber, calledBack, later, singleLeg, nextDay, noAudio, short, missing, notRecorded]
+    [wanted, otherNumber, calledBack, later, singleLeg, nextDay, noAudio, short, empty, malformed, missing, notRecorded]
       .map((c) => c.callId)
       .sort(),
   );
@@ -184,6 +193,8 @@ describe("unrecorded_calls", () => {
       [short.callId, "short", UNRECORDED_REASONS.short],
       [missing.callId, "missing", UNRECORDED_REASONS.missing],
       [notRecorded.callId, "not_recorded", UNRECORDED_REASONS.not_recorded],
+      [empty.callId, "empty", UNRECORDED_REASONS.empty],
+      [malformed.callId, "malformed", UNRECORDED_REASONS.malformed],
       // No leg started: filed under the day its record was written, listed after the calls with a start.
       [noAudio.callId, "no_audio", UNRECORDED_REASONS.no_audio],
     ]);
@@ -191,7 +202,12 @@ describe("unrecorded_calls", () => {
 
   it("gives the check's status, each attempt's failure reason and the legs", () => {
     const byCall = Object.fromEntries(rows.map((row) => [row.call_id, row]));
-    expect([byCall[short.callId].verification_status, byCall[missing.callId].verification_status]).toEqual(["short", "missing"]);
+    expect([short, empty, malformed, missing].map((call) => byCall[call.callId].verification_status)).toEqual([
+      "short",
+      "empty",
+      "malformed",
+      "missing",
+    ]);
     expect(byCall[missing.callId].attempts).toEqual([expect.objectContaining({ attempt: 1, failureReason: ACCESS_DENIED })]);
     expect([byCall[noAudio.callId].failed_leg_events, byCall[noAudio.callId].legs, byCall[noAudio.callId].start_time]).toEqual([
       2,
@@ -215,6 +231,8 @@ describe("calls_per_day", () => {
     expect(rows.map((row) => [row.start_day, row.voice_connector_id, row.outcome, Number(row.calls)])).toEqual([
       ["2023-04-05", VOICE_CONNECTOR_ID, "recorded", 4],
       ["2023-04-05", VOICE_CONNECTOR_ID, "single_leg", 1],
+      ["2023-04-06", VOICE_CONNECTOR_ID, "empty", 1],
+      ["2023-04-06", VOICE_CONNECTOR_ID, "malformed", 1],
       ["2023-04-06", VOICE_CONNECTOR_ID, "missing", 1],
       ["2023-04-06", VOICE_CONNECTOR_ID, "no_audio", 1],
       ["2023-04-06", VOICE_CONNECTOR_ID, "not_recorded", 1],
