@@ -3,6 +3,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { dependable, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { CallRecordsTable } from "./analytics/call-records-table";
+import { QueryWorkgroup } from "./analytics/query-workgroup";
 import { ConnectorVariables } from "./connector/connector-variables";
 import { GivenConnectors } from "./connector/given-connectors";
 import { PhoneNumber } from "./connector/phone-number";
@@ -192,14 +194,26 @@ export class CallRecorderStack extends TerraformStack {
       recordingKeyPrefix,
       recordObjectsArns: [`${bucket.bucketArn}/${recordKeyPrefix}*.json`, `${bucket.bucketArn}/${recordIndexPrefix}/*`],
     });
+    const records = new CallRecordsTable(this, "call-records-table", {
+      bucketName: bucket.bucketName,
+      recordIndexPrefix,
+      namePrefix,
+    });
+    const queries = new QueryWorkgroup(this, "query-workgroup", {
+      namePrefix,
+      kmsKeyArn: key.keyArn,
+      table: `${records.databaseName}.${records.tableName}`,
+    });
+
     const keyPolicy = key.addPolicy({
       pipelineRoleArn: pipeline.resourceAccessRole.arn,
       recorderRoleArn: recorder.role.arn,
       logGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${namePrefix}-recorder`,
       parameterArn: `arn:aws:ssm:${region}:${accountId}:parameter${doNotRecordName}`,
     });
-    // CloudWatch Logs and DynamoDB use the key as soon as these are created; the parameter is encrypted as it is written.
-    for (const user of [recorder.logGroup, calls.table, doNotRecord.parameter]) {
+    // CloudWatch Logs and DynamoDB use the key as soon as these are created; the parameter is encrypted as it is written;
+    // the workgroup names the key for its results.
+    for (const user of [recorder.logGroup, calls.table, doNotRecord.parameter, queries.workgroup]) {
       user.dependsOn = [...(user.dependsOn ?? []), dependable(keyPolicy)];
     }
     const alarms = new RecorderAlarms(this, "recorder-alarms", {
@@ -282,6 +296,17 @@ export class CallRecorderStack extends TerraformStack {
       "dashboard_name",
       "CloudWatch dashboard of the recorder: calls by outcome, recordings by check status, refused pipeline requests, late legs, inferred ends and pipeline retries, the queue, dead letters and the function.",
       dashboard.dashboard.dashboardName,
+    );
+    output(
+      "athena_workgroup",
+      "Athena workgroup that runs the saved queries (find_call, unrecorded_calls, calls_per_day); results kept 24 hours, encrypted with the recorder's key.",
+      queries.workgroup.name,
+    );
+    output("athena_database", "Glue database holding the call_records table.", records.databaseName);
+    output(
+      "call_records_table",
+      "Athena table of the call records, one row per call, partitioned by start_day (the call's start day in UTC).",
+      records.tableName,
     );
     output(
       "dead_letter_queue_url",

@@ -255,6 +255,16 @@ export class EncryptionKey extends Construct {
         Resource: "*",
         Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": users.logGroupArn } },
       },
+      {
+        // The query workgroup's managed results: Athena encrypts each result with the key for whoever runs the
+        // query, and decrypts it for whoever reads it, as the account's IAM policies allow; only through Athena.
+        Sid: "AccountQueriesCallRecordsThroughAthena",
+        Effect: "Allow",
+        Principal: { AWS: account },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": `athena.${region}.amazonaws.com`, "kms:CallerAccount": accountId } },
+      },
     ];
     const policy = new KmsKeyPolicy(this, "policy", {
       count: hclNumber(`${varRef(this.props.kmsKeyArn)} == "" ? 1 : 0`),

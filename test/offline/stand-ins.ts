@@ -22,6 +22,11 @@ export const ACCOUNT = "123456789012";
 const arn = (service: string, resource: string, region = "<region>") => `arn:aws:${service}:${region}:<account>:${resource}`;
 
 export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
+  aws_athena_prepared_statement: { computed: { id: "<self.workgroup>/<self.name>" }, replacedBy: ["name", "workgroup"] },
+  aws_athena_workgroup: {
+    computed: { id: "<self.name>", arn: arn("athena", "workgroup/<self.name>") },
+    replacedBy: ["name"],
+  },
   aws_chime_voice_connector: {
     computed: {
       id: "abcdefghij0123456789ab",
@@ -65,6 +70,14 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
   aws_eip: {
     computed: { id: "eipalloc-0123456789abcdef0", allocation_id: "eipalloc-0123456789abcdef0", public_ip: "198.51.100.10" },
     replacedBy: ["domain"],
+  },
+  aws_glue_catalog_database: {
+    computed: { id: "<account>:<self.name>", arn: arn("glue", "database/<self.name>") },
+    replacedBy: ["name", "catalog_id"],
+  },
+  aws_glue_catalog_table: {
+    computed: { id: "<account>:<self.database_name>:<self.name>", arn: arn("glue", "table/<self.database_name>/<self.name>") },
+    replacedBy: ["name", "database_name", "catalog_id"],
   },
   aws_iam_instance_profile: {
     computed: { id: "<self.name>", arn: arn("iam", "instance-profile/<self.name>", "") },

@@ -76,6 +76,7 @@ describe("the created key's policy", () => {
       "EventBridgeSendsToTheQueue",
       "AlarmsPublishToTheTopic",
       "CloudWatchLogsEncryptsTheRecorderLogs",
+      "AccountQueriesCallRecordsThroughAthena",
     ]);
   });
 
