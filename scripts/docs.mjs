@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Generates the operator docs that follow from the code: the tfvars reference table in README.md
-// (between the variables markers) and terraform.tfvars.example, both from the variable blocks of
-// the synthesized stack. `--check` writes nothing and exits 1 when either is stale.
+// Generates the operator docs that follow from the code: the tables of inputs and outputs in
+// README.md (between the variables and the outputs markers), from the variable and output blocks
+// of the synthesized stack, and terraform.tfvars.example. `--check` writes nothing and exits 1
+// when any is stale.
 //
 // No compile step: esbuild bundles the stack and the renderer (scripts/docs/render.ts) into one
 // CommonJS file under dist/docs/, which is then loaded here. Synthesis uses a stand-in recorder
@@ -22,7 +23,12 @@ const wanted = [
   [
     readmePath,
     readme,
-    docs.replaceBetweenMarkers(readme, docs.VARIABLES_START, docs.VARIABLES_END, docs.renderVariablesSection(config.variable)),
+    docs.replaceBetweenMarkers(
+      docs.replaceBetweenMarkers(readme, docs.VARIABLES_START, docs.VARIABLES_END, docs.renderVariablesSection(config.variable)),
+      docs.OUTPUTS_START,
+      docs.OUTPUTS_END,
+      docs.renderOutputsSection(config.output),
+    ),
   ],
   [
     examplePath,

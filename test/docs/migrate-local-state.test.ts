@@ -89,9 +89,9 @@ describe("moving a laptop deployment's state to the S3 state bucket (scripts/ci/
     expect(again.output).toContain(`no local state file ${localState} to migrate`);
   });
 
-  it("is what the README's remote state section tells you to run", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### Remote state"), readme.indexOf("### The OIDC provider"));
+  it("is what the remote state section of docs/plan-review-in-ci.md tells you to run", () => {
+    const page = fs.readFileSync(path.join(root, "docs", "plan-review-in-ci.md"), "utf8");
+    const section = page.slice(page.indexOf("## Remote state"), page.indexOf("## The OIDC provider"));
     expect(section).toContain("bash scripts/ci/migrate-local-state.sh");
     expect(section).not.toMatch(/write the override file/);
   });

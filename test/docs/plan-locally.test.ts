@@ -69,9 +69,9 @@ describe("planning on a laptop as CI does (scripts/ci/plan-locally.sh)", () => {
     expect(fs.readdirSync(work).filter((f) => f.startsWith("plan-locally."))).toEqual([]);
   });
 
-  it("is what the README shows for a laptop plan, rather than CI's scripts on the stack folder", () => {
-    const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-    const block = readme.match(/To plan on a laptop exactly as CI does[^`]*```sh\n([\s\S]*?)```/)?.[1] ?? "";
+  it("is what docs/plan-review-in-ci.md shows for a laptop plan, rather than CI's scripts on the stack folder", () => {
+    const page = fs.readFileSync(path.join(root, "docs", "plan-review-in-ci.md"), "utf8");
+    const block = page.match(/To plan on a laptop exactly as CI does[^`]*```sh\n([\s\S]*?)```/)?.[1] ?? "";
     expect(block).toContain("bash scripts/ci/plan-locally.sh environments/production.tfvars");
     expect(block).not.toContain("terraform-init.sh");
   });

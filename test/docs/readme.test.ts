@@ -2,7 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   acceptedValues,
+  OUTPUTS_END,
+  OUTPUTS_START,
   REGENERATE,
+  renderOutputsSection,
   renderTfvarsExample,
   renderVariablesSection,
   sectionBetween,
@@ -11,11 +14,20 @@ import {
   VARIABLES_START,
 } from "../../scripts/docs/render";
 import { synthesizeStack } from "../support/synth";
+import { brokenLink, DOC_PAGES, linksOf, outsideCode, ROOT, readPage, shBlocks } from "./support/doc-pages";
 
-const root = path.resolve(__dirname, "..", "..");
-const read = (file: string): string => fs.readFileSync(path.join(root, file), "utf8");
+// The README is the front door: the two commands first, the quick path to a planned deployment,
+// the deploy shapes and generated tables of every input and output. Everything else is a page
+// under docs/. What is said on every page is held to the code: tables generated, commands and
+// files that exist, links that resolve. test/docs/quick-path.test.ts runs the README's commands.
+
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
 const config = synthesizeStack();
 const readme = read("README.md");
+const readmeLines = readme.split("\n");
+/** The README from its first line to the end of the quick path: a planned deployment. */
+const QUICK_PATH_END = "<!-- quick-path:end -->";
+const quickPath = readme.slice(0, readme.indexOf(QUICK_PATH_END));
 
 /** Fails with the first line that differs and what to run. */
 function expectGenerated(what: string, actual: string, expected: string): void {
@@ -38,8 +50,16 @@ describe("generated documentation", () => {
     );
   });
 
+  it("README's outputs section is what `npm run docs` generates from the outputs' descriptions", () => {
+    expectGenerated(
+      `README.md between ${OUTPUTS_START} and ${OUTPUTS_END}`,
+      sectionBetween(readme, OUTPUTS_START, OUTPUTS_END),
+      renderOutputsSection(config.output).trim(),
+    );
+  });
+
   it(`${TFVARS_EXAMPLE} is what \`npm run docs\` generates`, () => {
-    const file = path.join(root, TFVARS_EXAMPLE);
+    const file = path.join(ROOT, TFVARS_EXAMPLE);
     expectGenerated(
       TFVARS_EXAMPLE,
       fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "",
@@ -53,6 +73,13 @@ describe("generated documentation", () => {
     expect(missing).toEqual([]);
   });
 
+  it("documents every output in the README table, each by a description of its own", () => {
+    const section = sectionBetween(readme, OUTPUTS_START, OUTPUTS_END);
+    const outputs = Object.entries(config.output);
+    expect(outputs.filter(([name]) => !section.includes(`| \`${name}\` |`)).map(([name]) => name)).toEqual([]);
+    expect(outputs.filter(([, block]) => !block.description?.trim()).map(([name]) => name)).toEqual([]);
+  });
+
   it("states accepted values for every variable that has rules", () => {
     const unstated = Object.entries(config.variable)
       .filter(([name, block]) => (block.validation ?? []).length > 0 && acceptedValues(name, block).length === 0)
@@ -61,20 +88,84 @@ describe("generated documentation", () => {
   });
 });
 
-describe("README, where it cannot be generated", () => {
+describe("README, the front door", () => {
+  it("starts with how to build and test", () => {
+    const firstLines = readmeLines.slice(0, 10).join("\n");
+    expect(firstLines).toContain("npm ci && npm run synth");
+    expect(firstLines).toContain("npm test");
+  });
+
+  it("is under 250 lines", () => {
+    expect(readmeLines.length).toBeLessThan(250);
+  });
+
+  it("reaches a planned deployment within 60 lines: the quick path ends with `npm run deploy`", () => {
+    const lines = quickPath.trimEnd().split("\n");
+    expect(lines.length).toBeLessThanOrEqual(60);
+    const blocks = shBlocks(quickPath);
+    expect(blocks[blocks.length - 1].trimEnd().split("\n").pop()).toMatch(/^npm run deploy -- --var-file=terraform\.tfvars\b/);
+  });
+
+  it("says before the first deploy that destroy deletes the recordings by default, and points to RETAIN", () => {
+    const beforeDeploy = quickPath.slice(0, quickPath.indexOf("npm run deploy -- --var-file"));
+    expect(beforeDeploy).toMatch(/[Dd]estroy deletes the recordings/);
+    expect(beforeDeploy).toContain('removal_policy = "DESTROY"');
+    expect(beforeDeploy).toContain('removal_policy = "RETAIN"');
+    expect(beforeDeploy).toContain("(docs/operations.md#keeping-recordings-on-destroy)");
+  });
+
   it("mentions every output of the stack", () => {
     const missing = Object.keys(config.output).filter((name) => !new RegExp(`\\b${name}\\b`).test(readme));
     expect(missing).toEqual([]);
   });
 
+  it("links the pages beyond it", () => {
+    expect(linksOf("README.md").filter((link) => link.target.startsWith("docs/")).length).toBeGreaterThan(0);
+  });
+
+  it("links every docs/ page and every example, so none is out of reach", () => {
+    const linked = new Set(linksOf("README.md").map((link) => link.target.split("#")[0]));
+    const pages = DOC_PAGES.filter((page) => page !== "README.md");
+    const examples = fs.readdirSync(path.join(ROOT, "examples")).map((file) => `examples/${file}`);
+    expect([...pages, ...examples].filter((file) => !linked.has(file))).toEqual([]);
+  });
+});
+
+describe.each(DOC_PAGES)("%s, where it cannot be generated", (page) => {
+  const text = readPage(page);
+
   it("names only npm scripts that exist", () => {
     const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
-    const mentioned = [...readme.matchAll(/npm run ([\w:.-]+)/g)].map((m) => m[1]);
-    expect(mentioned.length).toBeGreaterThan(0);
+    // npm's own options (`npm run -s calls`) come before the script's name.
+    const mentioned = [...text.matchAll(/npm run (?:--?[\w-]+ +)*([\w:.][\w:.-]*)/g)].map((m) => m[1]);
     expect([...new Set(mentioned)].filter((s) => !scripts.includes(s))).toEqual([]);
   });
 
-  it("runs the CDKTF CLI only through npm scripts, each with CHECKPOINT_DISABLE=1 so it stays offline", () => {
+  it("runs the CDKTF CLI only through npm scripts", () => {
+    const commands = shBlocks(text).flatMap((block) => block.split("\n"));
+    expect(commands.filter((line) => /(^|[\s;&|(])(npx\s+)?cdktf\s/.test(line))).toEqual([]);
+  });
+
+  it("names only repository files that exist", () => {
+    const named = [
+      ...text.matchAll(
+        /(?<![\w./-])((?:\.github|scripts|environments|stacks|lambda|test|asterisk-config|examples|docs)\/[\w./-]*\.[a-z]+)\b/g,
+      ),
+    ].map((m) => m[1]);
+    expect([...new Set(named)].filter((file) => !fs.existsSync(path.join(ROOT, file)))).toEqual([]);
+  });
+
+  it("links only to files and headings that exist, as GitHub names their anchors", () => {
+    expect(linksOf(page).map(brokenLink).filter(Boolean)).toEqual([]);
+  });
+
+  it("has one top-level heading, its title", () => {
+    expect([...outsideCode(text).matchAll(/^# .+$/gm)].length).toBe(1);
+  });
+});
+
+describe("the npm scripts the pages run", () => {
+  it("run the CDKTF CLI with CHECKPOINT_DISABLE=1 so it stays offline", () => {
     const scripts: Record<string, string> = JSON.parse(read("package.json")).scripts;
     // Directly, or through scripts/run-cdktf.mjs (relative var files, the tfvars check before deploy).
     const cdktfScripts = Object.entries(scripts).filter(([, command]) => /\b(cdktf|scripts\/run-cdktf\.mjs)\s/.test(command));
@@ -84,36 +175,10 @@ describe("README, where it cannot be generated", () => {
         .filter(([, command]) => !/(^|&& )CHECKPOINT_DISABLE=1 (cdktf|node scripts\/run-cdktf\.mjs) /.test(command))
         .map(([name]) => name),
     ).toEqual([]);
-    const commands = [...readme.matchAll(/```(?:sh|bash)\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n"));
-    expect(commands.filter((line) => /(^|[\s;&|(])(npx\s+)?cdktf\s/.test(line))).toEqual([]);
   });
 
-  it("starts with how to build and test", () => {
-    const firstLines = readme.split("\n").slice(0, 10).join("\n");
-    expect(firstLines).toContain("npm ci && npm run synth");
-    expect(firstLines).toContain("npm test");
-  });
-
-  it("names only repository files that exist", () => {
-    const named = [
-      ...readme.matchAll(
-        /(?<![\w./-])((?:\.github|scripts|environments|stacks|lambda|test|asterisk-config)\/[\w./-]*\.[a-z]+)\b/g,
-      ),
-    ].map((m) => m[1]);
-    expect([...new Set(named)].filter((file) => !fs.existsSync(path.join(root, file)))).toEqual([]);
-  });
-
-  it("links only to its own headings that exist, as GitHub names their anchors", () => {
-    const outsideCode = readme.replace(/```[\s\S]*?```/g, "");
-    // GitHub's slug: lower case, punctuation other than - and _ dropped, each space a hyphen.
-    const slug = (heading: string) =>
-      heading
-        .trim()
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N} _-]/gu, "")
-        .replace(/ /g, "-");
-    const anchors = new Set([...outsideCode.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
-    const links = [...outsideCode.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
-    expect([links.length > 0, links.filter((link) => !anchors.has(link))]).toEqual([true, []]);
+  it("are named somewhere, so every page's commands are held to these checks", () => {
+    const mentioned = DOC_PAGES.flatMap((page) => [...readPage(page).matchAll(/npm run ([\w:.-]+)/g)].map((m) => m[1]));
+    expect(mentioned.length).toBeGreaterThan(0);
   });
 });

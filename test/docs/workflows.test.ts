@@ -172,12 +172,12 @@ describe("the CI workflows", () => {
     }
   });
 
-  it("document every repository variable they read in the README's CI section", () => {
+  it("document every repository variable they read in docs/plan-review-in-ci.md", () => {
     const used = new Set(
       [reusable, pullRequest, main].flatMap((wf) => [...JSON.stringify(wf).matchAll(/vars\.([A-Z0-9_]+)/g)].map((m) => m[1])),
     );
-    const readme = readText("README.md");
-    const ci = readme.slice(readme.indexOf("<!-- ci:start -->"), readme.indexOf("<!-- ci:end -->"));
+    const page = readText("docs/plan-review-in-ci.md");
+    const ci = page.slice(page.indexOf("<!-- ci:start -->"), page.indexOf("<!-- ci:end -->"));
     expect([...used].filter((name) => !ci.includes(name))).toEqual([]);
     expect(used.size).toBeGreaterThanOrEqual(4);
   });

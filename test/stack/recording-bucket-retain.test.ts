@@ -63,12 +63,12 @@ interface Run {
   readonly output: string;
 }
 
-/** What the README's blocks run. */
+/** What the blocks of docs/operations.md run. */
 const TOOLS = { bash: commandPath("bash"), terraform: commandPath("terraform") };
 
 class TwinDeployment {
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "retain-twin-"));
-  // The README's commands run as an operator types them: with only these tools, and anything aimed at AWS dead-ended.
+  // The documented commands run as an operator types them: with only these tools, and anything aimed at AWS dead-ended.
   private readonly sandbox = awsSandbox(TOOLS);
   private readonly env: NodeJS.ProcessEnv;
 
@@ -237,12 +237,12 @@ describe("removal_policy DESTROY", () => {
   });
 });
 
-describe("the README's ways out of RETAIN, run as written", () => {
-  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+describe("the ways out of RETAIN in docs/operations.md, run as written", () => {
+  const page = fs.readFileSync(path.join(root, "docs", "operations.md"), "utf8");
   /** The first sh block after the sentence starting with `marker`, run in the stack folder, addresses as in the twin. */
   const documented = (marker: string): string => {
-    const match = readme.match(new RegExp(`${marker}[^\`]*\`\`\`sh\\n([\\s\\S]*?)\`\`\``));
-    if (!match) throw new Error(`README has no sh block after "${marker}"`);
+    const match = page.match(new RegExp(`${marker}[^\`]*\`\`\`sh\\n([\\s\\S]*?)\`\`\``));
+    if (!match) throw new Error(`docs/operations.md has no sh block after "${marker}"`);
     return rewrite(match[1].replace(/^cd cdktf\.out\/stacks\/call-recorder\n/m, "").trim());
   };
 
