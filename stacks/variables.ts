@@ -1,6 +1,6 @@
 import { TerraformStack, TerraformVariable, type TerraformVariableConfig } from "cdktf";
 import { Construct } from "constructs";
-import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS } from "../lambda/recorder/call-record";
+import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS } from "../lambda/recorder/file-names";
 import { RECORD_INDEX } from "../lambda/recorder/record-index";
 
 /** Regions where Chime SDK call recording (media insights pipelines) is offered. */

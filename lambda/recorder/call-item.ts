@@ -2,53 +2,16 @@ import { createHash } from "node:crypto";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { CallLegs, ChannelRole, Claim, EndedLeg, LegRole, OpenLeg } from "./call";
 import { type CallDetails, NO_DETAILS } from "./call-record";
-import { CALL_TABLE_SCHEMA } from "./table-schema";
+import { ATTRIBUTES } from "./table-schema";
 
 /**
- * The call item's attributes and how they read back: the store writes them (call-store.ts), these
- * decode them, including items an earlier version left behind.
+ * The values of the call item's attributes (table-schema.ts names them): how the stores write them
+ * and how they read back, including items an earlier version left behind.
  */
 export type Item = Record<string, AttributeValue>;
 
-export const ATTRIBUTES = {
-  callId: CALL_TABLE_SCHEMA.partitionKey,
-  expiresAt: CALL_TABLE_SCHEMA.ttlAttribute,
-  pending: CALL_TABLE_SCHEMA.pendingIndex.partitionKey,
-  /** When the call is next due (the name predates that meaning and stays for the index). */
-  since: CALL_TABLE_SCHEMA.pendingIndex.sortKey,
-  /** What the STARTED or ENDED events said of the call (numbers, ids, SIPREC metadata), as JSON, written once. */
-  details: "call_details",
-  /** A FAILED event's details, used until a STARTED or ENDED brings fuller ones. */
-  failedDetails: "failed_details",
-  /** The voice connector that carried the call, from its first event. */
-  voiceConnector: "voice_connector_id",
-  /** Bumped by every leg event and inferred end: a claim holds only if the legs did not change since they were read. */
-  version: "legs_version",
-  failedAt: "failed_at",
-  failedEvents: "failed_events",
-  firstEvent: "first_event_ms",
-  lastEvent: "last_event_ms",
-  attempts: "sweep_attempts",
-  checkAttempts: "check_attempts",
-  claim: "claim",
-  recorded: "recorded_at",
-  outcome: "outcome",
-  pipeline: "pipeline_arn",
-  channels: "channel_roles",
-  recordingKey: "recording_key",
-  recordKey: "record_key",
-  format: "recording_format",
-  streams: "recorded_streams",
-  checkStatus: "check_status",
-  /** When the call's own recording is checked; the index holds the earliest check due of all its recordings. */
-  checkDue: "check_due_ms",
-  /** Each attempt's pipeline and, when it failed, why: the record lists them. */
-  pipelineAttempts: "pipeline_attempts",
-} as const;
-
-export const PENDING = "1";
-/** The same sparse index lists started recordings until they are checked, sorted by when the check is due. */
-export const CHECK_DUE = "check";
+export const n = (value: number): AttributeValue => ({ N: String(value) });
+export const s = (value: string): AttributeValue => ({ S: value });
 
 const ROLE_ATTRIBUTE: Record<LegRole, string> = { caller: "caller_leg", callee: "callee_leg" };
 const ATTRIBUTE_ROLE: Record<string, LegRole> = { caller_leg: "caller", callee_leg: "callee" };
@@ -63,9 +26,6 @@ export function legAttribute(leg: { role?: LegRole; streamArn: string }): string
 }
 
 export const lateAttribute = (legName: string): string => `${LATE_PREFIX}${legName}`;
-
-const n = (value: number): AttributeValue => ({ N: String(value) });
-const s = (value: string): AttributeValue => ({ S: value });
 
 export function openLegValue(leg: OpenLeg): AttributeValue {
   return { M: { state: s("STARTED"), stream_arn: s(leg.streamArn), start_ms: n(leg.startMs) } };

@@ -1,4 +1,3 @@
-import { callFileName } from "./call";
 import type { RecordingFormat, Verification } from "./recording-check";
 
 /** What the events tell of a call beyond its streams; each member null until an event carried it. */
@@ -20,88 +19,6 @@ export const NO_DETAILS: CallDetails = {
   siprecMetadata: null,
   inviteHeaders: null,
 };
-
-/** The placeholders `recording_file_name` may use, in the order the README lists them. */
-export const FILE_NAME_PLACEHOLDERS = ["callId", "transactionId", "date", "time", "fromNumber", "toNumber", "direction"] as const;
-export type FileNamePlaceholder = (typeof FILE_NAME_PLACEHOLDERS)[number];
-
-export const DEFAULT_FILE_NAME = "{callId}";
-
-/** Characters a template may hold besides placeholders: those of the destination ARN's pattern. */
-const TEMPLATE_LITERAL = /^[A-Za-z0-9._:/-]*$/;
-/** What stands in for a value the events did not carry, e.g. the numbers of a call whose legs both failed. */
-const UNKNOWN_VALUE = "unknown";
-
-/**
- * Why `template` cannot name recordings, or null when it can. Terraform checks the same at plan time
- * (stacks/variables.ts); this guards a function whose environment was edited by hand.
- */
-export function fileNameTemplateProblem(template: string): string | null {
-  const names = [...template.matchAll(/\{([^{}]*)\}/g)].map((match) => match[1]);
-  const unknown = names.filter((name) => !(FILE_NAME_PLACEHOLDERS as readonly string[]).includes(name));
-  if (unknown.length > 0) return `has unknown placeholders ${unknown.map((name) => `{${name}}`).join(", ")}`;
-  const literal = template.replace(/\{[^{}]*\}/g, "");
-  if (!TEMPLATE_LITERAL.test(literal)) return "has characters other than letters, digits, placeholders and . _ : / -";
-  if (!names.includes("callId") && !names.includes("transactionId")) {
-    return "names no {callId} or {transactionId}, so every call would write the same file";
-  }
-  if (template.startsWith("/") || template.endsWith("/") || template.includes("//")) {
-    return "has an empty folder (a leading, trailing or doubled /)";
-  }
-  return null;
-}
-
-export interface FileNameFacts {
-  callId: string;
-  /** The call's start: the earliest leg's. */
-  startMs: number;
-  details: CallDetails;
-}
-
-/** A value as the destination ARN's pattern accepts it: numbers lose their `+`, the rest is encoded like the call id. */
-function safe(value: string | null, isNumber = false): string {
-  if (value === null || value === "") return UNKNOWN_VALUE;
-  return callFileName(isNumber ? value.replace(/^\+/, "") : value);
-}
-
-/** The recording's file name (no extension) from the template; date and time are the call's start in UTC. */
-export function recordingFileName(template: string, { callId, startMs, details }: FileNameFacts): string {
-  const start = new Date(startMs).toISOString();
-  const values: Record<FileNamePlaceholder, string> = {
-    callId: callFileName(callId),
-    transactionId: safe(details.transactionId),
-    date: start.slice(0, 10),
-    time: start.slice(11, 19).replaceAll(":", "-"),
-    fromNumber: safe(details.fromNumber, true),
-    toNumber: safe(details.toNumber, true),
-    direction: safe(details.direction),
-  };
-  return template.replace(/\{([^{}]*)\}/g, (_, name: FileNamePlaceholder) => values[name]);
-}
-
-export const AUDIO_EXTENSION: Record<RecordingFormat, string> = { Wav: "wav", Opus: "ogg" };
-
-export interface RecordLocation {
-  /** The recording's key without surrounding slashes. */
-  recordingPrefix: string;
-  /** Where records go; "" puts each beside its recording. Without surrounding slashes. */
-  metadataPrefix: string;
-}
-
-const join = (prefix: string, name: string): string => (prefix === "" ? name : `${prefix}/${name}`);
-
-export function recordingKey(
-  location: Pick<RecordLocation, "recordingPrefix">,
-  fileName: string,
-  format: RecordingFormat,
-): string {
-  return join(location.recordingPrefix, `${fileName}.${AUDIO_EXTENSION[format]}`);
-}
-
-/** The record's key: the recording's with `.json`, or the same file name under `metadataPrefix`. */
-export function recordKey(location: RecordLocation, fileName: string): string {
-  return join(location.metadataPrefix === "" ? location.recordingPrefix : location.metadataPrefix, `${fileName}.json`);
-}
 
 export type ChannelRoleName = "caller" | "callee" | "unknown";
 

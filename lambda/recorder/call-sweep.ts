@@ -1,6 +1,7 @@
 import type { OpenLeg } from "./call";
 import type { CallActions } from "./call-actions";
-import type { CallState, CallStore, PendingCall } from "./call-store";
+import type { CallState, PendingCall } from "./call-state";
+import type { CallStore } from "./call-store";
 import type { Config } from "./config";
 import { retryMessage } from "./events";
 import { type LegEnd, legEnd } from "./leg-end";

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CreateMediaInsightsPipelineCommandInput } from "@aws-sdk/client-chime-sdk-media-pipelines";
-import { type RecordLocation, recordingKey, recordKey } from "./call-record";
+import { type RecordingDestination, recordingDestination } from "./file-names";
 import { RANGE_START_MARGIN_MS } from "./leg-timing";
-import type { RecordingFormat } from "./recording-check";
 
 /** `isCaller: true` is the caller leg; Chime computes the flag, it need not be who dialled. */
 export type LegRole = "caller" | "callee";
@@ -95,6 +94,10 @@ export function decide({ ended, open, failures }: CallLegs, missing: MissingLegs
   return { action: "record", outcome: recorded.streams.length === 2 ? "recorded" : "single_leg", ...recorded };
 }
 
+/** From the earliest leg's start to the latest leg's end. */
+export const durationSeconds = (legs: readonly EndedLeg[]): number =>
+  (Math.max(...legs.map((leg) => leg.endMs)) - Math.min(...legs.map((leg) => leg.startMs))) / 1000;
+
 export interface FragmentRange {
   start: Date;
   end: Date;
@@ -111,59 +114,9 @@ export function fragmentRange(streams: readonly EndedLeg[]): FragmentRange {
   return { start: new Date(startMs), end: new Date(Math.max(endMs, startMs + 1000)) };
 }
 
-export interface RecordingSettings {
-  /** Wav or Opus: the file's format and extension. */
-  recordingFormat: RecordingFormat;
+/** What a recording request needs besides the call: the pipeline configuration and where it writes. */
+export interface RecordingSettings extends RecordingDestination {
   pipelineConfigurationArn: string;
-  partition: string;
-  recordingBucket: string;
-  /** Already normalised: no leading, trailing or repeated slashes. */
-  recordingPrefix: string;
-}
-
-/** Bytes an S3 destination ARN holds as they are; every other byte is written `_XX` (hex). */
-const KEY_SAFE = /[A-Za-z0-9.-]/;
-
-/**
- * The call id as a file name an S3 destination ARN (^arn[\/\:\-\_\.a-zA-Z0-9]+$) accepts:
- * letters, digits, `.` and `-` stay, every other UTF-8 byte (`_` included, so that no two call
- * ids share a name) becomes `_` and two hex digits. A Chime UUID is unchanged.
- */
-export function callFileName(callId: string): string {
-  let name = "";
-  for (const byte of Buffer.from(callId, "utf8")) {
-    const char = String.fromCharCode(byte);
-    name += KEY_SAFE.test(char) ? char : `_${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return name;
-}
-
-/**
- * The longest S3RecordingSinkRuntimeConfiguration.Destination the API takes (its shape `Arn`, max
- * 1024, in botocore's chime-sdk-media-pipelines 2021-07-15), which is also S3's limit on a key.
- */
-export const MAX_DESTINATION_LENGTH = 1_024;
-/** Hex digits of the hash that keeps shortened file names apart. */
-const NAME_HASH_LENGTH = 16;
-
-/**
- * `fileName`, or when the destination ARN or the record's key would be longer than 1,024
- * characters, its start followed by `-` and a hash of the whole name: still one name per call. A
- * 256-byte call id of `@`s is 768 characters encoded, so a long prefix and bucket can overflow.
- * The destination and the keys hold ASCII only, so characters are bytes.
- */
-export function fitFileName(settings: RecordingSettings & RecordLocation, fileName: string): string {
-  const room =
-    MAX_DESTINATION_LENGTH -
-    Math.max(recordingDestination(settings, "").length, recordKey(settings, "").length, recordingKey(settings, "", "Wav").length);
-  if (fileName.length <= room) return fileName;
-  const hash = createHash("sha256").update(fileName).digest("hex").slice(0, NAME_HASH_LENGTH);
-  return `${fileName.slice(0, room - NAME_HASH_LENGTH - 1)}-${hash}`;
-}
-
-/** `fileName` is recording_file_name filled in for the call (call-record.ts), without extension. */
-export function recordingDestination(settings: RecordingSettings, fileName: string): string {
-  return `arn:${settings.partition}:s3:::${settings.recordingBucket}/${recordingKey(settings, fileName, settings.recordingFormat)}`;
 }
 
 /** The recording of the call itself; a leg that reports after the call was claimed gets its own (lateRecordingId). */
@@ -180,7 +133,7 @@ export interface Claim {
   /** The legs recorded, in file order. */
   streams: EndedLeg[];
   channels: ChannelRole[];
-  /** recording_file_name filled in for the call, fitted (fitFileName), without extension. */
+  /** recording_file_name filled in for the call, fitted (fitFileName, file-names.ts), without extension. */
   fileName: string;
 }
 

@@ -1,5 +1,5 @@
-import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS, fileNameTemplateProblem } from "./call-record";
 import { ConfigurationError } from "./errors";
+import { DEFAULT_FILE_NAME, FILE_NAME_PLACEHOLDERS, fileNameTemplateProblem } from "./file-names";
 import { LEG_IDLE_SECONDS, MAX_PIPELINE_ATTEMPTS } from "./leg-timing";
 import { LOG_LEVELS, type LogLevel } from "./logger";
 import { RECORD_INDEX } from "./record-index";
@@ -111,7 +111,11 @@ export function normalisePrefix(prefix: string): string {
 }
 
 /** A key prefix from `name`, normalised; `problem` says why other characters are refused. */
-function keyPrefix(env: Env, name: "RECORDING_BUCKET_PREFIX" | "METADATA_PREFIX" | "RECORD_INDEX_PREFIX", problem: string): string {
+function keyPrefix(
+  env: Env,
+  name: "RECORDING_BUCKET_PREFIX" | "METADATA_PREFIX" | "RECORD_INDEX_PREFIX",
+  problem: string,
+): string {
   const value = env[name] ?? "";
   if (!PREFIX.test(value)) {
     throw new ConfigurationError({ field: name, value, problem, accepted: "letters, digits and . _ : / - (may be empty)" });
@@ -198,7 +202,8 @@ export function readConfig(env: Env): Config {
     recordingFileName: recordingFileName(env),
     metadataPrefix: keyPrefix(env, "METADATA_PREFIX", "contains characters an S3 key prefix here cannot hold"),
     recordIndexPrefix:
-      keyPrefix(env, "RECORD_INDEX_PREFIX", "contains characters an S3 key prefix here cannot hold") || RECORD_INDEX.defaultPrefix,
+      keyPrefix(env, "RECORD_INDEX_PREFIX", "contains characters an S3 key prefix here cannot hold") ||
+      RECORD_INDEX.defaultPrefix,
     recordingCheckDelaySeconds: recordingCheckDelaySeconds(env),
     legIdleSeconds: positiveInteger(env, "LEG_IDLE_SECONDS", LEG_IDLE_SECONDS),
     maxPipelineAttempts: positiveInteger(env, "MAX_PIPELINE_ATTEMPTS", MAX_PIPELINE_ATTEMPTS),

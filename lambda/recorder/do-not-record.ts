@@ -1,4 +1,5 @@
 import { GetParameterCommand, type SSMClient } from "@aws-sdk/client-ssm";
+import type { CallDetails } from "./call-record";
 import { classifyAwsError, preview, RejectedRecordingError } from "./errors";
 
 const E164 = /^\+[1-9][0-9]{1,14}$/;
@@ -10,6 +11,12 @@ export interface DoNotRecordList {
   /** Reads the list (at most once per cache period) and says which of the call's numbers is on it. */
   match(numbers: { fromNumber?: string; toNumber?: string }, callId: string): Promise<ListedParty | undefined>;
 }
+
+/** The numbers a stored call is matched by: those its events carried. */
+export const numbersOf = (details: CallDetails): { fromNumber?: string; toNumber?: string } => ({
+  fromNumber: details.fromNumber ?? undefined,
+  toNumber: details.toNumber ?? undefined,
+});
 
 /** No parameter configured: nothing is listed, and SSM is never called. */
 export const EMPTY_LIST: DoNotRecordList = { match: async () => undefined };

@@ -54,3 +54,30 @@ export function connectorCount(
     timestamp,
   };
 }
+
+/** Why an event was acknowledged without effect; the `Reason` dimension of `DroppedEvents`. */
+export type DropReason = "malformed" | "foreign_connector";
+
+/** The recorder's counts in `namespace`, each stamped with `now`. */
+export function createCounters(namespace: string, emitMetric: (metric: CountMetric) => void, now: () => number) {
+  return {
+    /** One of a connector's calls (connectorCount). */
+    count(name: string, voiceConnectorId: string): void {
+      emitMetric(connectorCount(namespace, name, voiceConnectorId, new Date(now())));
+    },
+
+    /** What concerns no one call (a sweep that failed): counted in total only. */
+    countTotal(name: string): void {
+      emitMetric({ namespace, name, value: 1, dimensions: {}, dimensionSets: [[]], timestamp: new Date(now()) });
+    },
+
+    /** `voiceConnectorId`: the one the event names (another connector's, for `foreign_connector`), or `unknown`. */
+    countDropped(reason: DropReason, voiceConnectorId = "unknown"): void {
+      const metric = connectorCount(namespace, "DroppedEvents", voiceConnectorId, new Date(now()), { Reason: reason });
+      // The total is alarmed; the breakdowns say where to look.
+      emitMetric({ ...metric, dimensionSets: [[], ["Reason"], ["VoiceConnectorId"], ["VoiceConnectorId", "Reason"]] });
+    },
+  };
+}
+
+export type Counters = ReturnType<typeof createCounters>;

@@ -1,6 +1,6 @@
 import type { ChannelRole, EndedLeg } from "./call";
 import type { AttemptEntry, LateRecordingEntry, RecordedChannel, ReportedLeg } from "./call-record";
-import type { CallState } from "./call-store";
+import type { CallState } from "./call-state";
 import type { RecordFacts } from "./recording-audit";
 import type { RecordingFormat, Verification } from "./recording-check";
 

@@ -1,4 +1,6 @@
 import { RANGE_START_MARGIN_MS } from "./leg-timing";
+import { type OpusHead, opusDurationSeconds, readOpusHead } from "./ogg-opus";
+import { scanWav, type WavScan } from "./wav-header";
 
 /**
  * Checks a recording from ranged reads of its first bytes (and, for Opus, its last page), never the
@@ -64,7 +66,7 @@ export function checkDueMs(requestedAtMs: number, callDurationSeconds: number): 
 const missingHeader = { channels: null, sampleRateHz: null, durationSeconds: null };
 
 /** What a malformed file's header did say, for the record. */
-const heard = (format?: WavFormat): Partial<Verification> =>
+const heard = (format?: { channels: number; sampleRateHz: number }): Partial<Verification> =>
   format === undefined ? {} : { channels: format.channels, sampleRateHz: format.sampleRateHz };
 
 function missing(): Verification {
@@ -105,140 +107,6 @@ function judge(
   return { ...result, status: "verified", reason: null };
 }
 
-const ascii = (bytes: Uint8Array, at: number, length: number): string => String.fromCharCode(...bytes.subarray(at, at + length));
-
-interface WavFormat {
-  channels: number;
-  sampleRateHz: number;
-  blockAlign: number;
-}
-
-/** Where the walk over a WAV's chunks stands after one read. */
-type WavScan =
-  | { kind: "done"; verification: Verification }
-  /** The next chunk header lies beyond the bytes read: read again from `from`. */
-  | { kind: "more"; from: number; format?: WavFormat };
-
-const PCM = 1;
-const EXTENSIBLE = 0xfffe;
-/** Writers that stream a WAV leave the sizes they cannot know yet as 0 or 0xFFFFFFFF. */
-const UNKNOWN_SIZES = new Set([0, 0xffffffff]);
-
-function readFormat(view: DataView, at: number, size: number, bytes: number): WavFormat | Verification {
-  if (size < 16) return malformed(bytes, `fmt chunk of ${size} bytes, at least 16 expected`);
-  const code = view.getUint16(at, true);
-  const channels = view.getUint16(at + 2, true);
-  const sampleRateHz = view.getUint32(at + 4, true);
-  const blockAlign = view.getUint16(at + 12, true);
-  const bitsPerSample = view.getUint16(at + 14, true);
-  if (code !== PCM && code !== EXTENSIBLE) return malformed(bytes, `audio format ${code}, expected PCM (1)`);
-  if (channels === 0 || sampleRateHz === 0 || bitsPerSample === 0) {
-    return malformed(bytes, `fmt chunk gives ${channels} channels, ${sampleRateHz} Hz, ${bitsPerSample} bits`);
-  }
-  if (blockAlign !== channels * Math.ceil(bitsPerSample / 8)) {
-    return malformed(bytes, `block align ${blockAlign} does not match ${channels} channels of ${bitsPerSample} bits`);
-  }
-  return { channels, sampleRateHz, blockAlign };
-}
-
-/**
- * Walks the chunks in `window` (the object's bytes from `windowStart`), in one or two reads:
- * `from` and `format` of a `more` answer start the next read.
- */
-function scanWav(
-  window: Uint8Array,
-  windowStart: number,
-  objectBytes: number,
-  expected: Expectation,
-  format?: WavFormat,
-): WavScan {
-  const view = new DataView(window.buffer, window.byteOffset, window.byteLength);
-  const windowEnd = windowStart + window.byteLength;
-  let position = windowStart;
-  if (windowStart === 0) {
-    if (window.byteLength < 12 || ascii(window, 0, 4) !== "RIFF" || ascii(window, 8, 4) !== "WAVE") {
-      return { kind: "done", verification: malformed(objectBytes, "not a RIFF/WAVE file") };
-    }
-    position = 12;
-  }
-  let known = format;
-  for (;;) {
-    if (position + 8 > objectBytes) {
-      return { kind: "done", verification: malformed(objectBytes, "no data chunk", heard(known)) };
-    }
-    if (position + 8 > windowEnd) return { kind: "more", from: position, format: known };
-    const id = ascii(window, position - windowStart, 4);
-    const size = view.getUint32(position - windowStart + 4, true);
-    const body = position + 8;
-    if (id === "fmt ") {
-      if (body + Math.min(size, 16) > windowEnd) return { kind: "more", from: position, format: known };
-      const read = readFormat(view, body - windowStart, size, objectBytes);
-      if ("status" in read) return { kind: "done", verification: read };
-      known = read;
-    } else if (id === "data") {
-      if (known === undefined) return { kind: "done", verification: malformed(objectBytes, "data chunk before the fmt chunk") };
-      // A size the writer never patched, or one larger than what landed (a cut-off upload): the object's size counts.
-      const present = objectBytes - body;
-      const dataBytes = UNKNOWN_SIZES.has(size) ? present : Math.min(size, present);
-      const durationSeconds = Math.floor(dataBytes / known.blockAlign) / known.sampleRateHz;
-      return {
-        kind: "done",
-        verification: judge(
-          objectBytes,
-          { channels: known.channels, sampleRateHz: known.sampleRateHz, durationSeconds },
-          expected,
-        ),
-      };
-    }
-    // RIFF pads odd-sized chunks to an even length.
-    position = body + size + (size % 2);
-  }
-}
-
-/** What the first Ogg page's OpusHead says. */
-type OpusHead =
-  | { kind: "head"; channels: number; inputSampleRateHz: number; preSkip: number }
-  | { kind: "done"; verification: Verification };
-
-/** Opus always decodes at 48 kHz; granule positions count 48 kHz samples. */
-const OPUS_RATE = 48_000;
-
-/** RFC 7845: the first page starts the stream (flag 2) and its first packet is the 19-byte OpusHead. */
-function readOpusHead(first: Uint8Array, objectBytes: number): OpusHead {
-  if (first.byteLength < 27 || ascii(first, 0, 4) !== "OggS" || first[4] !== 0) {
-    return { kind: "done", verification: malformed(objectBytes, "not an Ogg file (no OggS capture pattern)") };
-  }
-  if ((first[5] & 0x02) === 0)
-    return { kind: "done", verification: malformed(objectBytes, "the first Ogg page does not start a stream") };
-  const segments = first[26];
-  const packet = 27 + segments;
-  if (first.byteLength < packet + 19 || ascii(first, packet, 8) !== "OpusHead") {
-    return { kind: "done", verification: malformed(objectBytes, "the first Ogg packet is not an OpusHead") };
-  }
-  const view = new DataView(first.buffer, first.byteOffset, first.byteLength);
-  const channels = first[packet + 9];
-  const preSkip = view.getUint16(packet + 10, true);
-  const inputSampleRateHz = view.getUint32(packet + 12, true);
-  if (channels === 0) return { kind: "done", verification: malformed(objectBytes, "OpusHead gives 0 channels") };
-  return { kind: "head", channels, inputSampleRateHz, preSkip };
-}
-
-/**
- * The audio's length from the granule position of the last page in `tail` (the object's last
- * bytes): 48 kHz samples, less the pre-skip. Null when no page starts in `tail`.
- */
-function opusDurationSeconds(tail: Uint8Array, preSkip: number): number | null {
-  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  for (let at = tail.byteLength - 27; at >= 0; at--) {
-    if (tail[at] !== 0x4f || ascii(tail, at, 4) !== "OggS" || tail[at + 4] !== 0) continue;
-    const granule = view.getBigInt64(at + 6, true);
-    // -1: no packet ends on this page; an earlier page has the position.
-    if (granule < 0n) continue;
-    return Math.max(0, Number(granule) - preSkip) / OPUS_RATE;
-  }
-  return null;
-}
-
 function judgeOpus(
   head: Extract<OpusHead, { kind: "head" }>,
   tail: Uint8Array,
@@ -249,6 +117,12 @@ function judgeOpus(
   const durationSeconds = opusDurationSeconds(tail, head.preSkip);
   if (durationSeconds === null) return malformed(objectBytes, "no Ogg page in the file's last bytes", known);
   return judge(objectBytes, { channels: head.channels, sampleRateHz: head.inputSampleRateHz, durationSeconds }, expected);
+}
+
+function judgeWav(scan: Exclude<WavScan, { kind: "more" }>, objectBytes: number, expected: Expectation): Verification {
+  if (scan.kind === "malformed") return malformed(objectBytes, scan.reason, heard(scan.format));
+  const { channels, sampleRateHz, durationSeconds } = scan;
+  return judge(objectBytes, { channels, sampleRateHz, durationSeconds }, expected);
 }
 
 /** A ranged GET: the bytes read and the object's whole size, or null when there is no object. */
@@ -266,17 +140,17 @@ export async function checkRecording(format: RecordingFormat, expected: Expectat
   const { bytes, objectBytes } = first;
   if (objectBytes === 0) return { status: "empty", bytes: 0, ...missingHeader, reason: "the object is empty" };
   if (format === "Opus") {
-    const head = readOpusHead(bytes, objectBytes);
-    if (head.kind === "done") return head.verification;
+    const head = readOpusHead(bytes);
+    if (head.kind === "malformed") return malformed(objectBytes, head.reason);
     const tail = objectBytes <= bytes.byteLength ? bytes : (await read({ last: TAIL_READ_BYTES }))?.bytes;
     if (tail === undefined) return missing();
     return judgeOpus(head, tail, objectBytes, expected);
   }
-  const scan = scanWav(bytes, 0, objectBytes, expected);
-  if (scan.kind === "done") return scan.verification;
+  const scan = scanWav(bytes, 0, objectBytes);
+  if (scan.kind !== "more") return judgeWav(scan, objectBytes, expected);
   const next = await read({ from: scan.from, length: HEADER_READ_BYTES });
   if (next === null) return missing();
-  const rest = scanWav(next.bytes, scan.from, objectBytes, expected, scan.format);
-  if (rest.kind === "done") return rest.verification;
+  const rest = scanWav(next.bytes, scan.from, objectBytes, scan.format);
+  if (rest.kind !== "more") return judgeWav(rest, objectBytes, expected);
   return malformed(objectBytes, `no data chunk within the first ${scan.from + HEADER_READ_BYTES} bytes`, heard(rest.format));
 }

@@ -1,6 +1,7 @@
 import type { CallActions } from "./call-actions";
 import type { LateRecordingEntry } from "./call-record";
 import { attemptAll, retryDelayMs, SWEEP_RESERVE_MS } from "./call-sweep";
+import type { CheckResults, DueCheck } from "./checks-due";
 import type { Config } from "./config";
 import { RejectedRecordingError } from "./errors";
 import type { Logger } from "./logger";
@@ -8,7 +9,7 @@ import type { MediaPipelines } from "./media-pipelines";
 import { factsOf, recordedChannels } from "./record-facts";
 import type { CheckedVerification, NewCheck, RecordingAuditor } from "./recording-audit";
 import type { VerificationStatus } from "./recording-check";
-import type { CheckResults, DueCheck, RecordingLedger } from "./recording-ledger";
+import type { RecordingLedger } from "./recording-ledger";
 
 /** Most calls one sweep checks: 3,000 calls an hour end about 250 to a 5-minute sweep. */
 const MAX_CHECKS_PER_SWEEP = 1_000;

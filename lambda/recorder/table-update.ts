@@ -1,6 +1,7 @@
 import { type AttributeValue, type DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { ATTRIBUTES, type Item } from "./call-item";
+import type { Item } from "./call-item";
 import { classifyAwsError, isConditionalCheckFailure } from "./errors";
+import { ATTRIBUTES } from "./table-schema";
 
 export interface Change {
   expression: string;
@@ -35,6 +36,3 @@ export function createTableUpdate(client: DynamoDBClient, TableName: string): Ta
     }
   };
 }
-
-export const n = (value: number): AttributeValue => ({ N: String(value) });
-export const s = (value: string): AttributeValue => ({ S: value });

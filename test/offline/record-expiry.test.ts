@@ -46,7 +46,11 @@ describe("expiry of the created bucket", () => {
 
   it("needs one rule when every record lies under the recordings' prefix", () => {
     expect(
-      expiringPrefixes({ recording_bucket_prefix: "calls", metadata_prefix: "calls/records", record_index_prefix: "calls/by-day/" }),
+      expiringPrefixes({
+        recording_bucket_prefix: "calls",
+        metadata_prefix: "calls/records",
+        record_index_prefix: "calls/by-day/",
+      }),
     ).toEqual({ "expire-recordings": "calls/" });
   }, 60_000);
 });

@@ -1,13 +1,5 @@
-import {
-  type CallDetails,
-  callRecord,
-  fileNameTemplateProblem,
-  NO_DETAILS,
-  type RecordInput,
-  recordingFileName,
-  recordingKey,
-  recordKey,
-} from "../../lambda/recorder/call-record";
+import { type CallDetails, callRecord, NO_DETAILS, type RecordInput } from "../../lambda/recorder/call-record";
+import { fileNameTemplateProblem, recordingFileName, recordingKey, recordKey } from "../../lambda/recorder/file-names";
 
 const details: CallDetails = {
   transactionId: "ec97a8ff-3f83-4de2-8d73-d988070f6af4",

@@ -1,21 +1,23 @@
 import {
   type CallLegs,
   type Claim,
-  callFileName,
   claimToken,
   type Decision,
   decide,
   type EndedLeg,
-  fitFileName,
   fragmentRange,
-  MAX_DESTINATION_LENGTH,
   type OpenLeg,
   type RecordingSettings,
-  recordingDestination,
   recordingRequest,
 } from "../../lambda/recorder/call";
-import { recordKey } from "../../lambda/recorder/call-record";
 import { normalisePrefix } from "../../lambda/recorder/config";
+import {
+  callFileName,
+  fitFileName,
+  MAX_DESTINATION_LENGTH,
+  recordingDestination,
+  recordKey,
+} from "../../lambda/recorder/file-names";
 import { RANGE_START_MARGIN_MS } from "../../lambda/recorder/leg-timing";
 
 const caller: EndedLeg = {
