@@ -18,13 +18,14 @@ export const USAGE = `Usage: npm run calls -- <query> [options]
 
 Queries (prepared statements of the deployment's Athena workgroup):
   find --number N --from TIME --to TIME
-      Calls from or to the number N that started between the two times (find_call).
+      Calls from or to the number N that started from the first time up to, not
+      including, the second (find_call); the range may cross midnight.
       N in E.164 (+12065550100; spaces, dashes, dots and parentheses are dropped);
       TIME as 2026-12-06T13:50:00Z (UTC) or 2026-12-06T14:50:00+01:00.
   missed --day DAY | --from DAY --to DAY
-      Calls not recorded or not verified on those days, and why (calls_not_recorded).
+      Calls not recorded or not verified on those days, and why (unrecorded_calls).
   by-outcome --day DAY | --from DAY --to DAY
-      Calls per day by outcome and connector (calls_by_outcome).
+      Calls per day by connector and outcome (calls_per_day).
   DAY is YYYY-MM-DD in UTC; --to is the last day, included.
 
 Options:

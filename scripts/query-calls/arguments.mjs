@@ -6,11 +6,19 @@ import { parseArgs } from "node:util";
 /** A command line that cannot run; the script exits 2 with the message. */
 export class UsageError extends Error {}
 
-/** Each query: the prepared statement it runs and the options that give its values. */
+/**
+ * Each query: the prepared statement it runs, the statement's parameters in order (held equal to
+ * stacks/analytics/saved-queries.ts by test/docs/query-calls.test.ts, as a script cannot import
+ * TypeScript) and the options that give their values.
+ */
 export const QUERIES = {
-  find: { statement: "find_call", options: ["number", "from", "to"] },
-  missed: { statement: "calls_not_recorded", options: ["day", "from", "to"] },
-  "by-outcome": { statement: "calls_by_outcome", options: ["day", "from", "to"] },
+  find: {
+    statement: "find_call",
+    parameters: ["number", "first_day", "last_day", "from_time", "to_time"],
+    options: ["number", "from", "to"],
+  },
+  missed: { statement: "unrecorded_calls", parameters: ["first_day", "last_day"], options: ["day", "from", "to"] },
+  "by-outcome": { statement: "calls_per_day", parameters: ["first_day", "last_day"], options: ["day", "from", "to"] },
 };
 
 const NUMBER_FORM = 'E.164: "+", the country code and the number, e.g. +12065550100';
@@ -103,7 +111,13 @@ function dayRange(values) {
   return [first, last];
 }
 
-/** --number, --from, --to: the number in E.164 and the range's start and end in UTC. */
+/** The UTC day of an instant in the records' form. */
+const dayOf = (instant) => instant.slice(0, 10);
+
+/**
+ * --number, --from, --to: the number in E.164, the days the range covers (that of its start, and that of
+ * its last millisecond: an end at midnight adds no day) and the range's start and end in UTC.
+ */
 function callSearch(values, notes) {
   for (const option of ["number", "from", "to"]) {
     if (values[option] === undefined) throw new UsageError(`find needs --${option}: find --number N --from TIME --to TIME.`);
@@ -112,7 +126,7 @@ function callSearch(values, notes) {
   if (number !== values.number) notes.push(`Searching for ${number}: ${JSON.stringify(values.number)} in E.164.`);
   const [from, to] = [utcTime("from", values.from), utcTime("to", values.to)];
   if (from >= to) throw new UsageError(`--from ${values.from} is not before --to ${values.to}: the range would be empty.`);
-  return [number, from, to];
+  return [number, dayOf(from), dayOf(new Date(Date.parse(to) - 1).toISOString()), from, to];
 }
 
 /** How long to wait for the query, in milliseconds. */

@@ -3,7 +3,8 @@
  * statement, the tests run each in DuckDB, and the docs and recipe show how to execute them.
  *
  * One SQL text for both engines, so it keeps to what Trino (Athena engine 3) and DuckDB read alike:
- * - times are ISO 8601 strings compared as strings (same order in both), never parsed;
+ * - times are ISO 8601 strings compared as strings (same order in both), never parsed, so a time given
+ *   must be in the records' own form (INSTANT_FORM);
  * - `?` only in WHERE (Athena's rule for parameters), each used once, in the order of `parameters`;
  * - no UNNEST of arrays of rows (Trino expands the row's fields into columns, DuckDB keeps one struct
  *   column), no array or map subscripts (Trino fails on a missing index or key, DuckDB answers NULL),
@@ -37,6 +38,13 @@ const lastDay: QueryParameter = {
   example: "'2026-12-06'",
 };
 
+/**
+ * An instant as the records write theirs, so that comparing strings compares times: UTC, with the
+ * milliseconds and the Z, every field zero-padded (24 characters; JavaScript's toISOString()). Another
+ * form misorders: `2026-12-06T14:10:00Z` sorts after `2026-12-06T14:10:00.500Z`, and an offset is not UTC.
+ */
+const INSTANT_FORM = "UTC as the records write it, YYYY-MM-DDTHH:MM:SS.sssZ (all 24 characters, e.g. 2026-12-06T13:50:00.000Z)";
+
 /** Why a call has no verified recording, by its outcome; the README's record section says more. */
 export const UNRECORDED_REASONS: Record<Exclude<RecordOutcome, "recorded" | "single_leg">, string> = {
   short: "the recording holds less audio than the call lasted",
@@ -62,18 +70,28 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
   {
     name: "find_call",
     description:
-      "Calls from or to a number that started on a day (UTC) between two times of day: the recording's location, the outcome and the ids.",
+      "Calls from or to a number that started between two instants (UTC), over the days that hold them: the recording's location, the outcome and the ids.",
     parameters: [
       { name: "number", description: "caller's or callee's number, E.164 with its +", example: "'+12065550100'" },
-      { name: "day", description: "the day the call started (UTC), YYYY-MM-DD", example: "'2026-12-06'" },
-      { name: "from_time", description: "earliest start time of day (UTC), HH:MM or HH:MM:SS", example: "'14:00'" },
+      {
+        ...firstDay,
+        description: "the day (UTC) of from_time, YYYY-MM-DD: the first day whose records are read",
+        example: "'2026-12-06'",
+      },
+      {
+        ...lastDay,
+        description: "the day (UTC) of the last instant before to_time, YYYY-MM-DD: the last day whose records are read",
+        example: "'2026-12-06'",
+      },
+      { name: "from_time", description: `earliest start, included: ${INSTANT_FORM}`, example: "'2026-12-06T13:50:00.000Z'" },
       {
         name: "to_time",
-        description: "start time of day (UTC) before which the call started, HH:MM or HH:MM:SS",
-        example: "'14:10'",
+        description: `end, excluded (the call started before it): ${INSTANT_FORM}`,
+        example: "'2026-12-06T14:20:00.000Z'",
       },
     ],
-    // The day is its own parameter, compared with the partition column, so Athena reads that day only.
+    // The days are compared with the partition column, so Athena reads their folders only; the instants
+    // may lie on different days, so a window may cross midnight.
     sql: (table) => `SELECT
   starttime AS start_time,
   endtime AS end_time,
@@ -88,9 +106,9 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
   voiceconnectorid AS voice_connector_id
 FROM ${table}
 WHERE ? IN (fromnumber, tonumber)
-  AND start_day = ?
-  AND substr(starttime, 12) >= ?
-  AND substr(starttime, 12) < ?
+  AND start_day BETWEEN ? AND ?
+  AND starttime >= ?
+  AND starttime < ?
 ORDER BY starttime NULLS LAST, callid`,
   },
   {

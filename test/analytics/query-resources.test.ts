@@ -94,6 +94,20 @@ describe("the query workgroup", () => {
   });
 });
 
+describe("find_call's parameters", () => {
+  const find = SAVED_QUERIES.find((q) => q.name === "find_call");
+
+  it("are the number, the days to read and the window, whose times are examples of the form they describe", () => {
+    expect(find?.parameters.map((p) => p.name)).toEqual(["number", "first_day", "last_day", "from_time", "to_time"]);
+    for (const time of find?.parameters.slice(3) ?? []) {
+      const value = time.example.slice(1, -1);
+      // The records' own form, which string comparison needs: what toISOString() writes.
+      expect(new Date(value).toISOString()).toBe(value);
+      expect(time.description).toContain("YYYY-MM-DDTHH:MM:SS.sssZ");
+    }
+  });
+});
+
 describe("the outputs", () => {
   it.each([
     ["athena_workgroup", "${aws_athena_workgroup.calls.name}"],

@@ -147,8 +147,12 @@ describe("the records in DuckDB", () => {
 });
 
 describe("find_call", () => {
+  /** The number, the days of the window and the window: as `npm run calls -- find` sends them. */
+  const find = (firstDay: string, lastDay: string, from: string, to: string) =>
+    db.run(query("find_call"), [NUMBER, firstDay, lastDay, from, to]);
+
   it("finds the calls from or to the number that started in the window, not a neighbour of another number or time", async () => {
-    const rows = await db.run(query("find_call"), [NUMBER, "2023-04-05", "22:10", "22:20"]);
+    const rows = await find("2023-04-05", "2023-04-05", "2023-04-05T22:10:00.000Z", "2023-04-05T22:20:00.000Z");
     expect(rows.map((row) => [row.call_id, row.from_number, row.to_number])).toEqual([
       [wanted.callId, NUMBER, OFFICE],
       [calledBack.callId, OTHER, NUMBER],
@@ -156,7 +160,7 @@ describe("find_call", () => {
   });
 
   it("names the recording, its outcome, its check and the call's ids", async () => {
-    const [row] = await db.run(query("find_call"), [NUMBER, "2023-04-05", "22:14", "22:15"]);
+    const [row] = await find("2023-04-05", "2023-04-05", "2023-04-05T22:14:00.000Z", "2023-04-05T22:15:00.000Z");
     expect(row).toEqual({
       start_time: "2023-04-05T22:14:02.238Z",
       end_time: new Date(wanted.caller.endMs).toISOString(),
@@ -172,13 +176,29 @@ describe("find_call", () => {
     });
   });
 
-  it("reads the day by its partition: the same time a day later finds the other connector's call", async () => {
-    const rows = await db.run(query("find_call"), [NUMBER, "2023-04-06", "01:00", "02:00"]);
-    expect(rows.map((row) => [row.call_id, row.voice_connector_id])).toEqual([[nextDay.callId, SECOND]]);
+  it("finds a call across midnight: the window and its days run into the next day", async () => {
+    const rows = await find("2023-04-05", "2023-04-06", "2023-04-05T23:30:00.000Z", "2023-04-06T01:30:00.000Z");
+    expect(rows.map((row) => [row.call_id, row.start_time, row.voice_connector_id])).toEqual([
+      [nextDay.callId, "2023-04-06T01:14:02.238Z", SECOND],
+    ]);
   });
 
-  it("takes the window's end as exclusive", async () => {
-    expect(await db.run(query("find_call"), [NUMBER, "2023-04-05", "22:00", "22:14:02"])).toEqual([]);
+  it("does not find the neighbour across midnight: the last call of the day before starts before the window", async () => {
+    const before = await find("2023-04-05", "2023-04-06", "2023-04-05T23:30:00.000Z", "2023-04-06T01:30:00.000Z");
+    const wider = await find("2023-04-05", "2023-04-06", "2023-04-05T23:00:00.000Z", "2023-04-06T01:30:00.000Z");
+    expect(before.map((row) => row.call_id)).not.toContain(singleLeg.callId);
+    expect(wider.map((row) => row.call_id)).toEqual([singleLeg.callId, nextDay.callId]);
+  });
+
+  it("reads only the days it is given: the same window over its first day alone misses the next day's call", async () => {
+    expect(await find("2023-04-05", "2023-04-05", "2023-04-05T23:30:00.000Z", "2023-04-06T01:30:00.000Z")).toEqual([]);
+  });
+
+  it("takes the window's end as exclusive, to the millisecond", async () => {
+    const [from, start] = ["2023-04-05T22:00:00.000Z", "2023-04-05T22:14:02.238Z"];
+    expect(await find("2023-04-05", "2023-04-05", from, start)).toEqual([]);
+    const [row] = await find("2023-04-05", "2023-04-05", from, "2023-04-05T22:14:02.239Z");
+    expect(row.call_id).toBe(wanted.callId);
   });
 });
 

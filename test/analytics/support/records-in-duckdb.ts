@@ -11,9 +11,17 @@ export interface RecordsDatabase {
   readonly table: string;
   /** Runs a saved query's SQL as it is, its parameters bound in order as strings (as `EXECUTE ... USING '...'`). */
   run(query: SavedQuery, parameters: readonly string[]): Promise<Record<string, unknown>[]>;
+  /** The same, as a result set: each column's name and DuckDB type (e.g. `VARCHAR`, `STRUCT(...)[]`), then the rows. */
+  resultSet(query: SavedQuery, parameters: readonly string[]): Promise<DuckDbResultSet>;
   /** The view's columns and their DuckDB types. */
   describe(): Promise<{ name: string; type: string }[]>;
   close(): void;
+}
+
+export interface DuckDbResultSet {
+  columns: { name: string; type: string }[];
+  /** Values as DuckDB gives them in JSON: lists as arrays, structs as objects, BIGINT as text. */
+  rows: unknown[][];
 }
 
 /**
@@ -42,14 +50,25 @@ export async function recordsInDuckDb(
     `CREATE VIEW ${table} AS SELECT * FROM read_json('${root}/${prefix}/${day}=*/*.json', ` +
       `format = 'newline_delimited', hive_partitioning = true, hive_types = {'${day}': 'VARCHAR'}, columns = ${duckdbJsonColumns()})`,
   );
+  const execute = async (query: SavedQuery, parameters: readonly string[]) => {
+    const statement = await connection.prepare(query.sql(table));
+    parameters.forEach((value, index) => {
+      statement.bindVarchar(index + 1, value);
+    });
+    return statement.runAndReadAll();
+  };
   return {
     table,
     async run(query, parameters) {
-      const statement = await connection.prepare(query.sql(table));
-      parameters.forEach((value, index) => {
-        statement.bindVarchar(index + 1, value);
-      });
-      return (await statement.runAndReadAll()).getRowObjectsJson() as Record<string, unknown>[];
+      return (await execute(query, parameters)).getRowObjectsJson() as Record<string, unknown>[];
+    },
+    async resultSet(query, parameters) {
+      const reader = await execute(query, parameters);
+      const types = reader.columnTypes();
+      return {
+        columns: reader.columnNames().map((name, index) => ({ name, type: types[index].toString() })),
+        rows: reader.getRowsJson(),
+      };
     },
     async describe() {
       const rows = (await connection.runAndReadAll(`DESCRIBE ${table}`)).getRowObjectsJson();
