@@ -3,7 +3,6 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { dependable, TerraformLocal, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { ConnectorVariables } from "./connector/connector-variables";
 import { GivenConnectors } from "./connector/given-connectors";
 import { PhoneNumber } from "./connector/phone-number";
 import { SipTrunk } from "./connector/sip-trunk";
@@ -36,12 +35,15 @@ export class CallRecorderStack extends TerraformStack {
     super(scope, id);
     this.addOverride("terraform.required_version", ">= 1.9");
     const vars = new Variables(this, "variables");
-    const connectorVars = new ConnectorVariables(this, "connector-variables", { vars });
 
     new AwsProvider(this, "aws", {
-      region: vars.region.stringValue,
+      region: vars.deployment.region.stringValue,
       defaultTags: [
-        { tags: hclMap(`merge({ Application = "chime-call-recorder", ManagedBy = "terraform" }, ${varRef(vars.tags)})`) },
+        {
+          tags: hclMap(
+            `merge({ Application = "chime-call-recorder", ManagedBy = "terraform" }, ${varRef(vars.deployment.tags)})`,
+          ),
+        },
       ],
     });
     // Runs the phone number script (local-exec); no settings.
@@ -49,8 +51,8 @@ export class CallRecorderStack extends TerraformStack {
     const account = new DataAwsCallerIdentity(this, "account");
     account.overrideLogicalId("current");
     const accountId = account.accountId;
-    const region = vars.region.stringValue;
-    const namePrefix = vars.namePrefix.stringValue;
+    const region = vars.deployment.region.stringValue;
+    const namePrefix = vars.deployment.namePrefix.stringValue;
 
     const local = (name: string, expression: string): string => {
       const l = new TerraformLocal(this, name, hcl(expression));
@@ -58,36 +60,42 @@ export class CallRecorderStack extends TerraformStack {
       return l.asString;
     };
     // "/a//b/" and "a/b" are the same prefix; "" means the bucket root.
-    const recordingPrefix = local("recording_prefix", `join("/", compact(split("/", ${varRef(vars.recordingBucketPrefix)})))`);
+    const recordingPrefix = local(
+      "recording_prefix",
+      `join("/", compact(split("/", ${varRef(vars.layout.recordingBucketPrefix)})))`,
+    );
     // Records go under metadata_prefix, or beside the recordings when it is "".
-    const metadataPrefix = local("record_prefix", `join("/", compact(split("/", ${varRef(vars.metadataPrefix)})))`);
+    const metadataPrefix = local("record_prefix", `join("/", compact(split("/", ${varRef(vars.layout.metadataPrefix)})))`);
     const recordKeyPrefix = local(
       "record_key_prefix",
       `local.record_prefix == "" ? local.recording_key_prefix : "\${local.record_prefix}/"`,
     );
     // Never "": the variable's rule requires a prefix.
-    const recordIndexPrefix = local("records_by_day_prefix", `join("/", compact(split("/", ${varRef(vars.recordIndexPrefix)})))`);
+    const recordIndexPrefix = local(
+      "records_by_day_prefix",
+      `join("/", compact(split("/", ${varRef(vars.layout.recordIndexPrefix)})))`,
+    );
     const recordingKeyPrefix = local("recording_key_prefix", `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`);
 
     const key = new EncryptionKey(this, "encryption-key", {
-      kmsKeyArn: vars.kmsKeyArn,
+      kmsKeyArn: vars.storage.kmsKeyArn,
       accountId,
       region,
       namePrefix,
-      removalPolicy: vars.removalPolicy,
-      outputBucket: vars.outputBucket,
+      removalPolicy: vars.storage.removalPolicy,
+      outputBucket: vars.storage.outputBucket,
     });
 
     const bucket = new RecordingBucket(this, "recording-bucket", {
       kmsKeyArn: key.keyArn,
-      lockMode: vars.recordingLockMode,
-      lockDays: vars.recordingLockDays,
-      outputBucket: vars.outputBucket,
+      lockMode: vars.storage.recordingLockMode,
+      lockDays: vars.storage.recordingLockDays,
+      outputBucket: vars.storage.outputBucket,
       recordingKeyPrefix,
       recordKeyPrefix,
       recordIndexKeyPrefix: `${recordIndexPrefix}/`,
-      removalPolicy: vars.removalPolicy,
-      retentionDays: vars.recordingRetentionDays,
+      removalPolicy: vars.storage.removalPolicy,
+      retentionDays: vars.storage.recordingRetentionDays,
       createdBucketName: `${namePrefix}-recordings-${accountId}-${region}`,
     });
 
@@ -95,20 +103,23 @@ export class CallRecorderStack extends TerraformStack {
     const doNotRecordName = `/${namePrefix}/recorder/do-not-record-numbers`;
     const doNotRecord = new DoNotRecordList(this, "do-not-record-list", {
       name: doNotRecordName,
-      numbers: vars.doNotRecordNumbers,
+      numbers: vars.recorder.doNotRecordNumbers,
       kmsKeyArn: key.keyArn,
     });
 
     // A connector is created unless the operator's own are recorded (voice_connector_ids).
-    const givenIds = varRef(connectorVars.voiceConnectorIds);
+    const givenIds = varRef(vars.connectors.voiceConnectorIds);
     const voiceConnector = new VoiceConnector(this, "voice-connector", {
       count: hclNumber(`length(${givenIds}) > 0 ? 0 : 1`),
       name: namePrefix,
       awsRegion: region,
-      requireEncryption: vars.requireEncryption.booleanValue,
-      dataRetentionHours: vars.dataRetentionHours.numberValue,
+      requireEncryption: vars.trunk.requireEncryption.booleanValue,
+      dataRetentionHours: vars.recorder.dataRetentionHours.numberValue,
     });
-    new GivenConnectors(this, "given-connectors", { connectorVars, dataRetentionHours: vars.dataRetentionHours });
+    new GivenConnectors(this, "given-connectors", {
+      connectorVars: vars.connectors,
+      dataRetentionHours: vars.recorder.dataRetentionHours,
+    });
     const createdConnectorId = hcl(countedAttribute(voiceConnector.connector, "id"));
     const createdConnectorHost = hcl(countedAttribute(voiceConnector.connector, "outbound_host_name"));
     // Every recorded connector: the given ones (known at plan time), or the created one, so rules and
@@ -117,23 +128,23 @@ export class CallRecorderStack extends TerraformStack {
     const recordedIds = "local.recorded_connector_ids";
 
     const phoneNumber = new PhoneNumber(this, "phone-number", {
-      buildAsterisk: vars.buildAsterisk,
-      region: vars.region,
-      areaCode: vars.phoneNumberAreaCode,
-      state: vars.phoneNumberState,
+      buildAsterisk: vars.pbx.buildAsterisk,
+      region: vars.deployment.region,
+      areaCode: vars.pbx.phoneNumberAreaCode,
+      state: vars.pbx.phoneNumberState,
       voiceConnectorId: createdConnectorId,
       parameterName: `/${namePrefix}/pbx/phone-number`,
     });
     const pbx = new AsteriskPbx(this, "asterisk-pbx", {
-      buildAsterisk: vars.buildAsterisk,
-      instanceType: vars.asteriskInstanceType,
-      logLevel: vars.logLevel,
+      buildAsterisk: vars.pbx.buildAsterisk,
+      instanceType: vars.pbx.asteriskInstanceType,
+      logLevel: vars.deployment.logLevel,
       namePrefix,
       network: new PbxNetwork(this, "pbx-network", {
-        buildAsterisk: vars.buildAsterisk,
-        region: vars.region,
-        instanceType: vars.asteriskInstanceType,
-        softphoneCidrs: vars.softphoneCidrs,
+        buildAsterisk: vars.pbx.buildAsterisk,
+        region: vars.deployment.region,
+        instanceType: vars.pbx.asteriskInstanceType,
+        softphoneCidrs: vars.pbx.softphoneCidrs,
         namePrefix,
       }),
       voiceConnectorHost: createdConnectorHost,
@@ -141,10 +152,10 @@ export class CallRecorderStack extends TerraformStack {
     });
     const trunk = new SipTrunk(this, "sip-trunk", {
       voiceConnector: voiceConnector.connector,
-      requireEncryption: vars.requireEncryption,
-      buildAsterisk: vars.buildAsterisk,
-      siprecCidrs: vars.siprecCidrs,
-      callingRegions: vars.callingRegions,
+      requireEncryption: vars.trunk.requireEncryption,
+      buildAsterisk: vars.pbx.buildAsterisk,
+      siprecCidrs: vars.trunk.siprecCidrs,
+      callingRegions: vars.trunk.callingRegions,
       pbxPublicIp: pbx.publicIp,
     });
 
@@ -171,20 +182,20 @@ export class CallRecorderStack extends TerraformStack {
       region,
       queue: recorderQueue.queue,
       deadLetterQueue: recorderQueue.deadLetterQueue,
-      dataRetentionHours: vars.dataRetentionHours.numberValue,
+      dataRetentionHours: vars.recorder.dataRetentionHours.numberValue,
       callTable: calls.table,
       recordingBucket: bucket.bucketName,
       recordingPrefix,
       pipelineConfigurationArn: pipeline.configuration.arn,
       voiceConnectorIds: recordedIds,
-      logLevel: vars.logLevel.stringValue,
-      logRetentionDays: vars.logRetentionDays.numberValue,
-      callTtlDays: vars.callTtlDays.numberValue,
-      maxConcurrency: vars.recorderMaxConcurrency.numberValue,
+      logLevel: vars.deployment.logLevel.stringValue,
+      logRetentionDays: vars.recorder.logRetentionDays.numberValue,
+      callTtlDays: vars.recorder.callTtlDays.numberValue,
+      maxConcurrency: vars.recorder.recorderMaxConcurrency.numberValue,
       kmsKeyArn: key.keyArn,
-      recordingFormat: vars.recordingFormat.stringValue,
+      recordingFormat: vars.recorder.recordingFormat.stringValue,
       doNotRecordParameter: { name: doNotRecord.parameter.name, arn: doNotRecord.parameter.arn },
-      recordingFileName: vars.recordingFileName.stringValue,
+      recordingFileName: vars.layout.recordingFileName.stringValue,
       metadataPrefix,
       recordIndexPrefix,
       recordingObjectsArn: bucket.recordingObjectsArn,
@@ -205,7 +216,7 @@ export class CallRecorderStack extends TerraformStack {
     const alarms = new RecorderAlarms(this, "recorder-alarms", {
       namePrefix,
       deadLetterQueue: recorderQueue.deadLetterQueue,
-      alarmEmail: vars.alarmEmail,
+      alarmEmail: vars.alarms.alarmEmail,
       kmsKeyArn: key.keyArn,
     });
     new RecordingAlarms(this, "recording-alarms", {
@@ -257,7 +268,9 @@ export class CallRecorderStack extends TerraformStack {
     output(
       "pbx_session_command",
       "Opens a shell on the test PBX through Session Manager; the softphone's account is in /root/softphone.txt there. null when build_asterisk = false.",
-      hcl(`${varRef(vars.buildAsterisk)} ? "aws ssm start-session --target ${hcl(pbx.instanceId)} --region ${region}" : null`),
+      hcl(
+        `${varRef(vars.pbx.buildAsterisk)} ? "aws ssm start-session --target ${hcl(pbx.instanceId)} --region ${region}" : null`,
+      ),
     );
     output(
       "siprec_destination",
