@@ -86,8 +86,8 @@ export class CallRecorderStack extends TerraformStack {
       pbxPublicIp: pbx.publicIp,
     });
 
-    // "Default": cdktf leaves this id out of generated names, so the recorder's bundle keeps its asset folder
-    // (assets/recorder-function_bundle_...) and the function's filename did not change when the group was made.
+    // Id "Default": cdktf leaves it out of generated names, so the bundle's asset folder, which the function's
+    // filename names, is assets/recorder-function_bundle_<hash> as for a construct at the root: no plan change.
     const recorder = new CallRecorder(this, "Default", {
       vars: vars.recorder,
       logLevel: deployment.logLevel,
