@@ -41,6 +41,13 @@ export const countedAttribute = (resource: TerraformResource, attribute: string)
 export const countedDataAttribute = (dataSource: TerraformDataSource, attribute: string): string =>
   `one(data.${dataSource.terraformResourceType}.${dataSource.friendlyUniqueId}[*].${attribute})`;
 
+/** A local named `name` in the JSON (`local.<name>`), whichever construct declares it; its value as a token. */
+export function namedLocal(scope: Construct, name: string, expression: string): string {
+  const local = new TerraformLocal(scope, name, hcl(expression));
+  local.overrideLogicalId(name);
+  return local.asString;
+}
+
 /**
  * A policy's Resource list of each voice connector's call streams (`stream/ChimeVoiceConnector-<id>-*`),
  * `ids` being an HCL list expression. A local `name` joins the ARNs with `","`, so that the one-element

@@ -1,11 +1,14 @@
 import type { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { varRef } from "../hcl";
-import { hclList, type Rule, rootVariable, type Variables } from "../variables";
+import { hclList, type Rule, rootVariable } from "../root-variable";
 
+/** The stack's other variables, which the rules cross-check. */
 export interface ConnectorVariablesProps {
-  /** The stack's other variables, which the rules cross-check. */
-  readonly vars: Variables;
+  readonly buildAsterisk: TerraformVariable;
+  readonly siprecCidrs: TerraformVariable;
+  readonly softphoneCidrs: TerraformVariable;
+  readonly dataRetentionHours: TerraformVariable;
 }
 
 /**
@@ -42,7 +45,6 @@ export class ConnectorVariables extends Construct {
 
   constructor(scope: Construct, id: string, props: ConnectorVariablesProps) {
     super(scope, id);
-    const { vars } = props;
     const ids = "var.voice_connector_ids";
     const given = `length(${ids}) > 0`;
 
@@ -64,17 +66,17 @@ export class ConnectorVariables extends Construct {
         errorMessage: `voice_connector_ids: \${length(${ids})} connectors given; at most ${MAX_VOICE_CONNECTORS}, since each adds its streams to the recorder's IAM policies, which AWS limits to 10,240 characters per role.`,
       },
       {
-        condition: `!(${given} && ${varRef(vars.buildAsterisk)})`,
+        condition: `!(${given} && ${varRef(props.buildAsterisk)})`,
         errorMessage:
           "voice_connector_ids: the test PBX needs a connector this stack creates; set build_asterisk = false (its default is true) to record existing connectors.",
       },
       {
-        condition: `!(${given} && length(${varRef(vars.siprecCidrs)}) > 0)`,
-        errorMessage: `voice_connector_ids: a SIPREC trunk (siprec_cidrs \${jsonencode(${varRef(vars.siprecCidrs)})}) is configured on a connector this stack creates, and with voice_connector_ids it creates none; set siprec_cidrs = [] and allow your SBCs in each given connector's own termination settings.`,
+        condition: `!(${given} && length(${varRef(props.siprecCidrs)}) > 0)`,
+        errorMessage: `voice_connector_ids: a SIPREC trunk (siprec_cidrs \${jsonencode(${varRef(props.siprecCidrs)})}) is configured on a connector this stack creates, and with voice_connector_ids it creates none; set siprec_cidrs = [] and allow your SBCs in each given connector's own termination settings.`,
       },
       {
-        condition: `!(${given} && length(${varRef(vars.softphoneCidrs)}) > 0)`,
-        errorMessage: `voice_connector_ids: a softphone (softphone_cidrs \${jsonencode(${varRef(vars.softphoneCidrs)})}) registers with the test PBX, which needs a connector this stack creates; set softphone_cidrs = [] to record existing connectors.`,
+        condition: `!(${given} && length(${varRef(props.softphoneCidrs)}) > 0)`,
+        errorMessage: `voice_connector_ids: a softphone (softphone_cidrs \${jsonencode(${varRef(props.softphoneCidrs)})}) registers with the test PBX, which needs a connector this stack creates; set softphone_cidrs = [] to record existing connectors.`,
       },
     ];
     this.voiceConnectorIds = rootVariable(this, "voice_connector_ids", {
@@ -92,11 +94,11 @@ export class ConnectorVariables extends Construct {
     const withBadTargets = `[for k, s in ${streaming} : format("%s in %s", jsonencode(${badTargets}), k) if length(${badTargets}) > 0]`;
     const arnIsValid = `s.media_insights_configuration_arn == "" || can(regex("${MEDIA_INSIGHTS_CONFIGURATION_ARN}", s.media_insights_configuration_arn))`;
     const withBadArns = `[for k, s in ${streaming} : format("%q in %s", s.media_insights_configuration_arn, k) if !(${arnIsValid})]`;
-    // data_retention_hours' own range: a whole number of hours from 8 to 87600 (see Variables).
+    // data_retention_hours' own range: a whole number of hours from 8 to 87600 (see RecorderVariables).
     const hours = "s.data_retention_hours";
     const inRange = `${hours} == floor(${hours}) && ${hours} >= 8 && ${hours} <= 87600`;
     const outOfRange = `[for k, s in ${streaming} : format("%v hours in %s", ${hours}, k) if !(${hours} == 0 || (${inRange}))]`;
-    const shorter = `[for k, s in ${streaming} : format("%v hours in %s", ${hours}, k) if ${hours} != 0 && (${inRange}) && ${hours} < ${varRef(vars.dataRetentionHours)}]`;
+    const shorter = `[for k, s in ${streaming} : format("%v hours in %s", ${hours}, k) if ${hours} != 0 && (${inRange}) && ${hours} < ${varRef(props.dataRetentionHours)}]`;
     this.voiceConnectorStreaming = rootVariable(this, "voice_connector_streaming", {
       type: 'map(object({ notification_targets = optional(list(string), []), media_insights_configuration_arn = optional(string, ""), media_insights_configuration_disabled = optional(bool, false), data_retention_hours = optional(number, 0) }))',
       default: {},
@@ -125,7 +127,7 @@ export class ConnectorVariables extends Construct {
         },
         {
           condition: `length(${shorter}) == 0`,
-          errorMessage: `voice_connector_streaming: \${join(", ", ${shorter})} are shorter than data_retention_hours = \${${varRef(vars.dataRetentionHours)}}, which the recorder needs to make and retry its recordings; set each data_retention_hours to at least the variable data_retention_hours, or 0 to use it.`,
+          errorMessage: `voice_connector_streaming: \${join(", ", ${shorter})} are shorter than data_retention_hours = \${${varRef(props.dataRetentionHours)}}, which the recorder needs to make and retry its recordings; set each data_retention_hours to at least the variable data_retention_hours, or 0 to use it.`,
         },
       ],
     });

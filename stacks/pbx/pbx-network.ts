@@ -191,24 +191,35 @@ export class PbxNetwork extends Construct {
     });
     association.overrideLogicalId("pbx_public");
 
+    const firewall = this.firewall(props, vpcId, `local.${rulesByRegion.friendlyUniqueId}`);
+    this.securityGroupId = firewall.securityGroupId;
+    this.internetAccess = [internetRoute, association, firewall.egress];
+  }
+
+  /**
+   * The PBX's security group: SIP and RTP from the Region's voice connector ranges (`rulesByRegion`, HCL) and
+   * from softphone_cidrs; outbound open.
+   */
+  private firewall(props: PbxNetworkProps, vpcId: string, rulesByRegion: string) {
+    const enabled = varRef(props.buildAsterisk);
+    const count = hclNumber(`${enabled} ? 1 : 0`);
+    const name = { Name: `${props.namePrefix}-pbx` };
     const securityGroup = new SecurityGroup(this, "security-group", {
       count,
       name: `${props.namePrefix}-pbx`,
       description: "Asterisk test PBX: SIP and RTP from the Chime SDK voice connector only",
       vpcId,
-      tags: name(""),
+      tags: name,
     });
     securityGroup.overrideLogicalId("pbx");
-    this.securityGroupId = hcl(countedAttribute(securityGroup, "id"));
+    const securityGroupId = hcl(countedAttribute(securityGroup, "id"));
 
     const ingress = TerraformIterator.fromMap(
-      hclMap(
-        `{ for rule in lookup(local.${rulesByRegion.friendlyUniqueId}, ${deploymentRegion}, []) : rule.key => rule if ${enabled} }`,
-      ),
+      hclMap(`{ for rule in lookup(${rulesByRegion}, ${varRef(props.region)}, []) : rule.key => rule if ${enabled} }`),
     );
     new VpcSecurityGroupIngressRule(this, "from-voice-connector", {
       forEach: ingress,
-      securityGroupId: this.securityGroupId,
+      securityGroupId,
       description: ingress.getString("description"),
       ipProtocol: ingress.getString("protocol"),
       fromPort: ingress.getNumber("from_port"),
@@ -226,7 +237,7 @@ export class PbxNetwork extends Construct {
     );
     new VpcSecurityGroupIngressRule(this, "from-softphone", {
       forEach: softphone,
-      securityGroupId: this.securityGroupId,
+      securityGroupId,
       description: "SIP and RTP from a softphone (softphone_cidrs)",
       ipProtocol: "udp",
       fromPort: softphone.getNumber("from_port"),
@@ -237,12 +248,12 @@ export class PbxNetwork extends Construct {
     // Outbound stays open: apt mirrors, Session Manager and the voice connector.
     const egress = new VpcSecurityGroupEgressRule(this, "egress", {
       count,
-      securityGroupId: this.securityGroupId,
+      securityGroupId,
       description: "Package mirrors, Session Manager and the voice connector",
       ipProtocol: "-1",
       cidrIpv4: "0.0.0.0/0",
     });
     egress.overrideLogicalId("pbx_outbound");
-    this.internetAccess = [internetRoute, association, egress];
+    return { securityGroupId, egress };
   }
 }

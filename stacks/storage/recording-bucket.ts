@@ -104,7 +104,50 @@ export class RecordingBucket extends Construct {
     });
     encryption.overrideLogicalId("recordings");
 
-    const lockCount = hclNumber(`${createBucket} && ${locked} ? 1 : 0`);
+    const { versioning, lock } = this.lockRecordings(props, createdId, hclNumber(`${createBucket} && ${locked} ? 1 : 0`));
+
+    const createdArn = hcl(countedAttribute(bucket, "arn"));
+    const tlsOnly = new S3BucketPolicy(this, "policy", {
+      count,
+      bucket: createdId,
+      policy: policyDocument([
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [createdArn, `${createdArn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+      // S3 refuses a policy while the public access block is still being applied.
+      dependsOn: [publicAccess],
+    });
+    tlsOnly.overrideLogicalId("recordings");
+
+    const lifecycle = this.expireRecordings(props, createdId, createBucket);
+
+    // RETAIN and SNAPSHOT: Terraform would delete the protections (separate resources) before it
+    // stops at a bucket that holds recordings, and would delete an empty bucket. prevent_destroy
+    // cannot depend on a variable, so this guard, present only under those policies, carries it:
+    // any plan that destroys it fails before anything is deleted. It depends on the bucket and
+    // every protection, so a destroy or -target of any of them includes it, and it is replaced
+    // (hence refused) when the bucket would be replaced.
+    const guard = new DataResource(this, "retain", {
+      count: hclNumber(`${createBucket} && ${varRef(props.removalPolicy)} != "DESTROY" ? 1 : 0`),
+      input: { bucket: createdId },
+      triggersReplace: { bucket: createdId },
+      dependsOn: [bucket, publicAccess, ownership, encryption, tlsOnly, lifecycle, versioning, lock],
+      lifecycle: { preventDestroy: true },
+    });
+    guard.overrideLogicalId("retain_recordings");
+  }
+
+  /**
+   * S3 Object Lock default retention of the created bucket (`lockCount` 1 with recording_lock_mode), on the
+   * versioning it needs.
+   */
+  private lockRecordings(props: RecordingBucketProps, createdId: string, lockCount: number) {
     const versioning = new S3BucketVersioningA(this, "versioning", {
       count: lockCount,
       bucket: createdId,
@@ -136,26 +179,11 @@ export class RecordingBucket extends Construct {
       lifecycle: { preventDestroy: true },
     });
     lockGuard.overrideLogicalId("retain_object_lock");
+    return { versioning, lock };
+  }
 
-    const createdArn = hcl(countedAttribute(bucket, "arn"));
-    const tlsOnly = new S3BucketPolicy(this, "policy", {
-      count,
-      bucket: createdId,
-      policy: policyDocument([
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [createdArn, `${createdArn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]),
-      // S3 refuses a policy while the public access block is still being applied.
-      dependsOn: [publicAccess],
-    });
-    tlsOnly.overrideLogicalId("recordings");
-
+  /** Expiry of the recordings and of their records after recording_retention_days, in the created bucket. */
+  private expireRecordings(props: RecordingBucketProps, createdId: string, createBucket: string): S3BucketLifecycleConfiguration {
     const retentionDays = varRef(props.retentionDays);
     // Records under metadata_prefix and by day expire as the recordings do, each by a rule of its own unless the
     // recordings' rule already covers them (records beside the recordings, or recordings at the bucket's root).
@@ -187,20 +215,6 @@ export class RecordingBucket extends Construct {
       }),
     });
     lifecycle.overrideLogicalId("recordings");
-
-    // RETAIN and SNAPSHOT: Terraform would delete the protections (separate resources) before it
-    // stops at a bucket that holds recordings, and would delete an empty bucket. prevent_destroy
-    // cannot depend on a variable, so this guard, present only under those policies, carries it:
-    // any plan that destroys it fails before anything is deleted. It depends on the bucket and
-    // every protection, so a destroy or -target of any of them includes it, and it is replaced
-    // (hence refused) when the bucket would be replaced.
-    const guard = new DataResource(this, "retain", {
-      count: hclNumber(`${createBucket} && ${varRef(props.removalPolicy)} != "DESTROY" ? 1 : 0`),
-      input: { bucket: createdId },
-      triggersReplace: { bucket: createdId },
-      dependsOn: [bucket, publicAccess, ownership, encryption, tlsOnly, lifecycle, versioning, lock],
-      lifecycle: { preventDestroy: true },
-    });
-    guard.overrideLogicalId("retain_recordings");
+    return lifecycle;
   }
 }

@@ -1,6 +1,6 @@
 import { CANONICAL_ACCOUNT } from "../../stacks/pbx/asterisk-pbx";
 import { pbxIngressRules, VOICE_CONNECTOR_RANGES } from "../../stacks/pbx/pbx-network";
-import { PBX_REGIONS } from "../../stacks/variables";
+import { PBX_REGIONS } from "../../stacks/pbx/pbx-variables";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();
