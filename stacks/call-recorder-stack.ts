@@ -22,12 +22,18 @@ import { RecorderFunction } from "./recorder/recorder-function";
 import { RecorderQueue } from "./recorder/recorder-queue";
 import { CallTable } from "./storage/call-table";
 import { EncryptionKey } from "./storage/encryption-key";
+import { ReconcilerFunction } from "./reconciliation/reconciler-function";
+import { ReconciliationAlarms } from "./reconciliation/reconciliation-alarms";
+import { ReconciliationSchedule } from "./reconciliation/reconciliation-schedule";
+import { ReconciliationVariables } from "./reconciliation/reconciliation-variables";
 import { RecordingBucket } from "./storage/recording-bucket";
-import { Variables } from "./variables";
+import { rootVariable, Variables } from "./variables";
 
 export interface CallRecorderStackProps {
   /** Folder holding the built recorder bundle (`dist/recorder`). */
   readonly recorderBundleDir: string;
+  /** Folder holding the built reconciler bundle (`dist/reconciler`). */
+  readonly reconcilerBundleDir: string;
 }
 
 /** The whole recorder in one Terraform configuration; every per-environment choice is a variable. */
@@ -37,6 +43,7 @@ export class CallRecorderStack extends TerraformStack {
     this.addOverride("terraform.required_version", ">= 1.9");
     const vars = new Variables(this, "variables");
     const connectorVars = new ConnectorVariables(this, "connector-variables", { vars });
+    const reconciliationVars = new ReconciliationVariables(this, "reconciliation-variables");
 
     new AwsProvider(this, "aws", {
       region: vars.region.stringValue,
@@ -66,6 +73,20 @@ export class CallRecorderStack extends TerraformStack {
       `local.record_prefix == "" ? local.recording_key_prefix : "\${local.record_prefix}/"`,
     );
     const recordingKeyPrefix = local("recording_key_prefix", `local.recording_prefix == "" ? "" : "\${local.recording_prefix}/"`);
+
+    // Stand-ins for the records by day's own variable and local, which supersede these two.
+    rootVariable(this, "record_index_prefix", {
+      type: "string",
+      default: "call-records-by-day",
+      description: "Key prefix of the records by day in the records' bucket.",
+      rules: [
+        {
+          condition: `length(compact(split("/", var.record_index_prefix))) > 0 && can(regex("^[A-Za-z0-9._:/-]+$", var.record_index_prefix))`,
+          errorMessage: 'record_index_prefix: "${var.record_index_prefix}" is not a key prefix; use letters, digits and . _ : / -, at least one segment.',
+        },
+      ],
+    });
+    const recordsByDayPrefix = local("records_by_day_prefix", `join("/", compact(split("/", var.record_index_prefix)))`);
 
     const key = new EncryptionKey(this, "encryption-key", {
       kmsKeyArn: vars.kmsKeyArn,
@@ -188,14 +209,33 @@ export class CallRecorderStack extends TerraformStack {
       recordingKeyPrefix,
       recordObjectsArn: `${bucket.bucketArn}/${recordKeyPrefix}*.json`,
     });
+    const reconciler = new ReconcilerFunction(this, "reconciler-function", {
+      functionName: `${namePrefix}-reconciler`,
+      bundleDir: props.reconcilerBundleDir,
+      callDetailRecordsBucket: reconciliationVars.callDetailRecordsBucket,
+      detailRecords: reconciliationVars.detailRecords,
+      recordsBucket: bucket.bucketName,
+      recordsBucketArn: bucket.bucketArn,
+      recordsByDayPrefix,
+      voiceConnectorIds: recordedIds,
+      callTableName: calls.table.name,
+      callTableArn: calls.table.arn,
+      kmsKeyArn: key.keyArn,
+      region,
+      accountId,
+      logLevel: vars.logLevel.stringValue,
+      logRetentionDays: vars.logRetentionDays.numberValue,
+    });
     const keyPolicy = key.addPolicy({
+      reconcilerRoleArn: reconciler.role.arn,
+      reconcilerLogGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${namePrefix}-reconciler`,
       pipelineRoleArn: pipeline.resourceAccessRole.arn,
       recorderRoleArn: recorder.role.arn,
       logGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:/aws/lambda/${namePrefix}-recorder`,
       parameterArn: `arn:aws:ssm:${region}:${accountId}:parameter${doNotRecordName}`,
     });
     // CloudWatch Logs and DynamoDB use the key as soon as these are created; the parameter is encrypted as it is written.
-    for (const user of [recorder.logGroup, calls.table, doNotRecord.parameter]) {
+    for (const user of [recorder.logGroup, calls.table, doNotRecord.parameter, reconciler.logGroup]) {
       user.dependsOn = [...(user.dependsOn ?? []), dependable(keyPolicy)];
     }
     const alarms = new RecorderAlarms(this, "recorder-alarms", {
@@ -211,6 +251,17 @@ export class CallRecorderStack extends TerraformStack {
     });
     new LossAlarms(this, "loss-alarms", {
       namePrefix,
+      topic: alarms.topic,
+    });
+    new ReconciliationSchedule(this, "reconciliation-schedule", {
+      namePrefix,
+      callDetailRecordsBucket: reconciliationVars.callDetailRecordsBucket,
+      hour: reconciliationVars.reconciliationHour,
+      reconciler: reconciler.function,
+    });
+    new ReconciliationAlarms(this, "reconciliation-alarms", {
+      namePrefix,
+      callDetailRecordsBucket: reconciliationVars.callDetailRecordsBucket,
       topic: alarms.topic,
     });
     const dashboard = new OperationsDashboard(this, "operations-dashboard", {
