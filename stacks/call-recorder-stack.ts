@@ -15,6 +15,10 @@ import { RecorderAlarms } from "./observability/recorder-alarms";
 import { RecordingAlarms } from "./observability/recording-alarms";
 import { AsteriskPbx } from "./pbx/asterisk-pbx";
 import { PbxNetwork } from "./pbx/pbx-network";
+import { ReconcilerFunction } from "./reconciliation/reconciler-function";
+import { ReconciliationAlarms } from "./reconciliation/reconciliation-alarms";
+import { ReconciliationSchedule } from "./reconciliation/reconciliation-schedule";
+import { ReconciliationVariables } from "./reconciliation/reconciliation-variables";
 import { DoNotRecordList } from "./recorder/do-not-record-list";
 import { MediaInsightsPipeline } from "./recorder/media-insights-pipeline";
 import { RecorderEvents } from "./recorder/recorder-events";
@@ -22,10 +26,6 @@ import { RecorderFunction } from "./recorder/recorder-function";
 import { RecorderQueue } from "./recorder/recorder-queue";
 import { CallTable } from "./storage/call-table";
 import { EncryptionKey } from "./storage/encryption-key";
-import { ReconcilerFunction } from "./reconciliation/reconciler-function";
-import { ReconciliationAlarms } from "./reconciliation/reconciliation-alarms";
-import { ReconciliationSchedule } from "./reconciliation/reconciliation-schedule";
-import { ReconciliationVariables } from "./reconciliation/reconciliation-variables";
 import { RecordingBucket } from "./storage/recording-bucket";
 import { rootVariable, Variables } from "./variables";
 
@@ -82,7 +82,8 @@ export class CallRecorderStack extends TerraformStack {
       rules: [
         {
           condition: `length(compact(split("/", var.record_index_prefix))) > 0 && can(regex("^[A-Za-z0-9._:/-]+$", var.record_index_prefix))`,
-          errorMessage: 'record_index_prefix: "${var.record_index_prefix}" is not a key prefix; use letters, digits and . _ : / -, at least one segment.',
+          errorMessage:
+            'record_index_prefix: "${var.record_index_prefix}" is not a key prefix; use letters, digits and . _ : / -, at least one segment.',
         },
       ],
     });

@@ -4,8 +4,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AssetType, TerraformAsset, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { CALL_TABLE_SCHEMA } from "../../lambda/recorder/table-schema";
 import { DETAIL_RECORD_FOLDERS } from "../../lambda/reconciler/detail-record-keys";
+import { CALL_TABLE_SCHEMA } from "../../lambda/recorder/table-schema";
 import { countedAttribute, hcl, hclNumber, policyDocument, varRef } from "../hcl";
 import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
 
@@ -163,7 +163,10 @@ export class ReconcilerFunction extends Construct {
     new TerraformLocal(
       this,
       "reconciler_call_detail_records",
-      hcl(`join("\\",\\"", [for id in ${props.voiceConnectorIds} : "${detailBucketArn}/${DETAIL_RECORD_FOLDERS.call}/json/\${id}/*"])`),
+      // In an expression a token renders as a bare reference, so the bucket is interpolated by HCL itself.
+      hcl(
+        `join("\\",\\"", [for id in ${props.voiceConnectorIds} : "arn:aws:s3:::\${${bucketVar}}/${DETAIL_RECORD_FOLDERS.call}/json/\${id}/*"])`,
+      ),
     ).overrideLogicalId("reconciler_call_detail_records");
 
     const bundle = new TerraformAsset(this, "bundle", { path: props.bundleDir, type: AssetType.ARCHIVE });
