@@ -9,9 +9,14 @@ import { CALL_TABLE_SCHEMA } from "../../lambda/recorder/table-schema";
 import { countedAttribute, hcl, hclNumber, policyDocument, varRef } from "../hcl";
 import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
 
-/** A day of 72,000 calls takes about a minute at 32 reads at once (docs/finding-calls.md); 15 minutes is Lambda's most. */
+/**
+ * The run is bound by the CPU the SDK spends per request (one GET per record of the day): a day of
+ * 72,000 calls took 99 to 114 s of CPU and at most 437 MB in `npm run bench:reconcile`
+ * (docs/finding-calls.md). 1,769 MB is the size at which Lambda gives a whole vCPU; 15 minutes,
+ * Lambda's most, is about eight times the run.
+ */
+export const RECONCILER_MEMORY_MB = 1769;
 export const RECONCILER_TIMEOUT_SECONDS = 900;
-export const RECONCILER_MEMORY_MB = 512;
 
 export interface ReconcilerFunctionProps {
   readonly functionName: string;

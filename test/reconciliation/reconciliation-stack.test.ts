@@ -70,7 +70,7 @@ describe("the reconciler", () => {
     expect(resource(config, "aws_lambda_function", "reconciler")).toMatchObject({
       count: on,
       function_name: "${var.name_prefix}-reconciler",
-      memory_size: 512,
+      memory_size: 1769,
       timeout: 900,
       role: "${aws_iam_role.reconciler.arn}",
     });
