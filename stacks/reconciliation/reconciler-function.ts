@@ -11,7 +11,7 @@ import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
 
 /**
  * The run is bound by the CPU the SDK spends per request (one GET per record of the day): a day of
- * 72,000 calls took 99 to 114 s of CPU and at most 437 MB in `npm run bench:reconcile`
+ * 72,000 calls took 91 to 114 s of CPU and at most 445 MB in `npm run bench:reconcile`
  * (docs/finding-calls.md). 1,769 MB is the size at which Lambda gives a whole vCPU; 15 minutes,
  * Lambda's most, is about eight times the run.
  */
