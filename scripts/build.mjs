@@ -1,4 +1,4 @@
-// Builds the two artefacts the project ships: the recorder Lambda bundle and the CDKTF app.
+// Builds the artefacts the project ships: the recorder and reconciler Lambda bundles and the CDKTF app.
 // esbuild only transpiles; type checking is `npm run typecheck`, so synthesis never pays for it.
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
@@ -46,9 +46,8 @@ async function upToDate(outfile, inputsFile, optionsHash) {
   }
 }
 
-const recorder = buildAtomically({
-  entryPoints: ["lambda/recorder/index.ts"],
-  outfile: "dist/recorder/index.js",
+/** How a Lambda function's bundle is built: each function's folder is archived whole as its code. */
+const LAMBDA_BUILD = {
   bundle: true,
   platform: "node",
   format: "cjs",
@@ -61,8 +60,19 @@ const recorder = buildAtomically({
   supported: { "dynamic-import": false },
   legalComments: "none",
   logLevel: "warning",
+};
+
+const recorder = buildAtomically({
+  ...LAMBDA_BUILD,
+  entryPoints: ["lambda/recorder/index.ts"],
+  outfile: "dist/recorder/index.js",
+});
+const reconciler = buildAtomically({
+  ...LAMBDA_BUILD,
+  entryPoints: ["lambda/reconciler/index.ts"],
+  outfile: "dist/reconciler/index.js",
 });
 
 const app = buildAtomically({ ...NODE_APP_BUILD, entryPoints: ["main.ts"], outfile: "dist/app/main.js" });
 
-await Promise.all([recorder, app]);
+await Promise.all([recorder, reconciler, app]);

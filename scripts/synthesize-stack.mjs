@@ -22,7 +22,7 @@ export async function synthesizeStack(outfile, extraExports = "") {
         import { CallRecorderStack } from "./stacks/call-recorder-stack";
         ${extraExports}
         export function synthesize(recorderBundleDir: string) {
-          const stack = new CallRecorderStack(Testing.app(), "call-recorder", { recorderBundleDir });
+          const stack = new CallRecorderStack(Testing.app(), "call-recorder", { recorderBundleDir, reconcilerBundleDir: recorderBundleDir });
           return JSON.parse(Testing.synth(stack));
         }
       `,

@@ -13,6 +13,7 @@ import { Observability } from "./observability/observability";
 import { declareOutputs } from "./outputs";
 import { AsteriskPbx } from "./pbx/asterisk-pbx";
 import { PbxNetwork } from "./pbx/pbx-network";
+import { Reconciliation } from "./reconciliation/reconciliation";
 import { CallRecorder } from "./recorder/call-recorder";
 import { RecordingStorage } from "./storage/recording-storage";
 import { Variables } from "./variables";
@@ -20,6 +21,8 @@ import { Variables } from "./variables";
 export interface CallRecorderStackProps {
   /** Folder holding the built recorder bundle (`dist/recorder`). */
   readonly recorderBundleDir: string;
+  /** Folder holding the built reconciler bundle (`dist/reconciler`). */
+  readonly reconcilerBundleDir: string;
 }
 
 /** The whole recorder in one Terraform configuration; every per-environment choice is a variable. */
@@ -109,15 +112,29 @@ export class CallRecorderStack extends TerraformStack {
       kmsKeyArn: storage.key.keyArn,
       table: `${records.databaseName}.${records.tableName}`,
     });
-    // The workgroup names the key for its results.
-    storage.allowKeyUsers(recorder.keyUsers, [...recorder.keyUsersOnCreation, queries.workgroup]);
 
-    const { dashboard } = new Observability(this, "observability", {
+    const { dashboard, topic } = new Observability(this, "observability", {
       vars: vars.alarms,
       recorder,
       kmsKeyArn: storage.key.keyArn,
       ...where,
     });
+    const reconciliation = new Reconciliation(this, "reconciliation", {
+      vars: vars.reconciliation,
+      storage,
+      voiceConnectorIds: connectors.recordedIds,
+      bundleDir: props.reconcilerBundleDir,
+      logLevel: deployment.logLevel.stringValue,
+      logRetentionDays: vars.recorder.logRetentionDays.numberValue,
+      topic,
+      ...where,
+    });
+    // The workgroup names the key for its results.
+    storage.allowKeyUsers({ ...recorder.keyUsers, ...reconciliation.keyUsers }, [
+      ...recorder.keyUsersOnCreation,
+      ...reconciliation.keyUsersOnCreation,
+      queries.workgroup,
+    ]);
 
     declareOutputs(this, {
       connectors,

@@ -4,6 +4,7 @@ import { TrunkVariables } from "./connector/trunk-variables";
 import { DeploymentVariables } from "./deployment-variables";
 import { AlarmVariables } from "./observability/alarm-variables";
 import { PbxVariables } from "./pbx/pbx-variables";
+import { ReconciliationVariables } from "./reconciliation/reconciliation-variables";
 import { RecorderVariables } from "./recorder/recorder-variables";
 import { LayoutVariables } from "./storage/layout-variables";
 import { StorageVariables } from "./storage/storage-variables";
@@ -22,6 +23,7 @@ export class Variables extends Construct {
   readonly pbx: PbxVariables;
   readonly connectors: ConnectorVariables;
   readonly alarms: AlarmVariables;
+  readonly reconciliation: ReconciliationVariables;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -38,5 +40,6 @@ export class Variables extends Construct {
       dataRetentionHours: this.recorder.dataRetentionHours,
     });
     this.alarms = new AlarmVariables(this, "alarms");
+    this.reconciliation = new ReconciliationVariables(this, "reconciliation");
   }
 }

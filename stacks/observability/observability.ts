@@ -1,4 +1,5 @@
 import type { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import type { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { Construct } from "constructs";
 import type { CallRecorder } from "../recorder/call-recorder";
 import type { AlarmVariables } from "./alarm-variables";
@@ -19,6 +20,8 @@ export interface ObservabilityProps {
 /** The alarms on the recorder and the recordings, the topic they notify, and the operations dashboard. */
 export class Observability extends Construct {
   readonly dashboard: CloudwatchDashboard;
+  /** The topic every alarm notifies. */
+  readonly topic: SnsTopic;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
@@ -29,6 +32,7 @@ export class Observability extends Construct {
       alarmEmail: props.vars.alarmEmail,
       kmsKeyArn: props.kmsKeyArn,
     });
+    this.topic = topic;
     new RecordingAlarms(this, "recording-alarms", { namePrefix, queue: recorder.queue, topic });
     new LossAlarms(this, "loss-alarms", { namePrefix, topic });
     this.dashboard = new OperationsDashboard(this, "operations-dashboard", {

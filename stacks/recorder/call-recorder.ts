@@ -39,7 +39,7 @@ export class CallRecorder extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly pipelineConfigurationArn: string;
   /** Who uses the storage key, for its policy. */
-  readonly keyUsers: KeyUsers;
+  readonly keyUsers: Omit<KeyUsers, "reconcilerRoleArn" | "reconcilerLogGroupArn">;
   /** Resources whose service uses the storage key as soon as they are created. */
   readonly keyUsersOnCreation: readonly TerraformResource[];
 

@@ -48,6 +48,9 @@ export interface KeyUsers {
   readonly recorderRoleArn: string;
   /** The log group CloudWatch Logs encrypts with the key. */
   readonly logGroupArn: string;
+  /** The daily reconciliation's role (always created, so the policy can name it) and its log group. */
+  readonly reconcilerRoleArn: string;
+  readonly reconcilerLogGroupArn: string;
   /** The SecureString parameter SSM encrypts with the key. */
   readonly parameterArn: string;
 }
@@ -223,6 +226,15 @@ export class EncryptionKey extends Construct {
         Condition: via(...RECORDER_KEY_SERVICES),
       },
       {
+        // Reading the records and the call table's pending calls, and writing the reports.
+        Sid: "ReconcilerUsesTheBucketAndTable",
+        Effect: "Allow",
+        Principal: { AWS: users.reconcilerRoleArn },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: via("s3", "dynamodb"),
+      },
+      {
         // No source condition: EventBridge's requests to KMS carry no aws:SourceArn or aws:SourceAccount (README,
         // "Encryption"). The queue's own policy admits only the recorder's rules.
         Sid: "EventBridgeSendsToTheQueue",
@@ -253,7 +265,7 @@ export class EncryptionKey extends Construct {
           "kms:DescribeKey",
         ],
         Resource: "*",
-        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": users.logGroupArn } },
+        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": [users.logGroupArn, users.reconcilerLogGroupArn] } },
       },
       {
         // The query workgroup's managed results: Athena encrypts each result with the key for whoever runs the

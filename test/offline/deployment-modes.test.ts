@@ -203,15 +203,21 @@ describe("encryption and retention", () => {
     expect(principal("RecorderUsesTheTableQueuesBucketAndList")).toEqual({
       AWS: "arn:aws:iam::123456789012:role/call-recorder-recorder",
     });
+    // Present without call_detail_records_bucket: the role exists in every mode, so the policy can name it.
+    expect(principal("ReconcilerUsesTheBucketAndTable")).toEqual({
+      AWS: "arn:aws:iam::123456789012:role/call-recorder-reconciler",
+    });
   });
 
-  it("the created key's policy names the recorder's log group and list parameter as applied", () => {
+  it("the created key's policy names the recorder's and the reconciler's log groups and the list parameter as applied", () => {
     const mode = "created key with COMPLIANCE lock";
     const policy = JSON.parse(instance(mode, "aws_kms_key_policy.recordings[0]").policy);
     const condition = (sid: string) => policy.Statement.find((s: { Sid: string }) => s.Sid === sid).Condition;
-    expect(condition("CloudWatchLogsEncryptsTheRecorderLogs").ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(
+    // The reconciler's log group is created only with call_detail_records_bucket: its name is the function's.
+    expect(condition("CloudWatchLogsEncryptsTheRecorderLogs").ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toEqual([
       `arn:aws:logs:us-east-1:123456789012:log-group:${instance(mode, "aws_cloudwatch_log_group.recorder").name}`,
-    );
+      "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/call-recorder-reconciler",
+    ]);
     expect(condition("AccountWritesTheDoNotRecordListThroughSsm").StringEquals["kms:EncryptionContext:PARAMETER_ARN"]).toBe(
       `arn:aws:ssm:us-east-1:123456789012:parameter${instance(mode, "aws_ssm_parameter.do_not_record_numbers").name}`,
     );

@@ -130,6 +130,11 @@ export const BLOCK_RULES: Readonly<Record<string, BlockRules>> = {
     },
     replacedBy: ["function_name"],
   },
+  // Every argument of a permission forces a new one.
+  aws_lambda_permission: {
+    computed: { id: "<self.statement_id>" },
+    replacedBy: ["action", "function_name", "principal", "source_arn", "statement_id", "qualifier"],
+  },
   aws_network_interface: {
     computed: {
       id: "eni-0123456789abcdef0",

@@ -122,6 +122,8 @@ describe("voice_connector_ids", () => {
     const config = synthesizeStack();
     const byRole = new Map<string, number>();
     for (const policy of Object.values(config.resource.aws_iam_role_policy ?? {})) {
+      // The reconciler's role grants per connector folders, not streams: test/reconciliation checks its budget.
+      if (policy.role === "${aws_iam_role.reconciler.id}") continue;
       const size = JSON.stringify(JSON.parse(String(policy.policy))).length;
       byRole.set(String(policy.role), (byRole.get(String(policy.role)) ?? 0) + size);
     }

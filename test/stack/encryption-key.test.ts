@@ -73,6 +73,7 @@ describe("the created key's policy", () => {
       "AccountWritesTheDoNotRecordListThroughSsm",
       "MediaPipelinesWriteRecordingsThroughS3",
       "RecorderUsesTheTableQueuesBucketAndList",
+      "ReconcilerUsesTheBucketAndTable",
       "EventBridgeSendsToTheQueue",
       "AlarmsPublishToTheTopic",
       "CloudWatchLogsEncryptsTheRecorderLogs",
@@ -144,6 +145,14 @@ describe("the created key's policy", () => {
     });
   });
 
+  it("lets the reconciler read records and pending calls, and write its reports, through the bucket and the table only", () => {
+    expect(statement("ReconcilerUsesTheBucketAndTable")).toMatchObject({
+      Principal: { AWS: "${aws_iam_role.reconciler.arn}" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Condition: via("s3", "dynamodb"),
+    });
+  });
+
   it("lets EventBridge encrypt what it sends to the queue", () => {
     expect(statement("EventBridgeSendsToTheQueue")).toEqual({
       Sid: "EventBridgeSendsToTheQueue",
@@ -162,12 +171,14 @@ describe("the created key's policy", () => {
     });
   });
 
-  it("lets CloudWatch Logs use the key for the recorder's log group only", () => {
+  it("lets CloudWatch Logs use the key for the recorder's and the reconciler's log groups only", () => {
     expect(statement("CloudWatchLogsEncryptsTheRecorderLogs")).toMatchObject({
       Principal: { Service: "logs.${var.region}.amazonaws.com" },
       Condition: {
         ArnEquals: {
-          "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:\${var.region}:${account}:log-group:/aws/lambda/\${var.name_prefix}-recorder`,
+          "kms:EncryptionContext:aws:logs:arn": ["recorder", "reconciler"].map(
+            (name) => `arn:aws:logs:\${var.region}:${account}:log-group:/aws/lambda/\${var.name_prefix}-${name}`,
+          ),
         },
       },
     });

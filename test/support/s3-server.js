@@ -203,9 +203,10 @@ async function startS3Server({ buckets = ["recordings"], canList = false, listPr
       const key = id.slice(slash + 1);
       if (id.slice(0, slash) === bucket && key.startsWith(prefix)) keys.push(key);
     }
-    const bytes = (key) => Buffer.from(key, "utf8");
-    keys.sort((a, b) => Buffer.compare(bytes(a), bytes(b)));
-    return after === undefined ? keys : keys.filter((key) => Buffer.compare(bytes(key), bytes(after)) > 0);
+    // Each key's bytes once, not once per comparison: a listing of 72,000 keys (the reconciliation's bench) stays fast.
+    const sorted = keys.map((key) => ({ key, bytes: Buffer.from(key, "utf8") })).sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+    const afterBytes = after === undefined ? undefined : Buffer.from(after, "utf8");
+    return sorted.filter(({ bytes }) => afterBytes === undefined || Buffer.compare(bytes, afterBytes) > 0).map(({ key }) => key);
   }
 
   function list(request, url, bucket, record, response) {

@@ -33,7 +33,10 @@ export function synthesizeStack(): TerraformJson {
   if (!cached) {
     const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "recorder-bundle-"));
     fs.writeFileSync(path.join(bundleDir, "index.js"), "exports.handler = async () => ({ batchItemFailures: [] });\n");
-    const stack = new CallRecorderStack(Testing.app(), "call-recorder", { recorderBundleDir: bundleDir });
+    const stack = new CallRecorderStack(Testing.app(), "call-recorder", {
+      recorderBundleDir: bundleDir,
+      reconcilerBundleDir: bundleDir,
+    });
     cached = JSON.parse(Testing.synth(stack)) as TerraformJson;
   }
   return cached;

@@ -1,0 +1,51 @@
+import { readReconcilerConfig } from "../../lambda/reconciler/config";
+import { PENDING_PARTITIONS, transactionIdOf } from "../../lambda/reconciler/pending-calls";
+import { CHECK_DUE, PENDING } from "../../lambda/recorder/table-schema";
+
+describe("the pending calls the reconciliation reads", () => {
+  it("are both partitions of calls without a record yet: waiting for their recording, and waiting for its check", () => {
+    expect([...PENDING_PARTITIONS].sort()).toEqual([PENDING, CHECK_DUE].sort());
+  });
+
+  it("name their transaction in the STARTED/ENDED details, else in a FAILED event's", () => {
+    expect(
+      transactionIdOf({ call_details: { S: '{"transactionId":"t1"}' }, failed_details: { S: '{"transactionId":"t2"}' } }),
+    ).toBe("t1");
+    expect(
+      transactionIdOf({ call_details: { S: '{"transactionId":null}' }, failed_details: { S: '{"transactionId":"t2"}' } }),
+    ).toBe("t2");
+    expect(transactionIdOf({ call_details: { S: "not json" } })).toBeNull();
+    expect(transactionIdOf({})).toBeNull();
+  });
+});
+
+describe("the reconciler's configuration", () => {
+  const env = {
+    CALL_DETAIL_RECORDS_BUCKET: "chime-cdrs",
+    RECORDS_BUCKET: "records",
+    RECORDS_BY_DAY_PREFIX: "/call-records-by-day/",
+    VOICE_CONNECTOR_IDS: "abcdef1234567890abcdef,bbbbbb1234567890bbbbbb",
+    CALL_TABLE: "calls",
+  };
+
+  it("defaults to streaming detail records, 32 reads at once and at most 100,000 call detail records read", () => {
+    expect(readReconcilerConfig(env)).toMatchObject({
+      detailRecords: "streaming",
+      recordsByDayPrefix: "call-records-by-day",
+      voiceConnectorIds: ["abcdef1234567890abcdef", "bbbbbb1234567890bbbbbb"],
+      readConcurrency: 32,
+      maxCallDetailReads: 100_000,
+      logLevel: "INFO",
+    });
+  });
+
+  it.each([
+    ["DETAIL_RECORDS", "sdr", /DETAIL_RECORDS is invalid \(got "sdr"\); expected streaming, streaming_and_call, call/],
+    ["CALL_DETAIL_RECORDS_BUCKET", "", /CALL_DETAIL_RECORDS_BUCKET is not set/],
+    ["VOICE_CONNECTOR_IDS", "abc", /VOICE_CONNECTOR_IDS is invalid/],
+    ["RECORDS_BY_DAY_PREFIX", "//", /RECORDS_BY_DAY_PREFIX is invalid/],
+    ["READ_CONCURRENCY", "0", /READ_CONCURRENCY is invalid/],
+  ])("refuses %s = %p, naming it", (name, value, message) => {
+    expect(() => readReconcilerConfig({ ...env, [name]: value })).toThrow(message);
+  });
+});
