@@ -48,7 +48,8 @@ export function createClosings(deps: ClaimDependencies) {
   ): Promise<boolean> {
     const token = claimToken(state.voiceConnectorId, state.callId, claim);
     const keys = keysOf(files, claim.fileName);
-    const facts = factsOf(state, { decided, claim, recordingKey: keys.recordingKey, format: config.recordingFormat });
+    // No claim in the facts: nothing was recorded, so the record lists no channel and every leg unrecorded.
+    const facts = factsOf(state, { decided, recordingKey: keys.recordingKey, format: config.recordingFormat });
     const settled = await auditor.recordUnrecorded(facts, keys.recordKey, log, () =>
       store.settle(state.callId, token, { outcome: decided }, now()),
     );
