@@ -1,5 +1,6 @@
 import type { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { Construct } from "constructs";
+import { RECORD_INDEX } from "../../lambda/recorder/record-index";
 import { connectorStreams, policyDocument } from "../hcl";
 import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "../storage/encryption-key";
 import type { RecordingStorage } from "../storage/recording-storage";
@@ -104,7 +105,10 @@ export function recorderPolicy(scope: Construct, p: RecorderPolicyProps): string
       Sid: "WriteTheCallRecords",
       Effect: "Allow",
       Action: "s3:PutObject",
-      Resource: [`${bucket.bucketArn}/${storage.recordKeyPrefix}*.json`, `${bucket.bucketArn}/${storage.recordIndexPrefix}/*`],
+      Resource: [
+        `${bucket.bucketArn}/${storage.recordKeyPrefix}*.json`,
+        `${bucket.bucketArn}/${storage.recordIndexPrefix}/${RECORD_INDEX.partitionColumn}=*`,
+      ],
     },
     {
       Sid: "UseTheKeyThroughItsServices",

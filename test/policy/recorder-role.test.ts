@@ -50,7 +50,7 @@ const EXPECTED: Record<string, Grant[]> = {
   ],
   "s3:PutObject": on(
     "arn:aws:s3:::${local.recording_bucket_name}/${local.record_key_prefix}*.json",
-    "arn:aws:s3:::${local.recording_bucket_name}/${local.records_by_day_prefix}/*",
+    "arn:aws:s3:::${local.recording_bucket_name}/${local.records_by_day_prefix}/start_day=*",
   ),
   "kms:Decrypt": [{ resource: "${local.kms_key_arn}", condition: keyThroughServices }],
   "kms:Encrypt": [{ resource: "${local.kms_key_arn}", condition: keyThroughServices }],

@@ -307,7 +307,7 @@ describe("the recorder's permissions", () => {
       "s3:PutObject",
       [
         "arn:aws:s3:::${local.recording_bucket_name}/${local.record_key_prefix}*.json",
-        "arn:aws:s3:::${local.recording_bucket_name}/${local.records_by_day_prefix}/*",
+        "arn:aws:s3:::${local.recording_bucket_name}/${local.records_by_day_prefix}/start_day=*",
       ],
     ]);
     expect(config.locals.record_key_prefix).toBe(
