@@ -26,7 +26,7 @@ export interface OutputSources {
 }
 
 /**
- * The stack's outputs, each with the description `terraform output` and the README show. Declared on the stack
+ * The stack's outputs, each with the description `terraform output` and the README's generated table show. Declared on the stack
  * itself, so their names are the outputs' names in `cdktf output` too.
  */
 export function declareOutputs(stack: TerraformStack, from: OutputSources): void {

@@ -67,7 +67,7 @@ function parseList(parameterName: string, value: string | undefined): Set<string
 
 /**
  * The do-not-record list from its SSM parameter (a SecureString holding a JSON array), reread once `cacheMs`
- * have passed: a change applies to calls whose ENDED arrives at most that long after it (README). A list
+ * have passed: a change applies to calls whose ENDED arrives at most that long after it (docs/compliance.md). A list
  * that cannot be read or is malformed fails the event, which the queue delivers again: a call is never
  * recorded because its list was unknown, and its audio waits in Kinesis Video Streams meanwhile.
  */

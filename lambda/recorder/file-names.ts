@@ -8,7 +8,7 @@ import type { RecordingFormat } from "./recording-check";
  * placeholders (stacks/variables.ts), so this module imports no SDK.
  */
 
-/** The placeholders `recording_file_name` may use, in the order the README lists them. */
+/** The placeholders `recording_file_name` may use, in the order docs/recordings-and-records.md lists them. */
 export const FILE_NAME_PLACEHOLDERS = ["callId", "transactionId", "date", "time", "fromNumber", "toNumber", "direction"] as const;
 export type FileNamePlaceholder = (typeof FILE_NAME_PLACEHOLDERS)[number];
 

@@ -45,7 +45,7 @@ const lastDay: QueryParameter = {
  */
 const INSTANT_FORM = "UTC as the records write it, YYYY-MM-DDTHH:MM:SS.sssZ (all 24 characters, e.g. 2026-12-06T13:50:00.000Z)";
 
-/** Why a call has no verified recording, by its outcome; the README's record section says more. */
+/** Why a call has no verified recording, by its outcome; docs/recordings-and-records.md says more. */
 export const UNRECORDED_REASONS: Record<Exclude<RecordOutcome, "recorded" | "single_leg">, string> = {
   short: "the recording holds less audio than the call lasted",
   empty: "the recording holds no audio",

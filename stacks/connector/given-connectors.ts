@@ -44,7 +44,7 @@ export class GivenConnectors extends Construct {
       },
     });
     // Destroying it would call DeleteVoiceConnectorStreamingConfiguration and stop streaming for every
-    // consumer of a connector this stack does not own: `terraform state rm` it first (README).
+    // consumer of a connector this stack does not own: `terraform state rm` it first (docs/calls-into-the-connector.md).
     given.addOverride("lifecycle.prevent_destroy", true);
 
     const stack = TerraformStack.of(this);

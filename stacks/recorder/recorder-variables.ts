@@ -24,7 +24,7 @@ export class RecorderVariables extends Construct {
       type: "string",
       default: "Wav",
       description:
-        "Audio format of the recordings: Wav (uncompressed, what most analytics tools take) or Opus (far smaller; see the README for which tools accept it).",
+        "Audio format of the recordings: Wav (uncompressed, what most analytics tools take) or Opus (far smaller; see docs/recordings-and-records.md for which tools accept it).",
       rules: [
         {
           condition: `contains(["Wav", "Opus"], var.recording_format)`,

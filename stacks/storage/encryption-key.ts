@@ -87,7 +87,7 @@ export class EncryptionKey extends Construct {
       description: `Encrypts the call recordings of ${props.namePrefix} and everything that describes the calls`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      // The Chime SDK's documented resource access role uses keys tagged so (README, "Encryption").
+      // The Chime SDK's documented resource access role uses keys tagged so (docs/compliance.md, "Encryption").
       tags: { AWSServiceName: "ChimeSDK" },
     });
     this.key.overrideLogicalId("recordings");
@@ -145,7 +145,7 @@ export class EncryptionKey extends Construct {
 
   /**
    * The created key's policy, naming each user and what it may do (a given key's policy is its owner's; the
-   * README lists what it must allow). Called once the users exist, since KMS refuses unknown principals;
+   * docs/compliance.md lists what it must allow). Called once the users exist, since KMS refuses unknown principals;
    * resources whose service uses the key as they are created wait for it.
    */
   addPolicy(users: KeyUsers): KmsKeyPolicy {
@@ -235,7 +235,7 @@ export class EncryptionKey extends Construct {
         Condition: via("s3", "dynamodb"),
       },
       {
-        // No source condition: EventBridge's requests to KMS carry no aws:SourceArn or aws:SourceAccount (README,
+        // No source condition: EventBridge's requests to KMS carry no aws:SourceArn or aws:SourceAccount (docs/compliance.md,
         // "Encryption"). The queue's own policy admits only the recorder's rules.
         Sid: "EventBridgeSendsToTheQueue",
         Effect: "Allow",

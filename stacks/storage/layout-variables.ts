@@ -39,7 +39,7 @@ export class LayoutVariables extends Construct {
     this.recordingFileName = variable("recording_file_name", {
       type: "string",
       default: DEFAULT_FILE_NAME,
-      description: `File name of each recording (and its record), without extension, under recording_bucket_prefix: text and the placeholders ${FILE_NAME_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")} ({date} YYYY-MM-DD and {time} HH-MM-SS of the call's start in UTC; numbers without their +). "/" makes folders. A name with PCA's _GUID_, _AGENT_ or _CUST_ fields is for Post Call Analytics (see the README's preset): no "/", and metadata_prefix outside recording_bucket_prefix.`,
+      description: `File name of each recording (and its record), without extension, under recording_bucket_prefix: text and the placeholders ${FILE_NAME_PLACEHOLDERS.map((name) => `{${name}}`).join(", ")} ({date} YYYY-MM-DD and {time} HH-MM-SS of the call's start in UTC; numbers without their +). "/" makes folders. A name with PCA's _GUID_, _AGENT_ or _CUST_ fields is for Post Call Analytics (see the preset in docs/recordings-and-records.md): no "/", and metadata_prefix outside recording_bucket_prefix.`,
       rules: [
         {
           condition: `length(${unknownPlaceholders}) == 0`,

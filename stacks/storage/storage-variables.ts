@@ -33,7 +33,7 @@ export class StorageVariables extends Construct {
       type: "string",
       default: "DESTROY",
       description:
-        "What destroy does to the bucket this stack creates: DESTROY empties and deletes it; RETAIN keeps it with every protection, refusing destroy at the plan until the bucket is removed from state (see the README). S3 has no snapshots, so SNAPSHOT means RETAIN.",
+        "What destroy does to the bucket this stack creates: DESTROY empties and deletes it; RETAIN keeps it with every protection, refusing destroy at the plan until the bucket is removed from state (see docs/operations.md). S3 has no snapshots, so SNAPSHOT means RETAIN.",
       rules: [
         {
           condition: `contains(["DESTROY", "RETAIN", "SNAPSHOT"], var.removal_policy)`,
@@ -60,7 +60,7 @@ export class StorageVariables extends Construct {
       type: "string",
       default: "",
       description:
-        "ARN of an existing symmetric KMS key in the deployment's region that encrypts the recordings, the call table, the queues, the alarm topic and the recorder's logs; its key policy must allow what the README lists. \"\" creates a key with rotation.",
+        "ARN of an existing symmetric KMS key in the deployment's region that encrypts the recordings, the call table, the queues, the alarm topic and the recorder's logs; its key policy must allow what docs/compliance.md lists. \"\" creates a key with rotation.",
       rules: [
         {
           condition: `var.kms_key_arn == "" || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$", var.kms_key_arn))`,
