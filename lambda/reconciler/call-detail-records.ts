@@ -1,4 +1,4 @@
-import type { DetailRecordKey } from "./detail-record-keys";
+import { type DetailRecordKey, sameCall } from "./detail-record-keys";
 import type { DetailRecordMode } from "./settings";
 
 export interface CallDetailReads {
@@ -20,9 +20,9 @@ export function callDetailReads(
   maxReads: number,
 ): CallDetailReads {
   if (mode === "streaming") return { read: [], unread: [] };
-  const streamed = new Set(streaming.map((record) => record.transactionId));
+  const streamed = new Set(streaming.map((record) => sameCall(record.transactionId)));
   const wanted = call
-    .filter((record) => mode === "call" || !streamed.has(record.transactionId))
+    .filter((record) => mode === "call" || !streamed.has(sameCall(record.transactionId)))
     .sort((a, b) => Number(b.day === day) - Number(a.day === day));
   return { read: wanted.slice(0, maxReads), unread: wanted.slice(maxReads) };
 }

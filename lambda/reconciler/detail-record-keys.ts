@@ -42,3 +42,9 @@ export function parseDetailRecordKey(
   const match = NAME.exec(key.slice(prefix.length));
   return match === null ? null : { kind, key, voiceConnectorId, day, transactionId: match[1] };
 }
+
+/**
+ * A transaction id as the comparison matches it: lower-cased, since whether the detail records' keys
+ * and the streaming events spell it in the same case is unconfirmed. Reports keep it as written.
+ */
+export const sameCall = (transactionId: string): string => transactionId.toLowerCase();

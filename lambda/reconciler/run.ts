@@ -34,11 +34,8 @@ export async function runReconciliation(day: string, deps: ReconcilerDependencie
   ]);
   const reads = callDetailReads(mode, day, streaming.found, call.found, settings.maxCallDetailReads);
   const streamed = await streamedCalls(store, settings, reads.read);
-  const { outcomes, unexpected: unreadable } = await recordOutcomes(
-    store,
-    settings,
-    records.found.filter((record) => record.day === day),
-  );
+  const ofTheDay = records.found.filter((record) => record.day === day);
+  const { outcomes, unexpected: unreadable } = await recordOutcomes(store, settings, ofTheDay.slice(0, settings.maxRecordReads));
 
   const report = reconcile({
     day,
@@ -49,6 +46,7 @@ export async function runReconciliation(day: string, deps: ReconcilerDependencie
     pendingTransactionIds: pending,
     unexpectedKeys: [...streaming.unexpected, ...call.unexpected, ...records.unexpected, ...streamed.unexpected, ...unreadable],
     unreadCallDetailRecords: reads.unread,
+    unreadRecords: ofTheDay.slice(settings.maxRecordReads),
     generatedAtMs: deps.now(),
   });
   const key = reportKey(settings.recordsByDayPrefix, day);
@@ -59,6 +57,14 @@ export async function runReconciliation(day: string, deps: ReconcilerDependencie
   }
   if (report.totals.unexpectedKeys > 0)
     log.warn("keys of an unexpected shape", { day, keys: report.unexpectedKeys.slice(0, 20) });
+  if (!report.complete) {
+    const { unexpectedKeys, unreadCallDetailRecords, unreadRecords, connectorsWithoutDetailRecords } = report.totals;
+    log.warn("the day was not fully compared", {
+      day,
+      uncompared: { unexpectedKeys, unreadCallDetailRecords, unreadRecords, connectorsWithoutDetailRecords },
+      connectorsWithoutDetailRecords: report.connectorsWithoutDetailRecords,
+    });
+  }
   for (const metric of reportMetrics(report, deps.metricsNamespace, new Date(deps.now()))) deps.emitMetric(metric);
   return report;
 }

@@ -18,6 +18,8 @@ export interface ReconcilerSettings {
   voiceConnectorIds: string[];
   /** Most call detail records one run reads; the rest are reported unread. */
   maxCallDetailReads: number;
+  /** Most of the day's records one run reads for their outcome; the rest are reported unread. */
+  maxRecordReads: number;
   /** Objects read at once. */
   readConcurrency: number;
 }

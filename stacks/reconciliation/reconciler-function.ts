@@ -13,7 +13,8 @@ import { RECORDER_METRICS_NAMESPACE } from "../recorder/recorder-function";
  * The run is bound by the CPU the SDK spends per request (one GET per record of the day): a day of
  * 72,000 calls took 91 to 114 s of CPU and at most 445 MB in `npm run bench:reconcile`
  * (docs/finding-calls.md). 1,769 MB is the size at which Lambda gives a whole vCPU; 15 minutes,
- * Lambda's most, is about eight times the run.
+ * Lambda's most, is about eight times the run; the run's reads are bounded (lambda/reconciler/config.ts)
+ * so that more connectors make it incomplete, not fail.
  */
 export const RECONCILER_MEMORY_MB = 1769;
 export const RECONCILER_TIMEOUT_SECONDS = 900;

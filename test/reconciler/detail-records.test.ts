@@ -75,6 +75,17 @@ describe("which call detail records are read", () => {
     expect(read.map((r) => r.transactionId)).toEqual(["t3", "t2"]);
   });
 
+  it("not those of calls a streaming detail record names in another case", () => {
+    const { read } = callDetailReads(
+      "streaming_and_call",
+      "2026-12-06",
+      [record("streaming", "AB-1")],
+      [record("call", "ab-1")],
+      10,
+    );
+    expect(read).toEqual([]);
+  });
+
   it("all, with call detail records only, the reconciled day's first when the bound cuts", () => {
     expect(callDetailReads("call", "2026-12-06", streaming, call, 2)).toEqual({
       read: [call[0], call[2]],

@@ -58,6 +58,10 @@ describe("the reconciler function", () => {
     const metrics = lines.map((line) => JSON.parse(line)).filter((line) => line._aws !== undefined);
     expect(metrics.map((metric) => metric._aws.CloudWatchMetrics[0].Metrics[0].Name)).toEqual([
       "CallsWithoutRecord",
+      "UnreadCallDetailRecords",
+      "UnreadRecords",
+      "DetailRecordsMissing",
+      "UnexpectedKeys",
       "ReconciliationsCompleted",
     ]);
     expect(metrics[0]).toMatchObject({ CallsWithoutRecord: 1, VoiceConnectorId: A });

@@ -28,13 +28,14 @@ describe("the reconciler's configuration", () => {
     CALL_TABLE: "calls",
   };
 
-  it("defaults to streaming detail records, 32 reads at once and at most 100,000 call detail records read", () => {
+  it("defaults to streaming detail records, 32 reads at once, at most 100,000 call detail records and 150,000 records read", () => {
     expect(readReconcilerConfig(env)).toMatchObject({
       detailRecords: "streaming",
       recordsByDayPrefix: "call-records-by-day",
       voiceConnectorIds: ["abcdef1234567890abcdef", "bbbbbb1234567890bbbbbb"],
       readConcurrency: 32,
       maxCallDetailReads: 100_000,
+      maxRecordReads: 150_000,
       logLevel: "INFO",
     });
   });
@@ -45,6 +46,7 @@ describe("the reconciler's configuration", () => {
     ["VOICE_CONNECTOR_IDS", "abc", /VOICE_CONNECTOR_IDS is invalid/],
     ["RECORDS_BY_DAY_PREFIX", "//", /RECORDS_BY_DAY_PREFIX is invalid/],
     ["READ_CONCURRENCY", "0", /READ_CONCURRENCY is invalid/],
+    ["MAX_RECORD_READS", "1000001", /MAX_RECORD_READS is invalid/],
   ])("refuses %s = %p, naming it", (name, value, message) => {
     expect(() => readReconcilerConfig({ ...env, [name]: value })).toThrow(message);
   });

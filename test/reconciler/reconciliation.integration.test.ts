@@ -35,6 +35,7 @@ function settings(overrides: Partial<ReconcilerSettings> = {}): ReconcilerSettin
     recordsByDayPrefix: PREFIX,
     voiceConnectorIds: [A, B],
     maxCallDetailReads: 100,
+    maxRecordReads: 100,
     readConcurrency: 8,
     ...overrides,
   };
@@ -153,13 +154,53 @@ describe("the daily reconciliation against the loopback S3 and call table", () =
     ]);
   });
 
-  it("emits CallsWithoutRecord by connector and in total, then one completed run", async () => {
+  it("emits CallsWithoutRecord and what was never compared, by connector and in total, then one completed run", async () => {
     const { deps } = await run();
+    const byConnector = (connector: string, callsWithoutRecord: number) =>
+      [
+        ["CallsWithoutRecord", callsWithoutRecord],
+        ["UnreadCallDetailRecords", 0],
+        ["UnreadRecords", 0],
+        ["DetailRecordsMissing", 0],
+      ].map(([name, value]) => ({ name, value, dimensions: { VoiceConnectorId: connector } }));
     expect(deps.metrics.map(({ name, value, dimensions }) => ({ name, value, dimensions }))).toEqual([
-      { name: "CallsWithoutRecord", value: 1, dimensions: { VoiceConnectorId: A } },
-      { name: "CallsWithoutRecord", value: 0, dimensions: { VoiceConnectorId: B } },
+      ...byConnector(A, 1),
+      ...byConnector(B, 0),
+      { name: "UnexpectedKeys", value: 2, dimensions: {} },
       { name: "ReconciliationsCompleted", value: 1, dimensions: {} },
     ]);
+  });
+
+  it("counts a connector whose day has records but no detail record, rather than reporting it clean", async () => {
+    s3.reset();
+    putRecord(A, "tx-recorded", "call-recorded", `${DAY}T10:00:00Z`);
+    const { report, deps } = await run();
+    expect(report).toMatchObject({ complete: false, connectorsWithoutDetailRecords: [A] });
+    expect(report.totals).toMatchObject({ callsWithoutRecord: 0, connectorsWithoutDetailRecords: 1 });
+    expect(deps.metrics).toContainEqual(
+      expect.objectContaining({ name: "DetailRecordsMissing", value: 1, dimensions: { VoiceConnectorId: A } }),
+    );
+  });
+
+  it("reads at most maxRecordReads of the day's records and reports the rest unread, the report incomplete", async () => {
+    s3.requests.length = 0;
+    const { report, deps } = await run({ maxRecordReads: 2 });
+    const reads = s3.requests.filter((request) => request.operation === "GetObject" && request.bucket === RECORDS);
+    expect(reads).toHaveLength(2);
+    expect(report.complete).toBe(false);
+    expect(report.totals.unreadRecords).toBe(2);
+    expect(report.recordsByOutcome.unread).toBe(2);
+    expect(deps.metrics.filter((metric) => metric.name === "UnreadRecords").reduce((sum, metric) => sum + metric.value, 0)).toBe(
+      2,
+    );
+  });
+
+  it("matches a detail record's transaction id with a record's in another case", async () => {
+    s3.put(CDRS, sdr(A, DAY, "14.30.00.000_TX-UPPER"), "{}");
+    putRecord(A, "tx-upper", "call-upper", `${DAY}T14:30:00Z`);
+    const { report } = await run();
+    expect(report.callsWithoutRecord.map((call) => call.transactionId)).toEqual(["tx-missing"]);
+    expect(report.recordsWithoutDetailRecord.map((record) => record.transactionId)).not.toContain("tx-upper");
   });
 
   it("pages through a folder of more than 1,000 detail records and a partition of more than 1,000 records", async () => {

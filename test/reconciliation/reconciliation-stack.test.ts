@@ -94,7 +94,7 @@ describe("the reconciler", () => {
 });
 
 describe("the reconciliation's alarms", () => {
-  it("fire on any call without a record in the last day's run, in total across connectors", () => {
+  it("fire on any call without a record in the last day's run, in total across connectors, until the next run is overdue", () => {
     expect(resource(config, "aws_cloudwatch_metric_alarm", "calls_without_record")).toMatchObject({
       count: on,
       alarm_name: "${var.name_prefix}-calls-without-record",
@@ -104,13 +104,46 @@ describe("the reconciliation's alarms", () => {
       comparison_operator: "GreaterThanThreshold",
       threshold: 0,
       period: 3600,
-      evaluation_periods: 24,
+      evaluation_periods: 26,
       datapoints_to_alarm: 1,
       treat_missing_data: "notBreaching",
       alarm_actions: [topic],
       ok_actions: [topic],
     });
     expect(resource(config, "aws_cloudwatch_metric_alarm", "calls_without_record").dimensions).toBeUndefined();
+    expect(resource(config, "aws_cloudwatch_metric_alarm", "calls_without_record").alarm_description).toContain("26 hours");
+  });
+
+  it("fire when the last day's run left anything uncompared: the sum of what it could not compare, in total", () => {
+    const alarm = resource(config, "aws_cloudwatch_metric_alarm", "reconciliation_incomplete");
+    expect(alarm).toMatchObject({
+      count: on,
+      alarm_name: "${var.name_prefix}-reconciliation-incomplete",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      evaluation_periods: 26,
+      datapoints_to_alarm: 1,
+      treat_missing_data: "notBreaching",
+      alarm_actions: [topic],
+      ok_actions: [topic],
+    });
+    const metrics = alarm.metric_query.filter((query: { metric?: unknown }) => query.metric !== undefined);
+    expect(metrics.map((query: { metric: Record<string, unknown> }) => query.metric)).toEqual(
+      ["UnexpectedKeys", "UnreadCallDetailRecords", "UnreadRecords", "DetailRecordsMissing"].map((name) => ({
+        namespace: "ChimeCallRecorder",
+        metric_name: name,
+        period: 3600,
+        stat: "Sum",
+      })),
+    );
+    const sum = alarm.metric_query.find((query: { return_data?: boolean }) => query.return_data === true);
+    expect(sum.expression).toBe("FILL(m0, 0) + FILL(m1, 0) + FILL(m2, 0) + FILL(m3, 0)");
+  });
+
+  it("describe themselves within CloudWatch's 1,024 characters (AlarmDescription)", () => {
+    for (const name of ["calls_without_record", "reconciliation_incomplete", "reconciliation_not_run"]) {
+      expect(resource(config, "aws_cloudwatch_metric_alarm", name).alarm_description.length).toBeLessThanOrEqual(1024);
+    }
   });
 
   it("fire when no run completed in 26 hours, missing data breaching, within CloudWatch's 7 days for hourly periods", () => {
@@ -137,6 +170,7 @@ describe("the reconciliation as Terraform applies it", () => {
     "aws_cloudwatch_event_target.reconciliation",
     "aws_cloudwatch_log_group.reconciler",
     "aws_cloudwatch_metric_alarm.calls_without_record",
+    "aws_cloudwatch_metric_alarm.reconciliation_incomplete",
     "aws_cloudwatch_metric_alarm.reconciliation_not_run",
     "aws_iam_role_policy.reconciler",
     "aws_lambda_function.reconciler",
