@@ -3,66 +3,13 @@ import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { type ITerraformDependable, TerraformIterator, TerraformLocal, type TerraformVariable } from "cdktf";
+import type { ITerraformDependable, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { countedAttribute, countedDataAttribute, hcl, hclMap, hclNumber, varRef } from "../hcl";
-import { PBX_VPC_CIDR, RTP_PORTS, SIP_PORT } from "./asterisk-user-data";
-
-/**
- * Addresses a Voice Connector signals and sends media from, per Region, from the Chime SDK
- * admin guide's network configuration (also the CHIME_VOICECONNECTOR entries of ip-ranges.json).
- */
-export const VOICE_CONNECTOR_RANGES: Readonly<Record<string, { readonly signalling: string[]; readonly media: string[] }>> = {
-  "us-east-1": {
-    signalling: ["3.80.16.0/23"],
-    media: ["3.80.16.0/23", "52.55.62.128/25", "52.55.63.0/25", "34.212.95.128/25", "34.223.21.0/25"],
-  },
-  "us-west-2": {
-    signalling: ["99.77.253.0/24"],
-    media: ["99.77.253.0/24"],
-  },
-};
-
-/** One ingress rule of the PBX's security group. */
-export interface PbxIngressRule {
-  /** Unique per Region; the rule's for_each key. */
-  readonly key: string;
-  readonly description: string;
-  readonly protocol: "udp" | "tcp";
-  readonly fromPort: number;
-  readonly toPort: number;
-  readonly cidr: string;
-}
-
-/** What the PBX accepts in a Region: SIP and RTP from that Region's voice connector, nothing else. */
-export function pbxIngressRules(region: string): PbxIngressRule[] {
-  const ranges = VOICE_CONNECTOR_RANGES[region];
-  if (!ranges) return [];
-  const sip = ranges.signalling.flatMap((cidr) =>
-    (["udp", "tcp"] as const).map((protocol) => ({
-      key: `sip-${protocol}-${cidr}`,
-      description: `SIP over ${protocol.toUpperCase()} from the voice connector`,
-      protocol,
-      fromPort: SIP_PORT,
-      toPort: SIP_PORT,
-      cidr,
-    })),
-  );
-  const rtp = ranges.media.map((cidr) => ({
-    key: `rtp-udp-${cidr}`,
-    description: "RTP media from the voice connector",
-    protocol: "udp" as const,
-    fromPort: RTP_PORTS.first,
-    toPort: RTP_PORTS.last,
-    cidr,
-  }));
-  return [...sip, ...rtp];
-}
+import { countedAttribute, countedDataAttribute, hcl, hclNumber, varRef } from "../hcl";
+import { PBX_VPC_CIDR } from "./asterisk-user-data";
+import { pbxSecurityGroup, voiceConnectorRangeLocals } from "./pbx-security-group";
 
 export interface PbxNetworkProps {
   /** Whether the PBX is deployed. */
@@ -101,34 +48,8 @@ export class PbxNetwork extends Construct {
     const count = hclNumber(`${enabled} ? 1 : 0`);
     const name = (suffix: string): Record<string, string> => ({ Name: `${props.namePrefix}-pbx${suffix}` });
 
-    const local = (localName: string, value: unknown): TerraformLocal => {
-      const l = new TerraformLocal(this, localName, value);
-      l.overrideLogicalId(localName);
-      return l;
-    };
-    const regions = Object.keys(VOICE_CONNECTOR_RANGES);
-    // Synthesized for every Region and chosen in HCL: the Region is a variable, unknown at synth.
-    const rulesByRegion = local(
-      "pbx_ingress_rules",
-      Object.fromEntries(
-        regions.map((region) => [
-          region,
-          pbxIngressRules(region).map((r) => ({
-            key: r.key,
-            description: r.description,
-            protocol: r.protocol,
-            from_port: r.fromPort,
-            to_port: r.toPort,
-            cidr: r.cidr,
-          })),
-        ]),
-      ),
-    );
-    const signallingByRegion = local(
-      "voice_connector_signalling_cidrs",
-      Object.fromEntries(regions.map((region) => [region, VOICE_CONNECTOR_RANGES[region].signalling])),
-    );
-    this.voiceConnectorCidrs = `join(",", lookup(local.${signallingByRegion.friendlyUniqueId}, ${deploymentRegion}, []))`;
+    const ranges = voiceConnectorRangeLocals(this);
+    this.voiceConnectorCidrs = `join(",", lookup(${ranges.signallingByRegion}, ${deploymentRegion}, []))`;
 
     const vpc = new Vpc(this, "vpc", {
       count,
@@ -191,69 +112,8 @@ export class PbxNetwork extends Construct {
     });
     association.overrideLogicalId("pbx_public");
 
-    const firewall = this.firewall(props, vpcId, `local.${rulesByRegion.friendlyUniqueId}`);
+    const firewall = pbxSecurityGroup(this, props, vpcId, ranges.rulesByRegion);
     this.securityGroupId = firewall.securityGroupId;
     this.internetAccess = [internetRoute, association, firewall.egress];
-  }
-
-  /**
-   * The PBX's security group: SIP and RTP from the Region's voice connector ranges (`rulesByRegion`, HCL) and
-   * from softphone_cidrs; outbound open.
-   */
-  private firewall(props: PbxNetworkProps, vpcId: string, rulesByRegion: string) {
-    const enabled = varRef(props.buildAsterisk);
-    const count = hclNumber(`${enabled} ? 1 : 0`);
-    const name = { Name: `${props.namePrefix}-pbx` };
-    const securityGroup = new SecurityGroup(this, "security-group", {
-      count,
-      name: `${props.namePrefix}-pbx`,
-      description: "Asterisk test PBX: SIP and RTP from the Chime SDK voice connector only",
-      vpcId,
-      tags: name,
-    });
-    securityGroup.overrideLogicalId("pbx");
-    const securityGroupId = hcl(countedAttribute(securityGroup, "id"));
-
-    const ingress = TerraformIterator.fromMap(
-      hclMap(`{ for rule in lookup(${rulesByRegion}, ${varRef(props.region)}, []) : rule.key => rule if ${enabled} }`),
-    );
-    new VpcSecurityGroupIngressRule(this, "from-voice-connector", {
-      forEach: ingress,
-      securityGroupId,
-      description: ingress.getString("description"),
-      ipProtocol: ingress.getString("protocol"),
-      fromPort: ingress.getNumber("from_port"),
-      toPort: ingress.getNumber("to_port"),
-      cidrIpv4: ingress.getString("cidr"),
-    }).overrideLogicalId("pbx_from_voice_connector");
-
-    // One rule per softphone range and service: SIP, then RTP to Asterisk's ports.
-    const services = `[["sip", ${SIP_PORT}, ${SIP_PORT}], ["rtp", ${RTP_PORTS.first}, ${RTP_PORTS.last}]]`;
-    const rule = `{ cidr = pair[0], from_port = pair[1][1], to_port = pair[1][2] }`;
-    const softphone = TerraformIterator.fromMap(
-      hclMap(
-        `{ for pair in setproduct(${varRef(props.softphoneCidrs)}, ${services}) : "\${pair[1][0]}-\${pair[0]}" => ${rule} if ${enabled} }`,
-      ),
-    );
-    new VpcSecurityGroupIngressRule(this, "from-softphone", {
-      forEach: softphone,
-      securityGroupId,
-      description: "SIP and RTP from a softphone (softphone_cidrs)",
-      ipProtocol: "udp",
-      fromPort: softphone.getNumber("from_port"),
-      toPort: softphone.getNumber("to_port"),
-      cidrIpv4: softphone.getString("cidr"),
-    }).overrideLogicalId("pbx_from_softphone");
-
-    // Outbound stays open: apt mirrors, Session Manager and the voice connector.
-    const egress = new VpcSecurityGroupEgressRule(this, "egress", {
-      count,
-      securityGroupId,
-      description: "Package mirrors, Session Manager and the voice connector",
-      ipProtocol: "-1",
-      cidrIpv4: "0.0.0.0/0",
-    });
-    egress.overrideLogicalId("pbx_outbound");
-    return { securityGroupId, egress };
   }
 }

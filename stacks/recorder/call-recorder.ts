@@ -3,7 +3,7 @@ import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { TerraformResource, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import type { KeyUsers } from "../storage/encryption-key";
+import type { KeyUsers } from "../storage/key-policy";
 import type { RecordingStorage } from "../storage/recording-storage";
 import { DoNotRecordList } from "./do-not-record-list";
 import { MediaInsightsPipeline } from "./media-insights-pipeline";

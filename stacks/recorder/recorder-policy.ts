@@ -2,7 +2,7 @@ import type { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { Construct } from "constructs";
 import { RECORD_INDEX } from "../../lambda/recorder/record-index";
 import { connectorStreams, policyDocument } from "../hcl";
-import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "../storage/encryption-key";
+import { RECORDER_KEY_ACTIONS, RECORDER_KEY_SERVICES } from "../storage/key-policy";
 import type { RecordingStorage } from "../storage/recording-storage";
 import type { RecorderQueue } from "./recorder-queue";
 

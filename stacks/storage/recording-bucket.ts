@@ -1,14 +1,8 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { DataResource, TerraformIterator, TerraformLocal, type TerraformVariable } from "cdktf";
+import { DataResource, TerraformLocal, type TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { countedAttribute, hcl, hclBool, hclMap, hclNumber, policyDocument, varRef } from "../hcl";
+import { countedAttribute, hcl, hclBool, hclNumber, varRef } from "../hcl";
+import { expireRecordings, lockRecordings, protectBucket } from "./bucket-protections";
 
 export interface RecordingBucketProps {
   /** Existing bucket to write to; "" makes this construct create one. */
@@ -55,9 +49,9 @@ export class RecordingBucket extends Construct {
       count,
       bucket: props.createdBucketName,
       forceDestroy: hclBool(`${varRef(props.removalPolicy)} == "DESTROY"`),
-      // Object Lock is set when the bucket is created with a lock. Turned on later, the lock configuration below
-      // enables it on the existing bucket: a change here would replace the bucket, deleting its recordings when an
-      // earlier DESTROY left force_destroy set.
+      // Object Lock is set when the bucket is created with a lock. Turned on later, the lock configuration
+      // (lockRecordings) enables it on the existing bucket: a change here would replace the bucket, deleting its
+      // recordings when an earlier DESTROY left force_destroy set.
       objectLockEnabled: hclBool(locked),
       lifecycle: { ignoreChanges: ["object_lock_enabled"] },
     });
@@ -74,58 +68,16 @@ export class RecordingBucket extends Construct {
     this.bucketArn = `arn:aws:s3:::${this.bucketName}`;
     this.recordingObjectsArn = `${this.bucketArn}/${props.recordingKeyPrefix}*`;
 
-    const publicAccess = new S3BucketPublicAccessBlock(this, "public-access", {
-      count,
-      bucket: createdId,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    publicAccess.overrideLogicalId("recordings");
-
-    const ownership = new S3BucketOwnershipControls(this, "ownership", {
-      count,
-      bucket: createdId,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    ownership.overrideLogicalId("recordings");
-
-    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      count,
-      bucket: createdId,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn },
-          // One data key per bucket and period instead of one KMS request per object.
-          bucketKeyEnabled: true,
-        },
-      ],
-    });
-    encryption.overrideLogicalId("recordings");
-
-    const { versioning, lock } = this.lockRecordings(props, createdId, hclNumber(`${createBucket} && ${locked} ? 1 : 0`));
-
     const createdArn = hcl(countedAttribute(bucket, "arn"));
-    const tlsOnly = new S3BucketPolicy(this, "policy", {
-      count,
-      bucket: createdId,
-      policy: policyDocument([
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [createdArn, `${createdArn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ]),
-      // S3 refuses a policy while the public access block is still being applied.
-      dependsOn: [publicAccess],
-    });
-    tlsOnly.overrideLogicalId("recordings");
+    const { publicAccess, ownership, encryption, tlsOnly } = protectBucket(
+      this,
+      { count, createdId, createdArn },
+      props.kmsKeyArn,
+    );
 
-    const lifecycle = this.expireRecordings(props, createdId, createBucket);
+    const { versioning, lock } = lockRecordings(this, props, createdId, hclNumber(`${createBucket} && ${locked} ? 1 : 0`));
+
+    const lifecycle = expireRecordings(this, props, createdId, createBucket);
 
     // RETAIN and SNAPSHOT: Terraform would delete the protections (separate resources) before it
     // stops at a bucket that holds recordings, and would delete an empty bucket. prevent_destroy
@@ -141,80 +93,5 @@ export class RecordingBucket extends Construct {
       lifecycle: { preventDestroy: true },
     });
     guard.overrideLogicalId("retain_recordings");
-  }
-
-  /**
-   * S3 Object Lock default retention of the created bucket (`lockCount` 1 with recording_lock_mode), on the
-   * versioning it needs.
-   */
-  private lockRecordings(props: RecordingBucketProps, createdId: string, lockCount: number) {
-    const versioning = new S3BucketVersioningA(this, "versioning", {
-      count: lockCount,
-      bucket: createdId,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    versioning.overrideLogicalId("recordings");
-
-    const lock = new S3BucketObjectLockConfigurationA(this, "object-lock", {
-      count: lockCount,
-      bucket: createdId,
-      rule: {
-        defaultRetention: {
-          mode: props.lockMode.stringValue,
-          days: hclNumber(varRef(props.lockDays)),
-        },
-      },
-      dependsOn: [versioning],
-    });
-    lock.overrideLogicalId("recordings");
-
-    // S3 never turns Object Lock off, but deleting this configuration (recording_lock_mode back to "") makes the
-    // provider put one without a rule: new recordings would no longer be locked. This guard, present with the lock
-    // and depending on it and the versioning, makes any plan that removes either fail before anything changes.
-    const lockGuard = new DataResource(this, "retain-lock", {
-      count: lockCount,
-      input: { bucket: createdId },
-      triggersReplace: { bucket: createdId },
-      dependsOn: [versioning, lock],
-      lifecycle: { preventDestroy: true },
-    });
-    lockGuard.overrideLogicalId("retain_object_lock");
-    return { versioning, lock };
-  }
-
-  /** Expiry of the recordings and of their records after recording_retention_days, in the created bucket. */
-  private expireRecordings(props: RecordingBucketProps, createdId: string, createBucket: string): S3BucketLifecycleConfiguration {
-    const retentionDays = varRef(props.retentionDays);
-    // Records under metadata_prefix and by day expire as the recordings do, each by a rule of its own unless the
-    // recordings' rule already covers them (records beside the recordings, or recordings at the bucket's root).
-    const expiring = new TerraformLocal(this, "expiring_prefixes", {
-      "expire-recordings": props.recordingKeyPrefix,
-      "expire-records": props.recordKeyPrefix,
-      "expire-records-by-day": props.recordIndexKeyPrefix,
-    });
-    expiring.overrideLogicalId("expiring_prefixes");
-    const prefixes = TerraformIterator.fromMap(
-      hclMap(
-        `{ for id, prefix in local.expiring_prefixes : id => prefix ` +
-          `if id == "expire-recordings" || !startswith(prefix, local.expiring_prefixes["expire-recordings"]) }`,
-      ),
-    );
-    const lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      count: hclNumber(`${createBucket} && ${retentionDays} > 0 ? 1 : 0`),
-      bucket: createdId,
-      rule: prefixes.dynamic({
-        id: prefixes.key,
-        status: "Enabled",
-        filter: [{ prefix: prefixes.value }],
-        expiration: [{ days: hclNumber(retentionDays) }],
-        // Under Object Lock the bucket is versioned: expiry only hides a recording behind a delete marker, and
-        // this removes the hidden version a day later (its lock, validated to be no longer, has ended).
-        // A dynamic block's content is written as Terraform spells it: cdktf does not convert these names.
-        noncurrent_version_expiration: [{ noncurrent_days: 1 }],
-        abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }],
-      }),
-    });
-    lifecycle.overrideLogicalId("recordings");
-    return lifecycle;
   }
 }

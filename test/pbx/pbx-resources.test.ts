@@ -1,5 +1,5 @@
 import { CANONICAL_ACCOUNT } from "../../stacks/pbx/asterisk-pbx";
-import { pbxIngressRules, VOICE_CONNECTOR_RANGES } from "../../stacks/pbx/pbx-network";
+import { pbxIngressRules, VOICE_CONNECTOR_RANGES } from "../../stacks/pbx/pbx-security-group";
 import { PBX_REGIONS } from "../../stacks/pbx/pbx-variables";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 

@@ -1,4 +1,4 @@
-import { KEY_ADMINISTRATION_ACTIONS } from "../../stacks/storage/encryption-key";
+import { KEY_ADMINISTRATION_ACTIONS } from "../../stacks/storage/key-policy";
 import { parseJsonLiteral, resource, synthesizeStack } from "../support/synth";
 
 const config = synthesizeStack();
