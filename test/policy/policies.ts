@@ -114,3 +114,20 @@ function principals(value: unknown): unknown {
   }
   return result;
 }
+
+/** One resource an action is allowed on, with the statement's condition if it has one. */
+export type Grant = { resource: string; condition?: Statement["Condition"] };
+
+/** What a policy allows: each action with every resource and condition it is allowed under. */
+export function allowed(statements: Statement[]): Record<string, Grant[]> {
+  const grants: Record<string, Grant[]> = {};
+  for (const statement of statements.filter((s) => (s.Effect ?? "Allow") === "Allow")) {
+    for (const action of asList(statement.Action)) {
+      for (const resource of asList(statement.Resource)) {
+        const grant = statement.Condition ? { resource, condition: statement.Condition } : { resource };
+        grants[action] = [...(grants[action] ?? []), grant];
+      }
+    }
+  }
+  return grants;
+}

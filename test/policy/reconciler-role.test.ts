@@ -1,7 +1,7 @@
 import { appliedStackTwin } from "../offline/terraform";
 import { synthesizeStack } from "../support/synth";
-import { findPolicies, type Statement } from "./policies";
-import { asList, type TerraformConfig } from "./terraform-config";
+import { allowed, findPolicies, type Grant, type Statement } from "./policies";
+import type { TerraformConfig } from "./terraform-config";
 
 /**
  * The reconciler role's least privilege, as a table: every action its policies allow, and every
@@ -14,7 +14,6 @@ const keyThroughServices = {
   StringEquals: { "kms:ViaService": ["s3", "dynamodb"].map((service) => `${service}.\${var.region}.amazonaws.com`) },
 };
 
-type Grant = { resource: string; condition?: Statement["Condition"] };
 const on = (...resources: string[]): Grant[] => resources.map((resource) => ({ resource }));
 
 const EXPECTED: Record<string, Grant[]> = {
@@ -36,19 +35,6 @@ const EXPECTED: Record<string, Grant[]> = {
 const EXPECTED_CALL_DETAIL_READS: Record<string, Grant[]> = {
   "s3:GetObject": on("${local.reconciler_call_detail_records}"),
 };
-
-function allowed(statements: Statement[]): Record<string, Grant[]> {
-  const grants: Record<string, Grant[]> = {};
-  for (const statement of statements.filter((s) => (s.Effect ?? "Allow") === "Allow")) {
-    for (const action of asList(statement.Action)) {
-      for (const resource of asList(statement.Resource)) {
-        const grant = statement.Condition ? { resource, condition: statement.Condition } : { resource };
-        grants[action] = [...(grants[action] ?? []), grant];
-      }
-    }
-  }
-  return grants;
-}
 
 const config = synthesizeStack() as unknown as TerraformConfig;
 const policies = findPolicies(config);

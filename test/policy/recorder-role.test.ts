@@ -1,7 +1,7 @@
 import { appliedStackTwin } from "../offline/terraform";
 import { synthesizeStack } from "../support/synth";
-import { findPolicies, type Statement } from "./policies";
-import { asList, type TerraformConfig } from "./terraform-config";
+import { allowed, findPolicies, type Grant, type Statement } from "./policies";
+import type { TerraformConfig } from "./terraform-config";
 
 /**
  * The recorder role's least privilege, as a table: every action its policy allows, and every resource
@@ -19,7 +19,6 @@ const keyThroughServices = {
   },
 };
 
-type Grant = { resource: string; condition?: Statement["Condition"] };
 const on = (...resources: string[]): Grant[] => resources.map((resource) => ({ resource }));
 
 const EXPECTED: Record<string, Grant[]> = {
@@ -59,20 +58,6 @@ const EXPECTED: Record<string, Grant[]> = {
   "logs:CreateLogStream": on("${aws_cloudwatch_log_group.recorder.arn}:*"),
   "logs:PutLogEvents": on("${aws_cloudwatch_log_group.recorder.arn}:*"),
 };
-
-/** What the synthesized policy allows: each action with every resource and condition it is allowed under. */
-function allowed(statements: Statement[]): Record<string, Grant[]> {
-  const grants: Record<string, Grant[]> = {};
-  for (const statement of statements.filter((s) => (s.Effect ?? "Allow") === "Allow")) {
-    for (const action of asList(statement.Action)) {
-      for (const resource of asList(statement.Resource)) {
-        const grant = statement.Condition ? { resource, condition: statement.Condition } : { resource };
-        grants[action] = [...(grants[action] ?? []), grant];
-      }
-    }
-  }
-  return grants;
-}
 
 const config = synthesizeStack() as unknown as TerraformConfig;
 const [policy, ...others] = findPolicies(config).filter((p) => p.address === "aws_iam_role_policy.recorder");
