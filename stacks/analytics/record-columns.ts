@@ -1,7 +1,7 @@
 /**
  * The call record's members as table columns: one list that the Glue table (Athena) and the tests'
- * DuckDB view both render, so the two read a record the same way. Free of imports, so tests and
- * scripts load it without the stack.
+ * DuckDB view both render, so the two read a record the same way. Loads nothing of the stack, so tests
+ * and scripts can import it.
  *
  * Names are the record's own camelCase members. Glue gets them lower-cased (Athena lower-cases every
  * column name) and the OpenX JSON SerDe, with `case.insensitive`, lower-cases the JSON keys at every
@@ -9,6 +9,7 @@
  * to case. Either way a query says `callid`, `recording.pipelinearn` and gets the same member, with no
  * per-column mapping to keep in step.
  */
+import { RECORD_INDEX } from "../../lambda/recorder/record-index";
 
 export type ScalarType = "string" | "int" | "bigint" | "double" | "boolean";
 export type ColumnType =
@@ -27,8 +28,8 @@ export interface Column {
 
 export const RECORDS_TABLE = {
   name: "call_records",
-  /** Not `date`: a reserved word in Athena. The same as RECORD_INDEX.partitionColumn (lambda/recorder/record-index.ts). */
-  partitionColumn: "start_day",
+  /** The day folder's name in the records by day's keys. */
+  partitionColumn: RECORD_INDEX.partitionColumn,
   /** The day's format in the key and the projection (Java's SimpleDateFormat letters). */
   dayFormat: "yyyy-MM-dd",
   /**
@@ -65,6 +66,15 @@ const verification = struct(
   col("durationSeconds", "double"),
 );
 
+/** Where a recording is and the request that made it: the call's recording and each late leg's. */
+const recordingFile: Column[] = [
+  col("bucket", "string"),
+  col("key", "string"),
+  col("format", "string"),
+  col("pipelineArn", "string"),
+  col("requestedAt", time),
+];
+
 export const RECORD_COLUMNS: readonly Column[] = [
   col("schemaVersion", "int", "the record's schema version: 2"),
   col("callId", "string"),
@@ -97,11 +107,7 @@ export const RECORD_COLUMNS: readonly Column[] = [
   col(
     "recording",
     struct(
-      col("bucket", "string"),
-      col("key", "string"),
-      col("format", "string"),
-      col("pipelineArn", "string"),
-      col("requestedAt", time),
+      ...recordingFile,
       col(
         "attempts",
         array(
@@ -111,20 +117,7 @@ export const RECORD_COLUMNS: readonly Column[] = [
     ),
   ),
   col("verification", verification),
-  col(
-    "lateRecordings",
-    array(
-      struct(
-        col("bucket", "string"),
-        col("key", "string"),
-        col("format", "string"),
-        col("pipelineArn", "string"),
-        col("requestedAt", time),
-        col("channels", array(channel)),
-        col("verification", verification),
-      ),
-    ),
-  ),
+  col("lateRecordings", array(struct(...recordingFile, col("channels", array(channel)), col("verification", verification)))),
   col("siprec", struct(col("metadata", "string"), col("inviteHeaders", { map: "string" }))),
 ];
 
@@ -142,25 +135,4 @@ export function glueType(type: ColumnType): string {
   if ("struct" in type) return `struct<${type.struct.map((m) => `${m.name.toLowerCase()}:${glueType(m.type)}`).join(",")}>`;
   if ("array" in type) return `array<${glueType(type.array)}>`;
   return "map<string,string>";
-}
-
-const DUCKDB_SCALARS: Record<ScalarType, string> = {
-  string: "VARCHAR",
-  int: "INTEGER",
-  bigint: "BIGINT",
-  double: "DOUBLE",
-  boolean: "BOOLEAN",
-};
-
-/** The DuckDB type, names as the JSON spells them: its JSON reader matches keys by exact name. */
-export function duckdbType(type: ColumnType): string {
-  if (typeof type === "string") return DUCKDB_SCALARS[type];
-  if ("struct" in type) return `STRUCT(${type.struct.map((m) => `"${m.name}" ${duckdbType(m.type)}`).join(", ")})`;
-  if ("array" in type) return `${duckdbType(type.array)}[]`;
-  return "MAP(VARCHAR, VARCHAR)";
-}
-
-/** The `columns` argument of DuckDB's read_json for the record, as SQL. */
-export function duckdbJsonColumns(): string {
-  return `{${RECORD_COLUMNS.map((c) => `'${c.name}': '${duckdbType(c.type).replaceAll("'", "''")}'`).join(", ")}}`;
 }

@@ -4,7 +4,8 @@
  * record and not to RECORD_COLUMNS fails here.
  */
 import { callRecord } from "../../lambda/recorder/call-record";
-import { type Column, type ColumnType, duckdbType, glueType, RECORD_COLUMNS } from "../../stacks/analytics/record-columns";
+import { type Column, type ColumnType, glueType, RECORD_COLUMNS } from "../../stacks/analytics/record-columns";
+import { duckdbType } from "./support/duckdb-types";
 
 const START = Date.parse("2026-12-06T14:05:00.250Z");
 const stream = (side: string) => `arn:aws:kinesisvideo:us-east-1:111122223333:stream/ChimeVoiceConnector-vc-${side}/1`;

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type IndexedRecord, RECORD_INDEX, recordIndexKey } from "../../../lambda/recorder/record-index";
-import { duckdbJsonColumns, RECORDS_TABLE } from "../../../stacks/analytics/record-columns";
+import { RECORDS_TABLE } from "../../../stacks/analytics/record-columns";
 import type { SavedQuery } from "../../../stacks/analytics/saved-queries";
+import { duckdbJsonColumns } from "./duckdb-types";
 
 export interface RecordsDatabase {
   /** `database.table`, as the stack names it for the prepared statements. */
