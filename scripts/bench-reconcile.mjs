@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 const require = createRequire(import.meta.url);
 const { startS3Server } = require("../test/support/s3-server.js");
 const { startCallTable } = require("../test/recorder/support/call-table-server.js");
+const { loopbackAwsEnv } = require("../test/support/loopback-aws-env.js");
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = path.join(root, "dist/reconciler/index.js");
@@ -131,15 +132,9 @@ try {
   s3.requests.length = 0;
   table.resetCounts();
   const run = await runFunction({
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "AKIDBENCH",
-    AWS_SECRET_ACCESS_KEY: "bench",
+    ...loopbackAwsEnv("AKIDBENCH"),
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     CALL_DETAIL_RECORDS_BUCKET: CDRS,
     RECORDS_BUCKET: RECORDS,
     RECORDS_BY_DAY_PREFIX: PREFIX,

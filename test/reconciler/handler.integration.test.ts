@@ -1,5 +1,6 @@
 import path from "node:path";
 import { type CallTableServer, startCallTable } from "../recorder/support/call-table-server";
+import { loopbackAwsEnv } from "../support/loopback-aws-env";
 import { type S3Server, startS3Server } from "../support/s3-server";
 
 /** The built function (dist/reconciler/index.js), as Lambda runs it, against the loopback S3 and call table. */
@@ -20,15 +21,9 @@ const savedEnv = { ...process.env };
 beforeAll(async () => {
   [s3, table] = await Promise.all([startS3Server({ buckets: [RECORDS, CDRS], canList: true }), startCallTable()]);
   Object.assign(process.env, {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "AKIDTESTRECONCILER",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
+    ...loopbackAwsEnv("AKIDTESTRECONCILER"),
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     CALL_DETAIL_RECORDS_BUCKET: CDRS,
     RECORDS_BUCKET: RECORDS,
     RECORDS_BY_DAY_PREFIX: "call-records-by-day",

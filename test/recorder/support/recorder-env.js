@@ -1,5 +1,6 @@
 "use strict";
 /** The environment the stack gives the recorder, pointed at the loopback fakes. */
+const { loopbackAwsEnv } = require("../../support/loopback-aws-env.js");
 
 const PIPELINE_CONFIGURATION_ARN = "arn:aws:chime:us-east-1:111122223333:media-insights-pipeline-configuration/call-recorder";
 const RECORDING_BUCKET = "call-recordings-111122223333";
@@ -41,9 +42,7 @@ function recorderEnv(
   overrides = {},
 ) {
   return {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "AKIDTESTRECORDER",
-    AWS_SECRET_ACCESS_KEY: "test-secret",
+    ...loopbackAwsEnv("AKIDTESTRECORDER"),
     AWS_ENDPOINT_URL_DYNAMODB: tableEndpoint,
     AWS_ENDPOINT_URL_CHIME_SDK_MEDIA_PIPELINES: pipelinesUrl,
     // The SQS client sends to the queue URL's host; both are on loopback.
@@ -52,11 +51,6 @@ function recorderEnv(
     AWS_ENDPOINT_URL_S3: s3Url,
     // GetDataEndpoint only: ListFragments goes to the data endpoint it answers, also on loopback.
     AWS_ENDPOINT_URL_KINESIS_VIDEO: kinesisVideoUrl,
-    // Keep the developer's own AWS profile and the instance metadata service out of the run.
-    AWS_CONFIG_FILE: "/nonexistent/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     CALL_TABLE: tableName,
     RECORDING_BUCKET,
     RECORDING_BUCKET_PREFIX: "recordings",

@@ -1,0 +1,1 @@
+export function loopbackAwsEnv(accessKeyId: string): Record<string, string>;
