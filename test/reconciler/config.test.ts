@@ -1,23 +1,4 @@
 import { readReconcilerConfig } from "../../lambda/reconciler/config";
-import { PENDING_PARTITIONS, transactionIdOf } from "../../lambda/reconciler/pending-calls";
-import { CHECK_DUE, PENDING } from "../../lambda/recorder/table-schema";
-
-describe("the pending calls the reconciliation reads", () => {
-  it("are both partitions of calls without a record yet: waiting for their recording, and waiting for its check", () => {
-    expect([...PENDING_PARTITIONS].sort()).toEqual([PENDING, CHECK_DUE].sort());
-  });
-
-  it("name their transaction in the STARTED/ENDED details, else in a FAILED event's", () => {
-    expect(
-      transactionIdOf({ call_details: { S: '{"transactionId":"t1"}' }, failed_details: { S: '{"transactionId":"t2"}' } }),
-    ).toBe("t1");
-    expect(
-      transactionIdOf({ call_details: { S: '{"transactionId":null}' }, failed_details: { S: '{"transactionId":"t2"}' } }),
-    ).toBe("t2");
-    expect(transactionIdOf({ call_details: { S: "not json" } })).toBeNull();
-    expect(transactionIdOf({})).toBeNull();
-  });
-});
 
 describe("the reconciler's configuration", () => {
   const env = {
