@@ -1,5 +1,5 @@
+import { mapBounded } from "../recorder/bounded";
 import { parseRecordIndexKey, recordDayPrefix } from "../recorder/record-index";
-import { mapBounded } from "./bounded";
 import { streamedCall } from "./call-detail-records";
 import { type DetailRecordKey, type DetailRecordKind, detailRecordPrefix, parseDetailRecordKey } from "./detail-record-keys";
 import type { ObjectStore } from "./object-store";

@@ -1,3 +1,4 @@
+import { attemptAll } from "./bounded";
 import type { OpenLeg } from "./call";
 import type { CallActions } from "./call-actions";
 import type { CallState, PendingCall } from "./call-state";
@@ -58,20 +59,6 @@ export interface SweepDependencies {
  */
 const waitingSinceMs = (call: PendingCall): number =>
   Math.max(call.firstEventMs, ...call.legs.open.map((leg) => leg.scannedToMs ?? 0));
-
-/** Runs `work` over `items` with at most `limit` in flight; every item is attempted. */
-export async function attemptAll<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<unknown[]> {
-  const errors: unknown[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++];
-      await work(item).catch((error: unknown) => errors.push(error));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return errors;
-}
 
 /** Doubles from SWEEP_RETRY_SECONDS with each attempt, up to `maxMs`. */
 export const retryDelayMs = (config: Config, attempts: number, maxMs = MAX_RETRY_DELAY_MS): number =>

@@ -1,6 +1,7 @@
+import { attemptAll } from "./bounded";
 import type { CallActions } from "./call-actions";
 import type { LateRecordingEntry } from "./call-record";
-import { attemptAll, retryDelayMs, SWEEP_RESERVE_MS } from "./call-sweep";
+import { retryDelayMs, SWEEP_RESERVE_MS } from "./call-sweep";
 import type { CheckResults, DueCheck } from "./checks-due";
 import type { Config } from "./config";
 import { RejectedRecordingError } from "./errors";

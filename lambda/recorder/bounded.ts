@@ -12,3 +12,14 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, work:
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** Runs `work` over `items` with at most `limit` in flight; every item is attempted. Returns what failed. */
+export async function attemptAll<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<unknown[]> {
+  const outcomes = await mapBounded(items, limit, (item) =>
+    work(item).then(
+      () => ({ failed: false as const }),
+      (error: unknown) => ({ failed: true as const, error }),
+    ),
+  );
+  return outcomes.flatMap((outcome) => (outcome.failed ? [outcome.error] : []));
+}
